@@ -1,0 +1,89 @@
+"""Runtime configuration, read from environment variables (prefix ``KHO_``) and an optional ``.env`` file.
+
+Everything has a working default so that the embedded stack runs with no configuration at all; moving to an
+external PostgreSQL or a real Airflow deployment only changes these values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class KhoSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KHO_", env_file=".env", extra="ignore")
+
+    home: Path = Field(
+        default=PROJECT_ROOT / ".kho",
+        description="Project-local state: embedded PostgreSQL data, landing zone, Airflow home, reports.",
+    )
+    warehouse_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy-style URL of an external PostgreSQL (postgresql://user:pw@host:port/db). "
+        "Unset = the embedded PostgreSQL under KHO_HOME/pgdata.",
+    )
+    landing_dir: Path | None = Field(default=None, description="Landing zone root; default KHO_HOME/landing.")
+
+    onestop_url: str = Field(default="http://127.0.0.1:8765", description="Base URL of the one-stop system API.")
+    onestop_token: SecretStr = Field(default=SecretStr("sandbox-token"), description="Bearer token for it.")
+    onestop_page_size: int = Field(default=1000, ge=1, le=10000)
+    onestop_lag_minutes: int = Field(
+        default=60, ge=0, description="Re-read this much before the watermark to catch late-committed rows."
+    )
+    onestop_initial_watermark: str = Field(
+        default="2025-01-01T00:00:00", description="Start of the first window when no state exists yet."
+    )
+    batch_rows: int = Field(default=50_000, ge=100, description="Rows per Arrow batch / Parquet file.")
+
+    pseudonym_key: SecretStr = Field(
+        default=SecretStr("kho-dev-only-pseudonym-key"),
+        description="Secret for the keyed hash of citizen IDs. Set a real one outside development.",
+    )
+
+    sandbox_seed: int = 20260701
+    sandbox_dossiers: int = Field(default=20_000, ge=1)
+    sandbox_province: str = Field(default="38", description="GSO code of the simulated province.")
+    sandbox_dirty_share: float = Field(default=0.03, ge=0, le=1)
+    sandbox_start: str = "2026-01-01"
+    sandbox_months: int = Field(default=6, ge=1, le=36)
+
+    @property
+    def pgdata(self) -> Path:
+        return self.home / "pgdata"
+
+    @property
+    def landing(self) -> Path:
+        return self.landing_dir or (self.home / "landing")
+
+    @property
+    def airflow_home(self) -> Path:
+        return self.home / "airflow"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.home / "reports"
+
+    def pseudonym_pads(self) -> tuple[str, str]:
+        """HMAC-SHA256 inner and outer pads of the pseudonym key, hex-encoded.
+
+        PostgreSQL has ``sha256()`` built in but no ``hmac()`` without pgcrypto (which the embedded server lacks),
+        so dbt computes HMAC as ``sha256(opad || sha256(ipad || message))`` from these two pads.
+        """
+        key = self.pseudonym_key.get_secret_value().encode()
+        if len(key) > 64:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(64, b"\0")
+        ipad = bytes(b ^ 0x36 for b in key)
+        opad = bytes(b ^ 0x5C for b in key)
+        return ipad.hex(), opad.hex()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> KhoSettings:
+    return KhoSettings()

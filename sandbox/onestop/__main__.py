@@ -1,0 +1,35 @@
+"""``python -m sandbox.onestop``: serve the sandbox one-stop system until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from kho.settings import get_settings
+from sandbox.onestop.generator import SandboxConfig
+from sandbox.onestop.server import SandboxOneStop, SandboxServer
+
+
+def main() -> None:
+    s = get_settings()
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--dossiers", type=int, default=s.sandbox_dossiers)
+    ap.add_argument("--seed", type=int, default=s.sandbox_seed)
+    ap.add_argument("--dirty-share", type=float, default=s.sandbox_dirty_share)
+    ap.add_argument("--fail-every", type=int, default=0)
+    a = ap.parse_args()
+    config = SandboxConfig(seed=a.seed, dossiers=a.dossiers, province=s.sandbox_province,
+                           dirty_share=a.dirty_share, start=s.sandbox_start, months=s.sandbox_months)
+    app = SandboxOneStop(config, token=s.onestop_token.get_secret_value(), fail_every=a.fail_every)
+    with SandboxServer(app, a.port) as server:
+        print(f"sandbox one-stop system on {server.url} ({config.dossiers} dossiers)", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
