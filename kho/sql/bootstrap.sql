@@ -1,0 +1,91 @@
+-- Landing-side objects owned by Kho's Python runtime. dbt builds staging, intermediate and marts on top.
+create schema if not exists kho;          -- run bookkeeping: batches and incremental state
+create schema if not exists raw_onestop;  -- restricted: holds personal data exactly as extracted
+create schema if not exists dq;           -- validation results and quarantine
+
+create table if not exists kho.batches (
+    batch_id        text primary key,
+    source          text not null,
+    stream          text not null,
+    mode            text not null,            -- incremental | backfill | file
+    window_start    timestamp,
+    window_end      timestamp,
+    source_file     text,
+    extracted_at    timestamptz not null,
+    rows_extracted  bigint not null,
+    rows_rejected   bigint not null default 0,
+    rows_loaded     bigint,
+    landing_path    text not null,
+    loaded_at       timestamptz
+);
+
+create table if not exists kho.stream_state (
+    source      text not null,
+    stream      text not null,
+    watermark   timestamp not null,           -- exclusive end of the last loaded window
+    batch_id    text not null references kho.batches (batch_id),
+    updated_at  timestamptz not null default now(),
+    primary key (source, stream)
+);
+
+create table if not exists raw_onestop.dossiers (
+    _batch_id        text not null,
+    _row_num         integer not null,
+    _extracted_at    timestamptz not null,
+    mahoso text, matthc text, tentthc text, malinhvuc text, tenlinhvuc text, kenhthuchien text,
+    loaidoituong text, chuhoso text, sogiaytochuhoso text, madoituong text, sodienthoai text, email text,
+    trichyeuhoso text, ngaynophoso text, ngaytiepnhan text, ngayhentra text, trangthaihoso text,
+    ngayketthucxuly text, ngaytra text, ngaytuchoi text, donvixuly text, madonvixuly text, madonvitiepnhan text,
+    noinophoso text, hosocothanhphansohoa text, taikhoanduocxacthucvoivneid text, duocthanhtoantructuyen text,
+    trangthaidongbodvc text, ngaycapnhat text,
+    dinhdanhchs jsonb, tailieunop jsonb, danhsachlephi jsonb, danhsachhosobosung jsonb,
+    danhsachgiaytoketqua jsonb, quatrinhxuly jsonb,
+    _extra jsonb,                             -- fields outside the contract, kept rather than dropped
+    primary key (_batch_id, _row_num)
+);
+create index if not exists dossiers_mahoso_idx on raw_onestop.dossiers (mahoso);
+
+create table if not exists dq.validation_runs (
+    run_id            text primary key,
+    batch_id          text not null,
+    suite             text not null,
+    started_at        timestamptz not null,
+    finished_at       timestamptz not null,
+    rows_checked      bigint not null,
+    rows_passed       bigint not null,
+    rows_quarantined  bigint not null,
+    gx_success        boolean not null
+);
+
+create table if not exists dq.rule_results (       -- one row per run x rule x unit
+    run_id      text not null references dq.validation_runs (run_id) on delete cascade,
+    batch_id    text not null,
+    suite       text not null,
+    rule        text not null,
+    severity    text not null,                     -- error (quarantines) | warn (recorded, passes)
+    unit_code   text not null,                     -- '?' where the record names no unit
+    checked     bigint not null,
+    failed      bigint not null,
+    primary key (run_id, rule, unit_code)
+);
+
+create table if not exists dq.expectation_results ( -- GX's own verdict per rule, for cross-checking
+    run_id          text not null references dq.validation_runs (run_id) on delete cascade,
+    rule            text not null,
+    expectation     text not null,
+    success         boolean not null,
+    element_count   bigint,
+    unexpected_count bigint,
+    primary key (run_id, rule)
+);
+
+create table if not exists dq.quarantine (
+    batch_id    text not null,
+    row_num     integer not null,
+    record_key  text,                              -- MaHoSo as received (may itself be the defect)
+    unit_code   text,
+    rule        text not null,
+    run_id      text not null references dq.validation_runs (run_id) on delete cascade,
+    quarantined_at timestamptz not null default now(),
+    primary key (batch_id, row_num, rule)
+);

@@ -1,0 +1,112 @@
+"""The warehouse: an external PostgreSQL when ``KHO_WAREHOUSE_URL`` is set, else the embedded one.
+
+The embedded server is pgserver (PostgreSQL 16) on a project-local data directory, reached over a unix socket.
+Running as root, pgserver creates a ``pgserver`` system user and runs PostgreSQL as that user (PostgreSQL refuses
+to run as root), so CI and root shells work unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+from urllib.parse import quote
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
+from kho.settings import KhoSettings, get_settings
+
+log = logging.getLogger(__name__)
+EMBEDDED_DB = "kho"
+
+
+@dataclass
+class Warehouse:
+    """Connection facts for one PostgreSQL warehouse, whatever runs it."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    dbname: str
+    embedded: bool = False
+    _server: Any = field(default=None, repr=False)
+
+    # -- construction ------------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, settings: KhoSettings | None = None) -> Warehouse:
+        settings = settings or get_settings()
+        if settings.warehouse_url:
+            p = conninfo_to_dict(settings.warehouse_url.replace("postgresql+psycopg://", "postgresql://"))
+            wh = cls(host=p.get("host", "127.0.0.1"), port=int(p.get("port", 5432)), user=p.get("user", "postgres"),
+                     password=p.get("password", ""), dbname=p.get("dbname", "postgres"))
+        else:
+            wh = cls._start_embedded(settings)
+        wh.bootstrap()
+        return wh
+
+    @classmethod
+    def _start_embedded(cls, settings: KhoSettings) -> Warehouse:
+        import pgserver
+
+        runtime = os.environ.get("XDG_RUNTIME_DIR")
+        if runtime and os.path.isdir(runtime) and (os.stat(runtime).st_mode & 0o777) != 0o700:
+            os.environ.pop("XDG_RUNTIME_DIR")  # pgserver needs a private runtime dir; it falls back to /tmp
+        settings.pgdata.mkdir(parents=True, exist_ok=True)
+        server = pgserver.get_server(settings.pgdata, cleanup_mode="stop")
+        p = conninfo_to_dict(server.get_uri())
+        wh = cls(host=p["host"], port=int(p.get("port", 5432)), user=p.get("user", "postgres"), password="",
+                 dbname=EMBEDDED_DB, embedded=True, _server=server)
+        with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+            if not conn.execute("select 1 from pg_database where datname = %s", (EMBEDDED_DB,)).fetchone():
+                conn.execute(f"create database {EMBEDDED_DB}")
+        return wh
+
+    def close(self) -> None:
+        """Stop the embedded server if this process started the last handle on it."""
+        if self._server is not None:
+            self._server.cleanup()
+            self._server = None
+
+    # -- ways to reach it -----------------------------------------------------------------------------------
+    @property
+    def uri(self) -> str:
+        """libpq URI (psql, psycopg, ADBC). Unix-socket hosts go in the ``host`` query parameter."""
+        auth = quote(self.user) + (":" + quote(self.password) if self.password else "")
+        if self.host.startswith("/"):
+            return f"postgresql://{auth}@/{self.dbname}?host={quote(self.host)}&port={self.port}"
+        return f"postgresql://{auth}@{self.host}:{self.port}/{self.dbname}"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.uri.replace("postgresql://", "postgresql+psycopg://", 1)
+
+    def connect(self, **kwargs: Any) -> psycopg.Connection:
+        return psycopg.connect(self.uri, **kwargs)
+
+    def dbt_env(self) -> dict[str, str]:
+        """Environment variables read by ``dbt_project/profiles.yml``."""
+        return {
+            "KHO_PG_HOST": self.host, "KHO_PG_PORT": str(self.port), "KHO_PG_USER": self.user,
+            "KHO_PG_PASSWORD": self.password, "KHO_PG_DBNAME": self.dbname,
+        }
+
+    def export_env(self) -> None:
+        os.environ.update(self.dbt_env())
+
+    # -- schema ------------------------------------------------------------------------------------------
+    def bootstrap(self) -> None:
+        """Create the landing-side schemas and tables (idempotent); dbt owns everything downstream."""
+        ddl = resources.files("kho").joinpath("sql/bootstrap.sql").read_text(encoding="utf-8")
+        with self.connect() as conn:
+            conn.execute(ddl)
+
+    def query(self, sql: str, params: Any = None) -> tuple[list[str], list[tuple]]:
+        with self.connect() as conn, conn.cursor() as cur:
+            cur.execute(sql, params)
+            if cur.description is None:
+                return [], []
+            return [d.name for d in cur.description], cur.fetchall()

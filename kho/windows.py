@@ -1,0 +1,38 @@
+"""Incremental extraction windows: half-open ``[watermark - lag, end)``.
+
+``end`` is the run start (or the scheduled data interval's end, whichever is earlier), never later: the watermark
+then never runs ahead of rows that were still being written when the run began. Backfills pass explicit bounds
+and do not move the watermark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise ValueError(f"empty extraction window [{self.start}, {self.end})")
+
+    def __contains__(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+def incremental_window(
+    watermark: datetime | None,
+    *,
+    lag: timedelta,
+    run_start: datetime,
+    initial: datetime,
+    interval_end: datetime | None = None,
+) -> Window:
+    """The next window to extract for a stream whose last loaded window ended at ``watermark``."""
+    start = (watermark - lag) if watermark is not None else initial
+    end = min(run_start, interval_end) if interval_end is not None else run_start
+    return Window(start=start, end=end)
