@@ -1,0 +1,89 @@
+"""Validation suite for raw one-stop dossiers (one landed batch at a time).
+
+Each rule is written once as a pair: the GX expectation that judges the batch, and the SQL predicate that finds
+the failing rows by key so they can be quarantined (GX caps the failing values it returns). A test holds the two
+to the same counts. Rules run over ``BATCH_QUERY``, which normalizes empty strings of optional fields to NULL and
+derives the few columns the rules need, without changing the raw data.
+"""
+
+from __future__ import annotations
+
+from kho.units import unit_codes
+from kho.validation import Rule, Suite
+
+SUITE = "onestop_dossiers_raw"
+KEY = "mahoso"
+UNIT = "madonvixuly"
+
+TS14 = r"^(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]$"
+# 12-digit personal ID (domain.md §4): 63-era birth-registration province 001-096, century/sex digit, year,
+# 6 digits; or a legacy 9-digit CMND.
+_OLD_PROVINCES = ("001|002|004|006|008|010|011|012|014|015|017|019|020|022|024|025|026|027|030|031|033|034|035|"
+                  "036|037|038|040|042|044|045|046|048|049|051|052|054|056|058|060|062|064|066|067|068|070|072|"
+                  "074|075|077|079|080|082|083|084|086|087|089|091|092|093|094|095|096")
+CITIZEN_ID = rf"^(({_OLD_PROVINCES})[0-9]{{9}}|[0-9]{{9}})$"
+PROCEDURE_CODE = r"^[0-9]\.[0-9]{6}(\.[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2})?$"
+CHANNELS = ["1", "2", "3"]
+STATUSES = [str(i) for i in range(1, 11)]
+
+BATCH_QUERY = """
+select _row_num, mahoso, matthc, kenhthuchien, trangthaihoso, madonvixuly, madonvitiepnhan,
+       nullif(ngaytiepnhan, '') as ngaytiepnhan,
+       nullif(ngayhentra, '') as ngayhentra,
+       nullif(ngayketthucxuly, '') as ngayketthucxuly,
+       case when loaidoituong = '1' then sogiaytochuhoso end as citizen_id,
+       case when ngaytiepnhan ~ '^[0-9]{{14}}$' and ngayketthucxuly ~ '^[0-9]{{14}}$'
+            then ngaytiepnhan end as received_ts,
+       case when ngaytiepnhan ~ '^[0-9]{{14}}$' and ngayketthucxuly ~ '^[0-9]{{14}}$'
+            then ngayketthucxuly end as finished_ts,
+       case when trangthaihoso in ('1', '3') then 'n/a' else nullif(ngayhentra, '') end as due_if_accepted
+from raw_onestop.dossiers where _batch_id = '{batch_id}'
+"""
+
+
+def _in(values: list[str] | frozenset[str]) -> str:
+    return ", ".join(f"'{v}'" for v in sorted(values))
+
+
+def rules() -> list[Rule]:
+    units = sorted(unit_codes())
+    return [
+        Rule.not_null("mahoso_required", "mahoso", "Thiếu mã hồ sơ (MaHoSo)", "Dossier code missing"),
+        Rule.not_null("received_date_required", "ngaytiepnhan", "Thiếu ngày tiếp nhận (NgayTiepNhan)",
+                      "Reception date missing"),
+        Rule.not_null("procedure_code_required", "matthc", "Thiếu mã thủ tục (MaTTHC)", "Procedure code missing"),
+        Rule.not_null("status_required", "trangthaihoso", "Thiếu trạng thái hồ sơ", "Status missing"),
+        Rule.unique("mahoso_unique_in_batch", "mahoso",
+                    "Mã hồ sơ bị trùng: hai hồ sơ khác nhau cùng một mã", "Same dossier code on different dossiers"),
+        Rule.in_set("channel_code_list", "kenhthuchien", CHANNELS,
+                    "Kênh thực hiện không thuộc danh mục (1, 2, 3)", "Channel outside the code list 1-3"),
+        Rule.in_set("status_code_list", "trangthaihoso", STATUSES,
+                    "Trạng thái hồ sơ không thuộc danh mục (1-10)", "Status outside the code list 1-10"),
+        Rule.in_set("unit_code_known", "madonvixuly", units,
+                    "Mã đơn vị xử lý không có trong danh mục đơn vị hành chính",
+                    "Processing unit code not in the administrative unit list"),
+        Rule.in_set("receiving_unit_code_known", "madonvitiepnhan", units,
+                    "Mã đơn vị tiếp nhận không có trong danh mục đơn vị hành chính",
+                    "Receiving unit code not in the administrative unit list"),
+        Rule.regex("citizen_id_structure", "citizen_id", CITIZEN_ID,
+                   "Số định danh cá nhân sai cấu trúc (12 số, mã tỉnh nơi đăng ký khai sinh)",
+                   "Citizen ID does not have the 12-digit structure"),
+        Rule.regex("procedure_code_format", "matthc", PROCEDURE_CODE,
+                   "Mã thủ tục không đúng định dạng D.NNNNNN", "Procedure code not in the D.NNNNNN format"),
+        Rule.regex("received_date_format", "ngaytiepnhan", TS14,
+                   "Ngày tiếp nhận không đúng định dạng yyyyMMddHHmmss", "Reception date not yyyyMMddHHmmss"),
+        Rule.regex("due_date_format", "ngayhentra", TS14,
+                   "Ngày hẹn trả không đúng định dạng yyyyMMddHHmmss", "Due date not yyyyMMddHHmmss"),
+        Rule.regex("finished_date_format", "ngayketthucxuly", TS14,
+                   "Ngày kết thúc xử lý không đúng định dạng yyyyMMddHHmmss", "End date not yyyyMMddHHmmss"),
+        Rule.ordered("finished_not_before_received", "finished_ts", "received_ts",
+                     "Ngày kết thúc xử lý trước ngày tiếp nhận", "Processing ends before reception"),
+        Rule.not_null("due_date_present", "due_if_accepted",
+                      "Hồ sơ đã tiếp nhận nhưng thiếu ngày hẹn trả (sẽ dùng thời hạn theo quy định)",
+                      "Accepted dossier without a due date (the statutory time is used instead)",
+                      severity="warn"),
+    ]
+
+
+def suite() -> Suite:
+    return Suite(name=SUITE, rules=rules(), batch_query=BATCH_QUERY, key=KEY, unit=UNIT)
