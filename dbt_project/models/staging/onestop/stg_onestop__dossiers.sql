@@ -1,0 +1,58 @@
+-- One row per dossier (MaHoSo): the latest validated version, typed and pseudonymized.
+-- Rows of batches not yet validated, and rows in quarantine, are left out; nothing else is filtered.
+with validated as (
+    select r.*
+    from {{ source('onestop', 'dossiers') }} as r
+    where exists (
+            select 1 from {{ source('dq', 'validation_runs') }} as v where v.batch_id = r._batch_id
+        )
+        and not exists (
+            select 1 from {{ source('dq', 'quarantine') }} as q
+            where q.batch_id = r._batch_id and q.row_num = r._row_num
+        )
+),
+
+latest as (
+    select distinct on (mahoso) *
+    from validated
+    order by mahoso, ngaycapnhat desc, _extracted_at desc, _row_num desc
+)
+
+select
+    mahoso as dossier_code,
+    left(matthc, 8) as procedure_code,
+    matthc as procedure_code_as_sent,
+    tentthc as procedure_name,
+    malinhvuc as field_code,
+    madonvixuly as unit_code,
+    madonvitiepnhan as receiving_unit_code,
+    donvixuly as unit_name_as_sent,
+    coalesce(kenhthuchien, '1') as channel_code,
+    case kenhthuchien when '2' then 'online' when '3' then 'postal' else 'in_person' end as channel,
+    loaidoituong as applicant_type_code,
+    {{ pseudonymize('sogiaytochuhoso') }} as owner_id_pseudonym,
+    trangthaihoso::int as status_code,
+    {{ kho_ts('ngaynophoso') }} as submitted_at,
+    {{ kho_ts('ngaytiepnhan') }} as received_at,
+    {{ kho_ts('ngayhentra') }} as due_at,
+    {{ kho_ts('ngayketthucxuly') }} as finished_at,
+    {{ kho_ts('ngaytra') }} as returned_at,
+    {{ kho_ts('ngaytuchoi') }} as refused_at,
+    {{ kho_ts('ngaycapnhat') }} as source_updated_at,
+    duocthanhtoantructuyen in ('1', '2') as is_paid_online,
+    exists (
+        select 1 from jsonb_array_elements(coalesce(danhsachlephi, '[]'::jsonb)) as fee
+        where coalesce(nullif(fee ->> 'Gia', ''), '0') ~ '^[0-9]+(\.[0-9]+)?$'
+            and (fee ->> 'Gia')::numeric > 0
+    ) as has_fee,
+    hosocothanhphansohoa = '1' or exists (
+        select 1 from jsonb_array_elements(coalesce(tailieunop, '[]'::jsonb)) as doc
+        where doc ->> 'DuocSoHoa' = '1'
+    ) as is_digitized,
+    taikhoanduocxacthucvoivneid = '1' as is_vneid_authenticated,
+    jsonb_array_length(coalesce(danhsachhosobosung, '[]'::jsonb)) as supplement_requests,
+    jsonb_array_length(coalesce(danhsachgiaytoketqua, '[]'::jsonb)) > 0 as has_electronic_result,
+    trangthaidongbodvc = '1' as is_synced_to_dvcqg,
+    _batch_id as batch_id,
+    _extracted_at as extracted_at
+from latest
