@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+# One-stop systems store Vietnam wall time without a zone; windows are expressed the same way.
+SOURCE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,12 @@ class Window:
 
     def __contains__(self, moment: datetime) -> bool:
         return self.start <= moment < self.end
+
+
+def source_time(moment: datetime | None = None) -> datetime:
+    """``moment`` (aware; default now) as naive Vietnam wall time, the way source systems write timestamps."""
+    moment = moment or datetime.now(SOURCE_TZ)
+    return moment.astimezone(SOURCE_TZ).replace(tzinfo=None, microsecond=0)
 
 
 def incremental_window(

@@ -1,0 +1,59 @@
+"""transform_warehouse: dbt build (staging → marts, with tests) through astronomer-cosmos, on validated data.
+
+Runs whenever a validation run publishes the validated-dossiers asset.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from airflow.sdk import dag, task
+from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+from cosmos.constants import ExecutionMode, InvocationMode, LoadMode
+from kho.assets import VALIDATED_ONESTOP_DOSSIERS, WAREHOUSE_MARTS
+
+from kho.dbt import DBT_PROJECT, static_dbt_env
+from kho.settings import get_settings
+
+settings = get_settings()
+
+
+@dag(
+    dag_id="transform_warehouse",
+    schedule=[VALIDATED_ONESTOP_DOSSIERS],
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    tags=["kho", "dbt", "transform"],
+    doc_md=__doc__,
+)
+def transform_warehouse():
+    @task
+    def open_warehouse() -> str:
+        """Make sure the warehouse is up (starts the embedded one) and export dbt's connection environment."""
+        import os
+
+        from kho.dbt import dbt_env
+        from kho.warehouse import Warehouse
+
+        wh = Warehouse.open(settings)
+        os.environ.update(dbt_env(wh, settings))
+        return wh.dbname
+
+    dbt = DbtTaskGroup(
+        group_id="dbt",
+        project_config=ProjectConfig(DBT_PROJECT, env_vars=static_dbt_env(settings), install_dbt_deps=False),
+        profile_config=ProfileConfig(profile_name="kho", target_name="warehouse",
+                                     profiles_yml_filepath=DBT_PROJECT / "profiles.yml"),
+        execution_config=ExecutionConfig(execution_mode=ExecutionMode.LOCAL,
+                                         invocation_mode=InvocationMode.DBT_RUNNER),
+        # tests on two models (relationships) get their own task after both, instead of racing one parent
+        render_config=RenderConfig(load_method=LoadMode.DBT_LS, invocation_mode=InvocationMode.DBT_RUNNER,
+                                   should_detach_multiple_parents_tests=True),
+        operator_args={"outlets": [WAREHOUSE_MARTS]},
+    )
+
+    open_warehouse() >> dbt
+
+
+transform_warehouse()

@@ -1,0 +1,125 @@
+"""The ``kho`` command line."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log at INFO level.")
+def main(verbose: bool) -> None:
+    """Kho: the province's shared data warehouse."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+def demo() -> None:
+    """Run the whole pipeline end to end on the embedded default and print a summary."""
+    from kho.demo import run_demo
+
+    run_demo()
+
+
+@main.group(name="import")
+def import_() -> None:
+    """Import exports handed over as files."""
+
+
+@import_.command("onestop")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_onestop(path: Path) -> None:
+    """Land, load and validate a DVCQG JSON export (a JSON array of dossier objects)."""
+    from kho.pipeline import import_onestop_file
+
+    manifest, loaded, summary = import_onestop_file(path)
+    console.print(f"batch {manifest['batch_id']}: {manifest['rows'] + manifest['rejected']:,} records read, "
+                  f"{manifest['rejected']:,} rejected, {loaded:,} loaded, {summary['passed']:,} passed, "
+                  f"{summary['quarantined']:,} quarantined")
+    for rule, failed in summary["failed_by_rule"].items():
+        if failed:
+            console.print(f"  {rule}: {failed:,}")
+    console.print("Run `kho transform` (or the transform_warehouse DAG) to update the marts.")
+
+
+@main.command()
+def transform() -> None:
+    """Build the dbt project (staging → marts, with tests) directly, without Airflow."""
+    from kho.dbt import run_dbt
+    from kho.settings import get_settings
+    from kho.warehouse import Warehouse
+
+    s = get_settings()
+    results = run_dbt(["build"], Warehouse.open(s), s)
+    console.print(f"dbt build: {len(results)} nodes, all passed or warned")
+
+
+@main.command()
+@click.argument("query")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+def sql(query: str, as_csv: bool) -> None:
+    """Run QUERY against the configured warehouse and print the result."""
+    from kho.warehouse import Warehouse
+
+    cols, rows = Warehouse.open().query(query)
+    if as_csv:
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        w.writerows(rows)
+        return
+    table = Table(*cols)
+    for r in rows:
+        table.add_row(*["" if v is None else str(v) for v in r])
+    console.print(table)
+    console.print(f"({len(rows)} rows)")
+
+
+@main.group()
+def warehouse() -> None:
+    """The warehouse itself."""
+
+
+@warehouse.command("url")
+def warehouse_url() -> None:
+    """Print the libpq URL of the warehouse (starts the embedded one if needed)."""
+    from kho.warehouse import Warehouse
+
+    click.echo(Warehouse.open().uri)
+
+
+@warehouse.command("serve")
+def warehouse_serve() -> None:
+    """Keep the embedded warehouse running (for psql or a BI tool) until Ctrl-C."""
+    from kho.warehouse import Warehouse
+
+    wh = Warehouse.open()
+    console.print(f"warehouse up: [cyan]psql '{wh.uri}'[/] — Ctrl-C to stop")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        wh.close()
+
+
+@main.command()
+@click.option("--dossiers", type=int, default=100_000, show_default=True)
+@click.option("--keep", is_flag=True, help="Keep the benchmark's warehouse and landing zone afterwards.")
+def bench(dossiers: int, keep: bool) -> None:
+    """Time every stage on N sandbox dossiers; print seconds, rows/s and peak memory."""
+    from kho.bench import run_bench
+
+    run_bench(dossiers, keep=keep)
+
+
+if __name__ == "__main__":
+    main()
