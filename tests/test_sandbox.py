@@ -1,0 +1,72 @@
+import re
+from collections import Counter
+
+import httpx
+
+from kho.units import communes_of, unit_codes
+from sandbox.onestop.generator import Dossiers, SandboxConfig, fmt_ts, to_epoch
+from sandbox.onestop.records import render
+
+TS14 = re.compile(r"^\d{14}$")
+
+
+def test_same_seed_same_records_other_seed_other_records():
+    a, b = Dossiers(SandboxConfig(dossiers=300)), Dossiers(SandboxConfig(dossiers=300))
+    c = Dossiers(SandboxConfig(dossiers=300, seed=7))
+    ra = [render(a, i, a.default_clock) for i in range(300)]
+    assert ra == [render(b, i, b.default_clock) for i in range(300)]
+    assert ra != [render(c, i, c.default_clock) for i in range(300)]
+
+
+def test_clean_records_follow_the_dvcqg_shape_and_real_units():
+    d = Dossiers(SandboxConfig(dossiers=2000, dirty_share=0))
+    recs = [render(d, i, d.default_clock) for i in range(d.n)]
+    province_units = {u.code for u in communes_of("38")} | {"38"}
+    for r in recs:
+        assert TS14.match(r["NgayTiepNhan"]) and r["KenhThucHien"] in {"1", "2", "3"}
+        assert r["TrangThaiHoSo"] in {str(i) for i in range(1, 11)}
+        assert r["MaDonViXuLy"] in province_units and r["MaDonViXuLy"] in unit_codes()
+        if r["NgayKetThucXuLy"]:
+            assert r["NgayKetThucXuLy"] >= r["NgayTiepNhan"]
+    assert len({r["MaHoSo"] for r in recs}) == len(recs)
+    # realistic spread: some online, some late, some refused, many units
+    assert 0.3 < Counter(r["KenhThucHien"] for r in recs)["2"] / len(recs) < 0.7
+    assert any(r["TrangThaiHoSo"] == "3" for r in recs) and any(r["DanhSachHoSoBoSung"] for r in recs)
+    assert any(r["NgayKetThucXuLy"][:8] > r["NgayHenTra"][:8] for r in recs if r["NgayKetThucXuLy"])
+    assert len({r["MaDonViXuLy"] for r in recs}) > 50
+
+
+def test_dirty_share_is_configurable():
+    d = Dossiers(SandboxConfig(dossiers=5000, dirty_share=0.1))
+    assert 450 <= (d.dirty_kind >= 0).sum() <= 550
+    assert (Dossiers(SandboxConfig(dossiers=5000, dirty_share=0)).dirty_kind >= 0).sum() == 0
+
+
+def test_dossiers_change_as_the_clock_moves():
+    d = Dossiers(SandboxConfig(dossiers=500))
+    early = to_epoch(__import__("datetime").datetime(2026, 3, 1))
+    changed = [i for i in range(d.n) if d.events[i][1] < early
+               and render(d, i, early)["TrangThaiHoSo"] != render(d, i, d.default_clock)["TrangThaiHoSo"]]
+    assert changed, "some dossiers open on 1 March must have moved on by the end of the period"
+    i = changed[0]
+    assert render(d, i, early)["NgayCapNhat"] < render(d, i, d.default_clock)["NgayCapNhat"]
+
+
+def test_api_needs_the_token_and_pages_a_half_open_window(make_sandbox):
+    srv = make_sandbox(dossiers=700)
+    assert httpx.get(f"{srv.url}/api/v1/dossiers").status_code == 401
+    h = {"Authorization": "Bearer sandbox-token"}
+    app = srv.app
+    frm, to = "20260201000000", "20260301000000"
+    got, page = [], 1
+    while True:
+        body = httpx.get(f"{srv.url}/api/v1/dossiers", headers=h,
+                         params={"updated_from": frm, "updated_to": to, "page": page, "page_size": 50}).json()
+        got += body["data"]
+        if not body["has_more"]:
+            break
+        page += 1
+    expected = [r for r in app.all_records() if frm <= r["NgayCapNhat"] < to]
+    assert sorted(r["MaHoSo"] + r["NgayCapNhat"] for r in got) == \
+        sorted(r["MaHoSo"] + r["NgayCapNhat"] for r in expected)
+    assert fmt_ts(to_epoch(__import__("datetime").datetime(2026, 1, 2, 3, 4, 5))) == "20260102030405"
