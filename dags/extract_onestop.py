@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from airflow.sdk import Param, dag, get_current_context, task
+
 from kho.assets import RAW_ONESTOP_DOSSIERS, VALIDATED_ONESTOP_DOSSIERS
 
 

@@ -10,8 +10,8 @@ from datetime import datetime
 from airflow.sdk import dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode
-from kho.assets import VALIDATED_ONESTOP_DOSSIERS, WAREHOUSE_MARTS
 
+from kho.assets import VALIDATED_ONESTOP_DOSSIERS, WAREHOUSE_MARTS
 from kho.dbt import DBT_PROJECT, static_dbt_env
 from kho.settings import get_settings
 

@@ -52,8 +52,9 @@ def _with_batch_columns(table: pa.Table, manifest: BatchManifest, first_row: int
 def load_batch(wh: Warehouse, manifest: BatchManifest, target: RawTable) -> int:
     """Load ``manifest``'s landed files into ``target``; returns the rows loaded by this call (0 if done before)."""
     with wh.connect() as conn:  # one transaction: rows + batch record + state
-        done = conn.execute("select rows_loaded from kho.batches where batch_id = %s and loaded_at is not null",
-                            (manifest.batch_id,)).fetchone()
+        done = conn.execute(
+            "select rows_loaded from kho.batches where batch_id = %s and loaded_at is not null", (manifest.batch_id,)
+        ).fetchone()
         if done:
             log.info("batch %s already loaded (%s rows); nothing to do", manifest.batch_id, done[0])
             return 0
@@ -62,9 +63,19 @@ def load_batch(wh: Warehouse, manifest: BatchManifest, target: RawTable) -> int:
                                         extracted_at, rows_extracted, rows_rejected, landing_path)
                values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
                on conflict (batch_id) do nothing""",
-            (manifest.batch_id, manifest.source, manifest.stream, manifest.mode, manifest.window_start,
-             manifest.window_end, manifest.source_file, manifest.extracted_at, manifest.rows + manifest.rejected, manifest.rejected,
-             manifest.landing_path),
+            (
+                manifest.batch_id,
+                manifest.source,
+                manifest.stream,
+                manifest.mode,
+                manifest.window_start,
+                manifest.window_end,
+                manifest.source_file,
+                manifest.extracted_at,
+                manifest.rows + manifest.rejected,
+                manifest.rejected,
+                manifest.landing_path,
+            ),
         )
         loaded = 0
         with conn.cursor() as cur:
@@ -76,15 +87,18 @@ def load_batch(wh: Warehouse, manifest: BatchManifest, target: RawTable) -> int:
                 with cur.copy(f"copy {target.qualified} ({cols}) from stdin (format csv)") as copy:
                     view = buf.getbuffer()
                     for off in range(0, len(view), COPY_CHUNK):
-                        copy.write(view[off: off + COPY_CHUNK])
+                        copy.write(view[off : off + COPY_CHUNK])
                 loaded += part.num_rows
         if loaded != manifest.rows:
             raise LoadMismatch(f"batch {manifest.batch_id}: manifest says {manifest.rows} rows, loaded {loaded}")
-        conn.execute("update kho.batches set rows_loaded = %s, loaded_at = %s where batch_id = %s",
-                     (loaded, utcnow(), manifest.batch_id))
+        conn.execute(
+            "update kho.batches set rows_loaded = %s, loaded_at = %s where batch_id = %s",
+            (loaded, utcnow(), manifest.batch_id),
+        )
         if manifest.mode == "incremental":
-            set_watermark(conn, manifest.source, manifest.stream,
-                          datetime.fromisoformat(manifest.window_end), manifest.batch_id)
+            set_watermark(
+                conn, manifest.source, manifest.stream, datetime.fromisoformat(manifest.window_end), manifest.batch_id
+            )
     log.info("loaded batch %s: %d rows into %s", manifest.batch_id, loaded, target.qualified)
     return loaded
 
@@ -101,6 +115,7 @@ def set_watermark(conn, source: str, stream: str, watermark: datetime, batch_id:
 
 def get_watermark(wh: Warehouse, source: str, stream: str) -> datetime | None:
     with wh.connect() as conn:
-        row = conn.execute("select watermark from kho.stream_state where source = %s and stream = %s",
-                           (source, stream)).fetchone()
+        row = conn.execute(
+            "select watermark from kho.stream_state where source = %s and stream = %s", (source, stream)
+        ).fetchone()
     return row[0] if row else None

@@ -20,9 +20,74 @@ pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 TS14 = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])([01]\d|2[0-3])[0-5]\d[0-5]\d$")
 CCCD = re.compile(r"^(0(0[1-9]|[1-8]\d|9[0-6])\d{9}|\d{9})$")
-OLD_PROVINCES = {int(p) for p in ("1 2 4 6 8 10 11 12 14 15 17 19 20 22 24 25 26 27 30 31 33 34 35 36 37 38 40 42 "
-                                  "44 45 46 48 49 51 52 54 56 58 60 62 64 66 67 68 70 72 74 75 77 79 80 82 83 84 "
-                                  "86 87 89 91 92 93 94 95 96").split()}
+OLD_PROVINCES = {
+    int(p)
+    for p in [
+        "1",
+        "2",
+        "4",
+        "6",
+        "8",
+        "10",
+        "11",
+        "12",
+        "14",
+        "15",
+        "17",
+        "19",
+        "20",
+        "22",
+        "24",
+        "25",
+        "26",
+        "27",
+        "30",
+        "31",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "38",
+        "40",
+        "42",
+        "44",
+        "45",
+        "46",
+        "48",
+        "49",
+        "51",
+        "52",
+        "54",
+        "56",
+        "58",
+        "60",
+        "62",
+        "64",
+        "66",
+        "67",
+        "68",
+        "70",
+        "72",
+        "74",
+        "75",
+        "77",
+        "79",
+        "80",
+        "82",
+        "83",
+        "84",
+        "86",
+        "87",
+        "89",
+        "91",
+        "92",
+        "93",
+        "94",
+        "95",
+        "96",
+    ]
+}
 
 
 def is_clean(r: dict, dup_codes: set[str], units: frozenset[str]) -> bool:
@@ -62,8 +127,19 @@ def expected_kpis(records: list[dict]) -> dict[tuple[str, str], tuple]:
         c["with_fee"] += fee
         c["paid_online"] += fee and r["DuocThanhToanTrucTuyen"] in ("1", "2")
         c["digitized"] += r["HoSoCoThanhPhanSoHoa"] == "1" or any(t["DuocSoHoa"] == "1" for t in r["TaiLieuNop"])
-    keys = ("received", "finished", "early", "on_time", "late", "open_within", "open_overdue", "online",
-            "with_fee", "paid_online", "digitized")
+    keys = (
+        "received",
+        "finished",
+        "early",
+        "on_time",
+        "late",
+        "open_within",
+        "open_overdue",
+        "online",
+        "with_fee",
+        "paid_online",
+        "digitized",
+    )
     return {k: tuple(c[x] for x in keys) for k, c in acc.items()}
 
 
@@ -107,7 +183,8 @@ def test_every_record_is_accounted_for(pipeline_run, warehouse):
     clean = [r for r in records if is_clean(r, dup, unit_codes())]
     _, [(extracted, checked, passed, quarantined)] = warehouse.query(
         "select (select sum(rows_extracted) from kho.batches), sum(rows_checked), sum(rows_passed), "
-        "sum(rows_quarantined) from dq.validation_runs")
+        "sum(rows_quarantined) from dq.validation_runs"
+    )
     assert extracted == checked == len(records)
     assert passed + quarantined == checked
     assert passed == len(clean) and quarantined == len(records) - len(clean) > 0
@@ -128,7 +205,8 @@ def test_marts_match_figures_computed_from_the_sandbox(pipeline_run, warehouse):
 def test_citizen_ids_are_pseudonymized_with_the_keyed_hash(pipeline_run, warehouse, settings):
     _, rows = warehouse.query(
         "select r.sogiaytochuhoso, f.owner_id_pseudonym from marts.fct_dossiers f "
-        "join raw_onestop.dossiers r on r.mahoso = f.dossier_code and r._batch_id = f.batch_id limit 50")
+        "join raw_onestop.dossiers r on r.mahoso = f.dossier_code and r._batch_id = f.batch_id limit 50"
+    )
     key = settings.pseudonym_key.get_secret_value().encode()
     for raw_id, pseudonym in rows:
         assert pseudonym == hmac.new(key, raw_id.encode(), hashlib.sha256).hexdigest()

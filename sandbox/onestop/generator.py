@@ -37,18 +37,132 @@ N_EVENTS = 9
 # outcome of a dossier's life
 OUT_DONE, OUT_REFUSED, OUT_WITHDRAWN, OUT_STOPPED = range(4)
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
-          "Dương", "Lý", "Mai", "Trịnh", "Lương", "Đinh"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Mai",
+    "Trịnh",
+    "Lương",
+    "Đinh",
+]
 MIDDLE_M = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Thành", "Xuân", "Công"]
 MIDDLE_F = ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Minh", "Hồng", "Mai"]
-GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khoa", "Long", "Nam", "Phong", "Quân", "Sơn", "Tuấn",
-           "Việt", "Thắng", "Trung"]
-GIVEN_F = ["Anh", "Chi", "Dung", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga", "Nhung", "Phương",
-           "Thảo", "Trang", "Yến"]
+GIVEN_M = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hải",
+    "Hùng",
+    "Khoa",
+    "Long",
+    "Nam",
+    "Phong",
+    "Quân",
+    "Sơn",
+    "Tuấn",
+    "Việt",
+    "Thắng",
+    "Trung",
+]
+GIVEN_F = [
+    "Anh",
+    "Chi",
+    "Dung",
+    "Hà",
+    "Hạnh",
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nga",
+    "Nhung",
+    "Phương",
+    "Thảo",
+    "Trang",
+    "Yến",
+]
 # birth-registration province codes of the 63-province era (domain.md §4)
-OLD_PROVINCES = ("001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 035 036 "
-                 "037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 070 072 074 075 "
-                 "077 079 080 082 083 084 086 087 089 091 092 093 094 095 096").split()
+OLD_PROVINCES = [
+    "001",
+    "002",
+    "004",
+    "006",
+    "008",
+    "010",
+    "011",
+    "012",
+    "014",
+    "015",
+    "017",
+    "019",
+    "020",
+    "022",
+    "024",
+    "025",
+    "026",
+    "027",
+    "030",
+    "031",
+    "033",
+    "034",
+    "035",
+    "036",
+    "037",
+    "038",
+    "040",
+    "042",
+    "044",
+    "045",
+    "046",
+    "048",
+    "049",
+    "051",
+    "052",
+    "054",
+    "056",
+    "058",
+    "060",
+    "062",
+    "064",
+    "066",
+    "067",
+    "068",
+    "070",
+    "072",
+    "074",
+    "075",
+    "077",
+    "079",
+    "080",
+    "082",
+    "083",
+    "084",
+    "086",
+    "087",
+    "089",
+    "091",
+    "092",
+    "093",
+    "094",
+    "095",
+    "096",
+]
 
 TS_FORMAT = "%Y%m%d%H%M%S"
 
@@ -101,8 +215,9 @@ class Dossiers:
         prov = province(config.province)
         self.province = prov
         self.communes = communes_of(config.province)
-        self.holidays = np.array(vn_holidays(range(config.start_date.year, config.end_date.year + 2)),
-                                 dtype="datetime64[D]")
+        self.holidays = np.array(
+            vn_holidays(range(config.start_date.year, config.end_date.year + 2)), dtype="datetime64[D]"
+        )
 
         procs = PROCEDURES
         commune_procs = np.array([i for i, p in enumerate(procs) if p.tier == "commune"])
@@ -161,7 +276,7 @@ class Dossiers:
         sup_wait = rng.integers(86400, 10 * 86400, (n, 2)) * (np.arange(2)[None, :] < rounds[:, None])
 
         # processing time in working days relative to the statutory time: ~83% early/on time
-        factor = rng.choice([0.3, 0.6, 0.9, 1.0, 1.0, 1.2, 1.6, 2.5], n, p=[.2, .25, .2, .18, 0, .09, .05, .03])
+        factor = rng.choice([0.3, 0.6, 0.9, 1.0, 1.0, 1.2, 1.6, 2.5], n, p=[0.2, 0.25, 0.2, 0.18, 0, 0.09, 0.05, 0.03])
         work_days = np.floor(days * factor).astype(np.int64)
         end_day = np.busday_offset(day, work_days, roll="forward", holidays=self.holidays)
         end_secs = np.clip(secs + rng.integers(-3 * 3600, 3 * 3600, n), 7 * 3600, 17 * 3600)
@@ -200,8 +315,9 @@ class Dossiers:
         self.female = rng.random(n) < 0.52
         self.birth_year = rng.integers(1950, 2007, n).astype(np.int16)
         home = rng.random(n) < 0.8
-        self.id_prov = np.where(home, OLD_PROVINCES.index(f"0{config.province}"),
-                                rng.integers(0, len(OLD_PROVINCES), n)).astype(np.int8)
+        self.id_prov = np.where(
+            home, OLD_PROVINCES.index(f"0{config.province}"), rng.integers(0, len(OLD_PROVINCES), n)
+        ).astype(np.int8)
         self.id_serial = rng.integers(0, 1_000_000, n).astype(np.int32)
         self.name_seed = rng.integers(0, 2**31 - 1, n, dtype=np.int64)
 
@@ -247,8 +363,9 @@ class Dossiers:
         if self.dirty_kind[i] == DIRTY_KINDS.index("duplicate_code"):
             i = i - 1  # keyed with the code of the previous dossier: the same code for two different cases
         recv_day = self.recv_day[i].astype(object)
-        return (f"{self.agency_id(int(self.recv_unit_idx[i]), int(self.dept[i]))}-"
-                f"{recv_day:%y%m%d}-{int(self.seq[i]):05d}")
+        return (
+            f"{self.agency_id(int(self.recv_unit_idx[i]), int(self.dept[i]))}-{recv_day:%y%m%d}-{int(self.seq[i]):05d}"
+        )
 
     @cached_property
     def default_clock(self) -> int:
