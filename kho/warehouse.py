@@ -68,7 +68,10 @@ class Warehouse:
     def close(self) -> None:
         """Stop the embedded server if this process started the last handle on it."""
         if self._server is not None:
+            import atexit
+
             self._server.cleanup()
+            atexit.unregister(self._server._cleanup)  # already done; its exit-time log would hit a closed stream
             self._server = None
 
     # -- ways to reach it -----------------------------------------------------------------------------------
