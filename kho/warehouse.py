@@ -39,14 +39,16 @@ class Warehouse:
     @classmethod
     def open(cls, settings: KhoSettings | None = None) -> Warehouse:
         settings = settings or get_settings()
-        if settings.warehouse_url:
-            p = conninfo_to_dict(settings.warehouse_url.replace("postgresql+psycopg://", "postgresql://"))
-            wh = cls(host=p.get("host", "127.0.0.1"), port=int(p.get("port", 5432)), user=p.get("user", "postgres"),
-                     password=p.get("password", ""), dbname=p.get("dbname", "postgres"))
-        else:
-            wh = cls._start_embedded(settings)
+        wh = cls.from_url(settings.warehouse_url) if settings.warehouse_url else cls._start_embedded(settings)
         wh.bootstrap()
         return wh
+
+    @classmethod
+    def from_url(cls, url: str) -> Warehouse:
+        """Connection facts of an external warehouse, without connecting."""
+        p = conninfo_to_dict(url.replace("postgresql+psycopg://", "postgresql://"))
+        return cls(host=p.get("host", "127.0.0.1"), port=int(p.get("port", 5432)), user=p.get("user", "postgres"),
+                   password=p.get("password", ""), dbname=p.get("dbname", "postgres"))
 
     @classmethod
     def _start_embedded(cls, settings: KhoSettings) -> Warehouse:

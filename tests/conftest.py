@@ -12,7 +12,6 @@ import pytest
 
 _HOME = Path(tempfile.mkdtemp(prefix="kho-test-"))
 os.environ["KHO_HOME"] = str(_HOME)
-
 os.environ["AIRFLOW_HOME"] = str(_HOME / "airflow")
 
 from kho import airflow_env  # noqa: E402

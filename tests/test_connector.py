@@ -1,7 +1,8 @@
 """The one-stop connector against a sandbox on loopback and the embedded PostgreSQL."""
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -45,7 +46,7 @@ def test_load_moves_watermark_with_the_rows_and_is_idempotent(make_sandbox, sett
     assert wh.query("select count(*) from raw_onestop.dossiers")[1][0][0] == 800
     # the next window re-reads the lag before the watermark
     nxt = next_window(wh, settings, datetime(2026, 9, 1))
-    assert RUN - nxt.start == __import__("datetime").timedelta(minutes=settings.onestop_lag_minutes)
+    assert RUN - nxt.start == timedelta(minutes=settings.onestop_lag_minutes)
 
 
 def test_a_failed_load_leaves_neither_rows_nor_state(make_sandbox, settings, fresh_schema):
@@ -69,7 +70,7 @@ def test_file_import_streams_the_export_and_rejects_non_objects(tmp_path, make_s
     export.write_text(json.dumps(records[:60] + ["not a dossier"] + records[60:], ensure_ascii=False))
     manifest = import_export(export, settings)
     assert (manifest.rows, manifest.rejected, manifest.mode) == (120, 1, "file")
-    rejected = (tmp_path.parent / manifest.landing_path / "rejected.jsonl").read_text(encoding="utf-8")
+    rejected = (Path(manifest.landing_path) / "rejected.jsonl").read_text(encoding="utf-8")
     assert "record #60" in rejected
     assert load_batch(fresh_schema, manifest, RAW_TABLE) == 120
     cols, rows = fresh_schema.query("select _extra ->> 'TruongMoi' from raw_onestop.dossiers where _extra is not null")

@@ -1,5 +1,6 @@
 import re
 from collections import Counter
+from datetime import datetime
 
 import httpx
 
@@ -44,7 +45,7 @@ def test_dirty_share_is_configurable():
 
 def test_dossiers_change_as_the_clock_moves():
     d = Dossiers(SandboxConfig(dossiers=500))
-    early = to_epoch(__import__("datetime").datetime(2026, 3, 1))
+    early = to_epoch(datetime(2026, 3, 1))
     changed = [i for i in range(d.n) if d.events[i][1] < early
                and render(d, i, early)["TrangThaiHoSo"] != render(d, i, d.default_clock)["TrangThaiHoSo"]]
     assert changed, "some dossiers open on 1 March must have moved on by the end of the period"
@@ -69,4 +70,4 @@ def test_api_needs_the_token_and_pages_a_half_open_window(make_sandbox):
     expected = [r for r in app.all_records() if frm <= r["NgayCapNhat"] < to]
     assert sorted(r["MaHoSo"] + r["NgayCapNhat"] for r in got) == \
         sorted(r["MaHoSo"] + r["NgayCapNhat"] for r in expected)
-    assert fmt_ts(to_epoch(__import__("datetime").datetime(2026, 1, 2, 3, 4, 5))) == "20260102030405"
+    assert fmt_ts(to_epoch(datetime(2026, 1, 2, 3, 4, 5))) == "20260102030405"

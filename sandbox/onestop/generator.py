@@ -327,7 +327,6 @@ class Dossiers:
         if n_dirty:
             dirty_idx = rng.choice(np.arange(1, n), size=min(n_dirty, n - 1), replace=False)
             self.dirty_kind[dirty_idx] = rng.integers(0, len(DIRTY_KINDS), len(dirty_idx))
-        # a missing due date is only a defect on procedures that have one; keep everything else as drawn
 
         # -- dossier codes: <agency id>-<yyMMdd>-<5-digit sequence per agency and day> ---------------------
         self.seq = self._sequence_numbers(day)
