@@ -26,6 +26,21 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+# seconds for 1M narrow dossier rows on the 2-core development machine (performance-notes.md)
+ANCHORS = {"load": ("COPY", 4.5), "validate": ("GX on PostgreSQL", 6.0), "transform": ("unit x month aggregate", 2.0)}
+
+
+def _landed_mb(manifest: dict) -> float:
+    """Uncompressed size of the landed batch (Arrow/Parquet column data), to compare throughput per byte."""
+    import pyarrow.parquet as pq
+
+    total = 0
+    for f in manifest["files"]:
+        meta = pq.ParquetFile(f).metadata
+        total += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    return total / 1e6
+
+
 def _start_sandbox(n: int, port: int) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "sandbox.onestop", "--port", str(port), "--dossiers", str(n)],
                             stdout=subprocess.PIPE, text=True)
@@ -53,17 +68,24 @@ def run_bench(n: int, keep: bool = False, port: int = 8799) -> list[tuple]:
     sandbox = _start_sandbox(n, port)
     rows: list[tuple] = []
 
-    def stage(name: str, fn, count: int | None = None):
+    landed_mb = 0.0  # known once extracted
+
+    def stage(name: str, fn):
         t = time.perf_counter()
         out = fn()
         secs = time.perf_counter() - t
-        c = count if count is not None else n
-        rows.append((name, secs, c / secs if secs else 0, _peak_mb()))
-        console.print(f"{name:<10} {secs:8.1f} s  {c / secs:10,.0f} rows/s  peak {_peak_mb():,.0f} MB")
+        mb_s = landed_mb / secs if landed_mb and name in ("extract+land", "load") else None
+        anchor = ANCHORS.get(name)
+        ratio = secs / (anchor[1] * n / 1e6) if anchor else None
+        rows.append((name, secs, n / secs if secs else 0, mb_s, ratio, _peak_mb()))
+        console.print(f"{name:<12} {secs:8.1f} s  {n / secs:10,.0f} rows/s  peak {_peak_mb():,.0f} MB")
         return out
 
     try:
         manifest = stage("extract+land", lambda: extract_onestop(datetime(2030, 1, 1), settings=s))
+        landed_mb = _landed_mb(manifest)
+        name, secs, rate, _, ratio, peak = rows[0]
+        rows[0] = (name, secs, rate, landed_mb / secs, ratio, peak)
         stage("load", lambda: load_onestop(manifest, s))
         import great_expectations  # noqa: F401  (import cost ~8 s, reported apart from the checks)
 
@@ -76,13 +98,16 @@ def run_bench(n: int, keep: bool = False, port: int = 8799) -> list[tuple]:
         if not keep:
             shutil.rmtree(home, ignore_errors=True)
     table = Table(title=f"kho bench --dossiers {n:,} ({os.cpu_count()} cores)")
-    for c in ("stage", "seconds", "rows/s", "peak RSS MB"):
+    for c in ("stage", "seconds", "rows/s", "MB/s", "vs anchor", "peak RSS MB"):
         table.add_column(c, justify="left" if c == "stage" else "right")
-    for name, secs, rate, peak in rows:
-        table.add_row(name, f"{secs:.1f}", f"{rate:,.0f}", f"{peak:,.0f}")
+    for name, secs, rate, mb_s, ratio, peak in rows:
+        table.add_row(name, f"{secs:.1f}", f"{rate:,.0f}", f"{mb_s:,.0f}" if mb_s else "",
+                      f"{ratio:.1f}x" if ratio else "", f"{peak:,.0f}")
     console.print(table)
-    console.print("Anchors (1M rows, 2 cores, performance-notes.md): COPY ~4.5 s, GX on PostgreSQL ~6 s, "
-                  "unit x month aggregation ~2 s.")
+    console.print(f"Landed batch: {landed_mb:,.0f} MB uncompressed, {landed_mb * 1e6 / n:,.0f} bytes per dossier "
+                  "(DVCQG records carry their component, fee and history lists).")
+    console.print("vs anchor = seconds / anchor seconds scaled to N; anchors for 1M narrow 16-column rows on 2 cores "
+                  "(performance-notes.md): " + ", ".join(f"{k} {v[0]} {v[1]} s" for k, v in ANCHORS.items()) + ".")
     if keep:
         console.print(f"kept: {home}")
     return rows

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,7 +23,7 @@ from kho.landing import read_landed
 from kho.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
-COPY_CHUNK = 1 << 20
+ENCODE_ROWS = 5_000  # rows per CSV chunk handed to COPY: a few MB, so memory stays bounded
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,32 @@ def _with_batch_columns(table: pa.Table, manifest: BatchManifest, first_row: int
     for name, col in reversed(meta.items()):
         table = table.add_column(0, name, col)
     return table
+
+
+def _encode(table: pa.Table) -> bytes:
+    buf = io.BytesIO()
+    pacsv.write_csv(table, buf, pacsv.WriteOptions(include_header=False))
+    return buf.getvalue()
+
+
+def _csv_chunks(manifest: BatchManifest) -> Iterator[tuple[list[str], int, bytes]]:
+    """The landed batch as CSV chunks (columns, rows, bytes), with batch columns added.
+
+    pyarrow encodes the next chunk in a worker thread (it releases the GIL) while COPY sends the current one.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = None
+        offset = 0
+        for part in read_landed(manifest):
+            for rb in part.to_batches(max_chunksize=ENCODE_ROWS):
+                chunk = _with_batch_columns(pa.Table.from_batches([rb]), manifest, offset)
+                offset += chunk.num_rows
+                nxt = (chunk.column_names, chunk.num_rows, pool.submit(_encode, chunk))
+                if pending:
+                    yield pending[0], pending[1], pending[2].result()
+                pending = nxt
+        if pending:
+            yield pending[0], pending[1], pending[2].result()
 
 
 def load_batch(wh: Warehouse, manifest: BatchManifest, target: RawTable) -> int:
@@ -79,16 +108,14 @@ def load_batch(wh: Warehouse, manifest: BatchManifest, target: RawTable) -> int:
         )
         loaded = 0
         with conn.cursor() as cur:
-            for part in read_landed(manifest):
-                part = _with_batch_columns(part, manifest, loaded)
-                buf = io.BytesIO()
-                pacsv.write_csv(part, buf, pacsv.WriteOptions(include_header=False))
-                cols = ", ".join(part.column_names)
+            chunks = _csv_chunks(manifest)
+            first = next(chunks, None)
+            if first:
+                cols = ", ".join(first[0])
                 with cur.copy(f"copy {target.qualified} ({cols}) from stdin (format csv)") as copy:
-                    view = buf.getbuffer()
-                    for off in range(0, len(view), COPY_CHUNK):
-                        copy.write(view[off : off + COPY_CHUNK])
-                loaded += part.num_rows
+                    for _, rows, data in chain([first], chunks):
+                        copy.write(data)
+                        loaded += rows
         if loaded != manifest.rows:
             raise LoadMismatch(f"batch {manifest.batch_id}: manifest says {manifest.rows} rows, loaded {loaded}")
         conn.execute(

@@ -2,6 +2,7 @@
 create schema if not exists kho;          -- run bookkeeping: batches and incremental state
 create schema if not exists raw_onestop;  -- restricted: holds personal data exactly as extracted
 create schema if not exists dq;           -- validation results and quarantine
+create schema if not exists kho_work;     -- restricted: short-lived narrow copies of batches under validation
 
 create table if not exists kho.batches (
     batch_id        text primary key,
@@ -38,12 +39,23 @@ create table if not exists raw_onestop.dossiers (
     ngayketthucxuly text, ngaytra text, ngaytuchoi text, donvixuly text, madonvixuly text, madonvitiepnhan text,
     noinophoso text, hosocothanhphansohoa text, taikhoanduocxacthucvoivneid text, duocthanhtoantructuyen text,
     trangthaidongbodvc text, ngaycapnhat text,
-    dinhdanhchs jsonb, tailieunop jsonb, danhsachlephi jsonb, danhsachhosobosung jsonb,
-    danhsachgiaytoketqua jsonb, quatrinhxuly jsonb,
-    _extra jsonb,                             -- fields outside the contract, kept rather than dropped
+    -- list fields as json, not jsonb: the text is kept exactly as received and COPY skips jsonb's conversion
+    dinhdanhchs json, tailieunop json, danhsachlephi json, danhsachhosobosung json,
+    danhsachgiaytoketqua json, quatrinhxuly json,
+    _extra json,                              -- fields outside the contract, kept rather than dropped
     primary key (_batch_id, _row_num)
 );
-create index if not exists dossiers_mahoso_idx on raw_onestop.dossiers (mahoso);
+-- warehouses bootstrapped before the list columns became json
+do $$
+declare c record;
+begin
+    for c in select column_name from information_schema.columns
+             where table_schema = 'raw_onestop' and table_name = 'dossiers' and data_type = 'jsonb' loop
+        execute format('alter table raw_onestop.dossiers alter column %I type json using %I::text::json',
+                       c.column_name, c.column_name);
+    end loop;
+end $$;
+drop index if exists raw_onestop.dossiers_mahoso_idx;  -- staging dedupes with one sort; the index only cost loads
 
 create table if not exists dq.validation_runs (
     run_id            text primary key,

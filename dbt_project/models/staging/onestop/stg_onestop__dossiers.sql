@@ -41,17 +41,17 @@ select
     {{ kho_ts('ngaycapnhat') }} as source_updated_at,
     duocthanhtoantructuyen in ('1', '2') as is_paid_online,
     exists (
-        select 1 from jsonb_array_elements(coalesce(danhsachlephi, '[]'::jsonb)) as fee
+        select 1 from json_array_elements(coalesce(danhsachlephi, '[]'::json)) as fee
         where coalesce(nullif(fee ->> 'Gia', ''), '0') ~ '^[0-9]+(\.[0-9]+)?$'
             and (fee ->> 'Gia')::numeric > 0
     ) as has_fee,
     hosocothanhphansohoa = '1' or exists (
-        select 1 from jsonb_array_elements(coalesce(tailieunop, '[]'::jsonb)) as doc
+        select 1 from json_array_elements(coalesce(tailieunop, '[]'::json)) as doc
         where doc ->> 'DuocSoHoa' = '1'
     ) as is_digitized,
     taikhoanduocxacthucvoivneid = '1' as is_vneid_authenticated,
-    jsonb_array_length(coalesce(danhsachhosobosung, '[]'::jsonb)) as supplement_requests,
-    jsonb_array_length(coalesce(danhsachgiaytoketqua, '[]'::jsonb)) > 0 as has_electronic_result,
+    json_array_length(coalesce(danhsachhosobosung, '[]'::json)) as supplement_requests,
+    json_array_length(coalesce(danhsachgiaytoketqua, '[]'::json)) > 0 as has_electronic_result,
     trangthaidongbodvc = '1' as is_synced_to_dvcqg,
     _batch_id as batch_id,
     _extracted_at as extracted_at
