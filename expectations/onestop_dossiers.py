@@ -8,7 +8,7 @@ derives the few columns the rules need, without changing the raw data.
 
 from __future__ import annotations
 
-from kho.units import unit_codes
+from kho.legacy_units import citizen_id_prefixes, resolvable_unit_codes
 from kho.validation import Rule, Suite
 
 SUITE = "onestop_dossiers_raw"
@@ -16,12 +16,9 @@ KEY = "mahoso"
 UNIT = "madonvixuly"
 
 TS14 = r"^(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]$"
-# 12-digit personal ID (domain.md §4): 63-era birth-registration province 001-096, century/sex digit, year,
-# 6 digits; or a legacy 9-digit CMND.
-_OLD_PROVINCES = ("001|002|004|006|008|010|011|012|014|015|017|019|020|022|024|025|026|027|030|031|033|034|035|"
-                  "036|037|038|040|042|044|045|046|048|049|051|052|054|056|058|060|062|064|066|067|068|070|072|"
-                  "074|075|077|079|080|082|083|084|086|087|089|091|092|093|094|095|096")
-CITIZEN_ID = rf"^(({_OLD_PROVINCES})[0-9]{{9}}|[0-9]{{9}})$"
+# 12-digit personal ID (domain.md §4): the pre-2025 birth-registration province (001-096, from the register),
+# century/sex digit, year, 6 digits; or a legacy 9-digit CMND.
+CITIZEN_ID = rf"^(({'|'.join(citizen_id_prefixes())})[0-9]{{9}}|[0-9]{{9}})$"
 PROCEDURE_CODE = r"^[0-9]\.[0-9]{6}(\.[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2})?$"
 CHANNELS = ["1", "2", "3"]
 STATUSES = [str(i) for i in range(1, 11)]
@@ -41,12 +38,8 @@ from raw_onestop.dossiers where _batch_id = '{batch_id}'
 """
 
 
-def _in(values: list[str] | frozenset[str]) -> str:
-    return ", ".join(f"'{v}'" for v in sorted(values))
-
-
 def rules() -> list[Rule]:
-    units = sorted(unit_codes())
+    units = sorted(resolvable_unit_codes())
     return [
         Rule.not_null("mahoso_required", "mahoso", "Thiếu mã hồ sơ (MaHoSo)", "Dossier code missing"),
         Rule.not_null("received_date_required", "ngaytiepnhan", "Thiếu ngày tiếp nhận (NgayTiepNhan)",
@@ -60,11 +53,11 @@ def rules() -> list[Rule]:
         Rule.in_set("status_code_list", "trangthaihoso", STATUSES,
                     "Trạng thái hồ sơ không thuộc danh mục (1-10)", "Status outside the code list 1-10"),
         Rule.in_set("unit_code_known", "madonvixuly", units,
-                    "Mã đơn vị xử lý không có trong danh mục đơn vị hành chính",
-                    "Processing unit code not in the administrative unit list"),
+                    "Mã đơn vị xử lý không có trong danh mục đơn vị hành chính (hiện hành hoặc trước 01/7/2025)",
+                    "Processing unit code in neither the current unit list nor the convertible pre-2025 list"),
         Rule.in_set("receiving_unit_code_known", "madonvitiepnhan", units,
-                    "Mã đơn vị tiếp nhận không có trong danh mục đơn vị hành chính",
-                    "Receiving unit code not in the administrative unit list"),
+                    "Mã đơn vị tiếp nhận không có trong danh mục đơn vị hành chính (hiện hành hoặc trước 01/7/2025)",
+                    "Receiving unit code in neither the current unit list nor the convertible pre-2025 list"),
         Rule.regex("citizen_id_structure", "citizen_id", CITIZEN_ID,
                    "Số định danh cá nhân sai cấu trúc (12 số, mã tỉnh nơi đăng ký khai sinh)",
                    "Citizen ID does not have the 12-digit structure"),

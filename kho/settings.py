@@ -39,7 +39,9 @@ class KhoSettings(BaseSettings):
     onestop_initial_watermark: str = Field(
         default="2025-01-01T00:00:00", description="Start of the first window when no state exists yet."
     )
-    batch_rows: int = Field(default=10_000, ge=100, description="Rows per Arrow batch / Parquet file (a dossier is ~20 KB as Python objects).")
+    batch_rows: int = Field(
+        default=10_000, ge=100, description="Rows per Arrow batch / Parquet file (~20 KB per dossier in Python)."
+    )
 
     pseudonym_key: SecretStr = Field(
         default=SecretStr("kho-dev-only-pseudonym-key"),

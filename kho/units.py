@@ -6,6 +6,7 @@ Source: ``reference_data/admin_units/vn_units_simplified.json`` (see the README 
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,12 @@ class Unit:
     name_en: str
     full_name_en: str
     province_code: str
+
+
+def ascii_name(name: str) -> str:
+    """The name without diacritics ("Phường Ba Đình" → "Phuong Ba Dinh"), for search and for systems without them."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def commune_level(full_name: str) -> str:

@@ -3,96 +3,69 @@ computes on its own, in plain Python, from the sandbox's records."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
 import os
 import re
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
+import holidays
 import pytest
 
 from kho import airflow_env
 from kho.settings import get_settings
 from kho.units import unit_codes
+from sandbox.onestop.catalog import PROCEDURES
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 TS14 = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])([01]\d|2[0-3])[0-5]\d[0-5]\d$")
 CCCD = re.compile(r"^(0(0[1-9]|[1-8]\d|9[0-6])\d{9}|\d{9})$")
-OLD_PROVINCES = {
-    int(p)
-    for p in [
-        "1",
-        "2",
-        "4",
-        "6",
-        "8",
-        "10",
-        "11",
-        "12",
-        "14",
-        "15",
-        "17",
-        "19",
-        "20",
-        "22",
-        "24",
-        "25",
-        "26",
-        "27",
-        "30",
-        "31",
-        "33",
-        "34",
-        "35",
-        "36",
-        "37",
-        "38",
-        "40",
-        "42",
-        "44",
-        "45",
-        "46",
-        "48",
-        "49",
-        "51",
-        "52",
-        "54",
-        "56",
-        "58",
-        "60",
-        "62",
-        "64",
-        "66",
-        "67",
-        "68",
-        "70",
-        "72",
-        "74",
-        "75",
-        "77",
-        "79",
-        "80",
-        "82",
-        "83",
-        "84",
-        "86",
-        "87",
-        "89",
-        "91",
-        "92",
-        "93",
-        "94",
-        "95",
-        "96",
-    ]
-}
+ADMIN_UNITS = Path(__file__).resolve().parents[1] / "reference_data" / "admin_units"
 
 
-def is_clean(r: dict, dup_codes: set[str], units: frozenset[str]) -> bool:
+def _registers() -> tuple[set[str], dict[str, str]]:
+    """Read straight from the statistics-office files, independently of kho's loaders: the pre-2025 province
+    codes, and each pre-2025 commune code's receiving commune (the one keeping the code, else the first listed)."""
+    with open(ADMIN_UNITS / "nso_communes_pre_2025-07.csv", encoding="utf-8") as f:
+        provinces = {row["Mã TP"] for row in csv.DictReader(f)}
+    targets: dict[str, list[str]] = defaultdict(list)
+    with open(ADMIN_UNITS / "nso_commune_conversion_2025-07.csv", encoding="utf-8") as f:
+        for row in list(csv.reader(f))[2:]:
+            if len(row) > 4 and row[2].strip() and row[4].strip():
+                targets[row[4].strip()].append(row[2].strip())
+    return provinces, {old: old if old in new else new[0] for old, new in targets.items()}
+
+
+OLD_PROVINCES, LEGACY_TO_CURRENT = _registers()
+CATALOGUE_DAYS = {p.code: p.days for p in PROCEDURES}
+VN_CALENDAR = holidays.country_holidays("VN", years=range(2024, 2028))
+
+
+def current_unit(code: str) -> str | None:
+    """All sandbox dossiers are dated after the reform: a current code is itself, a pre-2025 one is converted."""
+    if code in unit_codes():
+        return code
+    if code in LEGACY_TO_CURRENT:
+        return LEGACY_TO_CURRENT[code]
+    return code if code in OLD_PROVINCES else None
+
+
+def statutory_due(received: str, days: int) -> str:
+    day = date(int(received[:4]), int(received[4:6]), int(received[6:8]))
+    while days:
+        day += timedelta(days=1)
+        days -= VN_CALENDAR.is_working_day(day)
+    return day.strftime("%Y%m%d")
+
+
+def is_clean(r: dict, dup_codes: set[str]) -> bool:
     """The suite's error rules, re-stated independently."""
-    if r["MaHoSo"] in dup_codes or r["MaDonViXuLy"] not in units or r["MaDonViTiepNhan"] not in units:
+    if r["MaHoSo"] in dup_codes or current_unit(r["MaDonViXuLy"]) is None or \
+            current_unit(r["MaDonViTiepNhan"]) is None:
         return False
     if not TS14.match(r["NgayTiepNhan"]):
         return False
@@ -102,7 +75,7 @@ def is_clean(r: dict, dup_codes: set[str], units: frozenset[str]) -> bool:
     if r["NgayKetThucXuLy"] and r["NgayKetThucXuLy"] < r["NgayTiepNhan"]:
         return False
     sid = r["SoGiayToChuHoSo"]
-    if r["LoaiDoiTuong"] == "1" and not (CCCD.match(sid) and (len(sid) == 9 or int(sid[:3]) in OLD_PROVINCES)):
+    if r["LoaiDoiTuong"] == "1" and not (CCCD.match(sid) and (len(sid) == 9 or sid[1:3] in OLD_PROVINCES)):
         return False
     return bool(re.match(r"^\d\.\d{6}$", r["MaTTHC"]))
 
@@ -111,8 +84,10 @@ def expected_kpis(records: list[dict]) -> dict[tuple[str, str], tuple]:
     as_of = max(r["NgayCapNhat"] for r in records)[:8]
     acc: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for r in records:
-        c = acc[(r["MaDonViXuLy"], f"{r['NgayTiepNhan'][:4]}-{r['NgayTiepNhan'][4:6]}")]
+        c = acc[(current_unit(r["MaDonViXuLy"]), f"{r['NgayTiepNhan'][:4]}-{r['NgayTiepNhan'][4:6]}")]
         st, due, end = int(r["TrangThaiHoSo"]), r["NgayHenTra"][:8], r["NgayKetThucXuLy"][:8]
+        if not due and st != 3:  # no due date sent: the procedure's statutory working days from reception
+            due = statutory_due(r["NgayTiepNhan"], CATALOGUE_DAYS[r["MaTTHC"]])
         c["received"] += 1
         c["finished"] += st in (9, 10)
         if st in (8, 9, 10) and end and due:
@@ -157,7 +132,8 @@ def pipeline_run(warehouse, make_sandbox_module):
     os.environ["KHO_ONESTOP_URL"] = srv.url
     get_settings.cache_clear()
     with warehouse.connect() as conn:
-        conn.execute("drop schema if exists raw_onestop, dq, kho, staging, marts, reference cascade")
+        conn.execute("drop schema if exists raw_onestop, dq, kho, kho_work, staging, intermediate, marts, reference "
+                     "cascade")
     warehouse.bootstrap()
     dags = airflow_env.load_dags()
     for dag_id in ("extract_onestop", "transform_warehouse"):
@@ -180,7 +156,7 @@ def test_every_record_is_accounted_for(pipeline_run, warehouse):
     _, srv = pipeline_run
     records = list(srv.app.all_records())
     dup = {c for c, n in Counter(r["MaHoSo"] for r in records).items() if n > 1}
-    clean = [r for r in records if is_clean(r, dup, unit_codes())]
+    clean = [r for r in records if is_clean(r, dup)]
     _, [(extracted, checked, passed, quarantined)] = warehouse.query(
         "select (select sum(rows_extracted) from kho.batches), sum(rows_checked), sum(rows_passed), "
         "sum(rows_quarantined) from dq.validation_runs"
@@ -195,7 +171,7 @@ def test_marts_match_figures_computed_from_the_sandbox(pipeline_run, warehouse):
     _, srv = pipeline_run
     records = list(srv.app.all_records())
     dup = {c for c, n in Counter(r["MaHoSo"] for r in records).items() if n > 1}
-    expected = expected_kpis([r for r in records if is_clean(r, dup, unit_codes())])
+    expected = expected_kpis([r for r in records if is_clean(r, dup)])
     _, rows = warehouse.query(MART_SQL)
     actual = {(r[0], r[1]): tuple(r[2:]) for r in rows}
     assert actual == expected

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import httpx
 
+from kho.legacy_units import commune_code_map
 from kho.units import communes_of, unit_codes
 from sandbox.onestop.generator import Dossiers, SandboxConfig, fmt_ts, to_epoch
 from sandbox.onestop.records import render
@@ -20,7 +21,7 @@ def test_same_seed_same_records_other_seed_other_records():
 
 
 def test_clean_records_follow_the_dvcqg_shape_and_real_units():
-    d = Dossiers(SandboxConfig(dossiers=2000, dirty_share=0))
+    d = Dossiers(SandboxConfig(dossiers=2000, dirty_share=0, legacy_code_share=0))
     recs = [render(d, i, d.default_clock) for i in range(d.n)]
     province_units = {u.code for u in communes_of("38")} | {"38"}
     for r in recs:
@@ -35,6 +36,20 @@ def test_clean_records_follow_the_dvcqg_shape_and_real_units():
     assert any(r["TrangThaiHoSo"] == "3" for r in recs) and any(r["DanhSachHoSoBoSung"] for r in recs)
     assert any(r["NgayKetThucXuLy"][:8] > r["NgayHenTra"][:8] for r in recs if r["NgayKetThucXuLy"])
     assert len({r["MaDonViXuLy"] for r in recs}) > 50
+
+
+def test_some_systems_still_send_pre_2025_codes_of_the_right_commune():
+    d = Dossiers(SandboxConfig(dossiers=3000, dirty_share=0, legacy_code_share=0.2))
+    current = unit_codes()
+    receiving = {m.old_code: m.new_code for m in commune_code_map() if m.is_primary}
+    legacy = 0
+    for i in range(d.n):
+        sent = render(d, i, d.default_clock)["MaDonViXuLy"]
+        if sent not in current:
+            legacy += 1
+            assert receiving[sent] == d.unit_code(int(d.unit_idx[i]))
+    commune_dossiers = int((d.unit_idx >= 0).sum())
+    assert 0.1 * commune_dossiers < legacy < 0.25 * commune_dossiers  # 20% of those with an absorbed commune
 
 
 def test_dirty_share_is_configurable():

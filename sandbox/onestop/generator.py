@@ -10,6 +10,7 @@ tells tests which record carries which defect.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -17,6 +18,7 @@ from functools import cached_property
 import holidays
 import numpy as np
 
+from kho.legacy_units import commune_code_map
 from kho.units import communes_of, province
 from sandbox.onestop.catalog import PROCEDURES
 
@@ -186,6 +188,7 @@ class SandboxConfig:
     dossiers: int = 20_000
     province: str = "38"
     dirty_share: float = 0.03
+    legacy_code_share: float = 0.02  # dossiers whose units are sent with a pre-2025 code
     start: str = "2026-01-01"
     months: int = 6
 
@@ -332,6 +335,16 @@ class Dossiers:
         self.seq = self._sequence_numbers(day)
         self.recv_day = day
 
+        # -- units re-coded by the 2025 reform: some systems still send the pre-2025 code of a commune that was
+        # merged into the competent one (the code's records belong to that commune under the conversion table)
+        merged_into = defaultdict(list)
+        for m in commune_code_map():
+            if m.is_primary and m.old_code != m.new_code:
+                merged_into[m.new_code].append(m.old_code)
+        self.legacy_codes = [tuple(sorted(merged_into[c.code])) for c in self.communes]
+        self.legacy_pick = np.where(rng.random(n) < config.legacy_code_share,
+                                    rng.integers(0, 1 << 30, n), -1).astype(np.int64)
+
     def _sequence_numbers(self, day: np.ndarray) -> np.ndarray:
         agency = np.where(self.recv_unit_idx >= 0, self.recv_unit_idx, 10_000 + self.dept.astype(np.int32))
         order = np.lexsort((self.events[:, EV_RECEIVE], day, agency))
@@ -352,6 +365,13 @@ class Dossiers:
 
     def unit_code(self, unit_idx: int) -> str:
         return self.province.code if unit_idx < 0 else self.communes[unit_idx].code
+
+    def unit_code_sent(self, unit_idx: int, i: int) -> str:
+        """The code the system sends for the unit: the current one, or for some dossiers a pre-2025 code."""
+        if unit_idx >= 0 and self.legacy_pick[i] >= 0 and self.legacy_codes[unit_idx]:
+            alternatives = self.legacy_codes[unit_idx]
+            return alternatives[int(self.legacy_pick[i]) % len(alternatives)]
+        return self.unit_code(unit_idx)
 
     def unit_name(self, unit_idx: int, dept: int) -> str:
         if unit_idx < 0:

@@ -110,8 +110,8 @@ def render(d: Dossiers, i: int, clock: int) -> dict:
     finished = EV_END in seen and outcome in (OUT_DONE, OUT_STOPPED)
     received = ev[EV_RECEIVE]
     end = ev[EV_END] if kind != _DIRTY["finished_before_received"] else received - 2 * 86400
-    unit_code = d.unit_code(unit_idx)
-    recv_code = d.unit_code(recv_idx)
+    unit_code = d.unit_code_sent(unit_idx, i)
+    recv_code = d.unit_code_sent(recv_idx, i)
     if kind == _DIRTY["unknown_unit"]:
         unit_code = recv_code = f"99{int(d.id_serial[i]) % 1000:03d}"
     ngay_tiep_nhan = fmt_ts(received)

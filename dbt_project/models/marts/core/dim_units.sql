@@ -1,10 +1,6 @@
--- The 34 provinces and 3,321 communes, wards and special zones in force since 2025-07-01.
+-- Administrative units across the 2025 reform, one row per (unit_code, valid_from). Current units have
+-- is_current = true and no valid_to; pre-2025 units carry the current unit their records now belong to.
 select
-    unit_code,
-    unit_level,
-    unit_name,
-    unit_full_name,
-    unit_name_en,
-    unit_full_name_en,
-    province_code
-from {{ ref('admin_units') }}
+    unit_code || '@' || valid_from::text as unit_key,
+    *
+from {{ ref('int_units__history') }}

@@ -44,4 +44,4 @@ select
     c.digitized,
     round(c.digitized::numeric / nullif(c.received, 0), 4) as digitized_share
 from counts as c
-left join {{ ref('dim_units') }} as u on u.unit_code = c.unit_code
+left join {{ ref('dim_units') }} as u on u.unit_code = c.unit_code and u.is_current

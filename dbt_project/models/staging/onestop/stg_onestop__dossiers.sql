@@ -20,17 +20,21 @@ latest as (
 
 select
     mahoso as dossier_code,
-    left(matthc, 8) as procedure_code,
+    {{ procedure_base_code('matthc') }} as procedure_code,
     matthc as procedure_code_as_sent,
     tentthc as procedure_name,
     malinhvuc as field_code,
-    madonvixuly as unit_code,
-    madonvitiepnhan as receiving_unit_code,
+    madonvixuly as unit_code_as_sent,
+    madonvitiepnhan as receiving_unit_code_as_sent,
+    case when split_part(mahoso, '-', 1) ~ '^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}$'
+        then split_part(mahoso, '-', 1) end as receiving_agency_code,
     donvixuly as unit_name_as_sent,
     coalesce(kenhthuchien, '1') as channel_code,
     case kenhthuchien when '2' then 'online' when '3' then 'postal' else 'in_person' end as channel,
     loaidoituong as applicant_type_code,
     {{ pseudonymize('sogiaytochuhoso') }} as owner_id_pseudonym,
+    case when loaidoituong = '1' and sogiaytochuhoso ~ '^[0-9]{12}$'
+        then left(sogiaytochuhoso, 3) end as owner_id_province_prefix,
     trangthaihoso::int as status_code,
     {{ kho_ts('ngaynophoso') }} as submitted_at,
     {{ kho_ts('ngaytiepnhan') }} as received_at,

@@ -1,0 +1,208 @@
+"""Reference data against the real registers: units across the 2025 reform, the conversion table, citizen-ID
+province prefixes, agency codes and the working-day calendar. Expected values are read straight from the
+statistics-office files with the csv module, independently of kho's loaders."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from kho import reference
+from kho.agencies import InvalidAgencyCode, h_code_provinces, parse_agency_code
+from kho.calendar_vn import is_working_day, working_days_between
+from kho.legacy_units import commune_code_map, conversion_kind, load_legacy_units, province_code_map
+from kho.units import ascii_name, load_units
+
+ADMIN_UNITS = Path(__file__).resolve().parents[1] / "reference_data" / "admin_units"
+TS14 = re.compile(r"^\d{14}$")
+
+
+def raw_conversion_pairs() -> dict[str, list[str]]:
+    """Old commune code → new commune codes in table order, read with nothing but csv."""
+    targets: dict[str, list[str]] = defaultdict(list)
+    with open(ADMIN_UNITS / "nso_commune_conversion_2025-07.csv", encoding="utf-8") as f:
+        for row in list(csv.reader(f))[2:]:
+            if len(row) > 4 and row[2].strip() and row[4].strip() and row[2].strip() not in targets[row[4].strip()]:
+                targets[row[4].strip()].append(row[2].strip())
+    return targets
+
+
+def test_registers_hold_the_published_counts():
+    current = load_units()
+    assert sum(u.level == "province" for u in current) == 34
+    assert sum(u.level != "province" for u in current) == 3321
+    legacy = load_legacy_units()
+    assert sum(u.level == "province" for u in legacy) == 63
+    assert sum(u.level == "district" for u in legacy) == 696
+    assert sum(u.level in ("commune", "ward", "township") for u in legacy) == 10051
+
+
+def test_every_legacy_code_maps_as_the_conversion_table_says():
+    expected = raw_conversion_pairs()
+    mapped: dict[str, list[str]] = defaultdict(list)
+    for m in commune_code_map():
+        mapped[m.old_code].append(m.new_code)
+    assert {k: sorted(v) for k, v in mapped.items()} == {k: sorted(v) for k, v in expected.items()}
+    assert len(expected) == 10033
+
+
+def test_splits_are_flagged_and_follow_the_rule():
+    expected = raw_conversion_pairs()
+    by_old = defaultdict(list)
+    for m in commune_code_map():
+        by_old[m.old_code].append(m)
+    splits = {old for old, news in expected.items() if len(news) > 1}
+    assert len(splits) > 400
+    for old, rows in by_old.items():
+        assert all(r.is_split == (old in splits) for r in rows), old
+        [primary] = [r.new_code for r in rows if r.is_primary]
+        news = expected[old]
+        assert primary == (old if old in news else news[0]), old
+
+
+def test_conversion_notes_are_classified_despite_typos():
+    assert conversion_kind("Nhập toàn bộ") == "merged_whole"
+    assert conversion_kind("Nhâp một phần diện tích") == "merged_part"
+    assert conversion_kind("Nhập một  phần ") == "merged_part"
+    assert conversion_kind("Giữ nguyên") == "unchanged"
+    with pytest.raises(ValueError, match="matches no known kind"):
+        conversion_kind("Chuyển sang tỉnh khác")
+
+
+def test_province_map_follows_resolution_202():
+    primary = {m.old_code: m.new_code for m in province_code_map() if m.is_primary}
+    assert len(primary) == 63 and len(set(primary.values())) == 34
+    # domain.md §5.3, a sample of the published groupings
+    assert primary["30"] == "31" and primary["74"] == "79" and primary["77"] == "79" and primary["06"] == "19"
+    assert primary["82"] == "82"  # Tiền Giang: most communes to Đồng Tháp (82), one ward to Tây Ninh (80)
+    assert any(m.old_code == "82" and m.new_code == "80" and not m.is_primary for m in province_code_map())
+
+
+def test_citizen_id_prefixes_resolve_to_old_and_new_provinces():
+    rows = {r["id_prefix"]: r for r in reference.citizen_id_province_rows()}
+    assert len(rows) == 63
+    assert rows["038"]["province_code"] == "38"
+    assert (rows["030"]["legacy_province_name"], rows["030"]["province_code"]) == ("Tỉnh Hải Dương", "31")
+
+
+def test_agency_codes_are_parsed_and_linked_to_provinces():
+    a = parse_agency_code("002.00.20.H13")
+    assert (a.level1, a.group, a.level2, a.level4, a.depth) == ("H13", "H", "20", "002", 4)
+    assert parse_agency_code("000.00.00.H41").depth == 1
+    assert h_code_provinces()["H56"] == "38" and h_code_provinces()["H41"] == "40"
+    assert h_code_provinces()["H29"] == "79" and h_code_provinces()["H01"] == "89"
+    for bad in ("000.00.00.h41", "00.00.00.H41", "000.00.00.H4", "000-00-00-H41"):
+        with pytest.raises(InvalidAgencyCode):
+            parse_agency_code(bad)
+
+
+def test_tet_2026_is_not_a_working_day_and_makeup_saturdays_are():
+    assert not any(is_working_day(date(2026, 2, d)) for d in range(16, 21))
+    assert is_working_day(date(2025, 4, 26))  # Saturday worked for the 2 May 2025 day off
+    assert not is_working_day(date(2025, 5, 2))
+    assert working_days_between(date(2026, 2, 13), date(2026, 2, 23)) == 1
+
+
+def test_names_lose_their_diacritics():
+    assert ascii_name("Phường Đông Sơn, Xã Hoằng Hóa") == "Phuong Dong Son, Xa Hoang Hoa"
+
+
+def test_committed_seeds_match_their_sources():
+    for name, build in reference.SEED_BUILDERS.items():
+        committed = (reference.SEEDS / f"{name}.csv").read_text(encoding="utf-8")
+        assert committed == reference.render_csv(build()), f"{name}.csv is stale: run python -m kho.reference"
+
+
+# -- in the warehouse: records with pre-2025 codes land on current units ----------------------------------------
+def _absorbed_thanh_hoa_commune() -> tuple[str, str]:
+    """A Thanh Hóa commune merged whole into a commune that kept another code (from the raw table)."""
+    with open(ADMIN_UNITS / "nso_commune_conversion_2025-07.csv", encoding="utf-8") as f:
+        for row in list(csv.reader(f))[2:]:
+            if row[0].startswith("Tỉnh Thanh Hóa") and row[5].strip() == "Nhập toàn bộ" and row[2] != row[4]:
+                return row[4].strip(), row[2].strip()
+    raise AssertionError("no absorbed commune in Thanh Hóa")
+
+
+def _shift(value, days: int):
+    """Every yyyyMMddHHmmss string in a record moved by ``days``."""
+    if isinstance(value, dict):
+        return {k: _shift(v, days) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shift(v, days) for v in value]
+    if isinstance(value, str) and TS14.match(value):
+        return (datetime.strptime(value, "%Y%m%d%H%M%S") + timedelta(days=days)).strftime("%Y%m%d%H%M%S")
+    return value
+
+
+@pytest.fixture(scope="module")
+def legacy_import(warehouse, settings, tmp_path_factory):
+    from kho.dbt import run_dbt
+    from kho.pipeline import import_onestop_file
+    from sandbox.onestop.generator import Dossiers, SandboxConfig
+    from sandbox.onestop.records import render
+
+    old, new = _absorbed_thanh_hoa_commune()
+    d = Dossiers(SandboxConfig(dossiers=400, dirty_share=0, legacy_code_share=0))
+    base = [r for r in (render(d, i, d.default_clock) for i in range(400))
+            if r["TrangThaiHoSo"] in ("9", "10") and len(r["MaDonViXuLy"]) == 5][:3]
+    cases = {}
+    for label, rec, days, code in (("pre_reform", base[0], -730, old), ("post_reform", base[1], 0, old),
+                                   ("unknown", base[2], 0, "99999")):
+        rec = _shift(rec, days)
+        rec["MaHoSo"] = f"{rec['MaHoSo']}-{label}"
+        rec["MaDonViXuLy"] = rec["MaDonViTiepNhan"] = code
+        cases[label] = rec
+    path = tmp_path_factory.mktemp("export") / "dvcqg-export.json"
+    path.write_text(json.dumps(list(cases.values()), ensure_ascii=False), encoding="utf-8")
+    with warehouse.connect() as conn:
+        conn.execute("drop schema if exists raw_onestop, dq, kho, kho_work, staging, intermediate, marts, "
+                     "reference cascade")
+    warehouse.bootstrap()
+    _, _, summary = import_onestop_file(path, settings)
+    run_dbt(["build"], warehouse, settings)
+    return old, new, cases, summary
+
+
+def test_a_2024_dossier_from_an_absorbed_commune_lands_on_the_new_commune(legacy_import, warehouse):
+    old, new, cases, _ = legacy_import
+    _, rows = warehouse.query(
+        "select dossier_code, unit_code, unit_code_as_sent, unit_code_resolution from marts.fct_dossiers")
+    by_case = {code.rsplit("-", 1)[1]: (unit, sent, how) for code, unit, sent, how in rows}
+    assert by_case["pre_reform"] == (new, old, "converted_commune")
+    assert by_case["post_reform"] == (new, old, "converted_commune_after_reform")
+    received = cases["pre_reform"]["NgayTiepNhan"]
+    _, [(unit, month, n)] = warehouse.query(
+        "select unit_code, to_char(month, 'YYYYMM'), received from marts.unit_month_kpis where month < '2025-07-01'")
+    assert (unit, month, n) == (new, received[:6], 1) and received < "20250701"
+
+
+def test_an_unknown_unit_code_is_quarantined_not_dropped(legacy_import, warehouse):
+    *_, summary = legacy_import
+    assert summary["checked"] == 3 and summary["quarantined"] == 1
+    _, rows = warehouse.query("select record_key, rule from dq.quarantine order by rule")
+    assert [r for _, r in rows] == ["receiving_unit_code_known", "unit_code_known"]
+    [key] = {k for k, _ in rows}
+    assert key.endswith("-unknown")
+
+
+def test_unit_history_in_the_warehouse(legacy_import, warehouse):
+    _, rows = warehouse.query(
+        "select is_current, unit_level, count(*) from marts.dim_units group by 1, 2")
+    counts = {(c, lvl): n for c, lvl, n in rows}
+    assert counts[(True, "province")] == 34 and counts[(False, "province")] == 63
+    assert sum(n for (c, lvl), n in counts.items() if c and lvl != "province") == 3321
+    assert sum(n for (c, lvl), n in counts.items() if not c and lvl in ("commune", "ward", "township")) == 10051
+    old, new, *_ = legacy_import
+    _, [(successor,)] = warehouse.query(
+        "select successor_unit_code from marts.dim_units where unit_code = %s and not is_current", (old,))
+    assert successor == new
+    _, [(tet_working,)] = warehouse.query(
+        "select count(*) filter (where is_working_day) from marts.dim_dates "
+        "where date_day between '2026-02-16' and '2026-02-20'")
+    assert tet_working == 0
