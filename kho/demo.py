@@ -94,6 +94,16 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
         rules.add_row(rule, f"{failed:,}")
     console.print(rules)
 
+    _, rows = wh.query(
+        "select unit_code_resolution, count(*), count(*) filter (where is_unit_ambiguous) from marts.fct_dossiers "
+        "group by 1 order by 2 desc")
+    units = Table(title="Unit codes resolved to today's units (2025 reform)")
+    for c in ("resolution", "dossiers", "ambiguous (split)"):
+        units.add_column(c, justify="left" if c == "resolution" else "right")
+    for how, n, ambiguous in rows:
+        units.add_row(how, f"{n:,}", f"{ambiguous:,}")
+    console.print(units)
+
     cols, rows = wh.query(
         "select coalesce(unit_name, unit_code), to_char(month, 'YYYY-MM'), received, finished, on_time_share, "
         "online_share, online_payment_share, digitized_share from marts.unit_month_kpis "
