@@ -8,6 +8,7 @@ derives the few columns the rules need, without changing the raw data.
 
 from __future__ import annotations
 
+from kho.agencies import AGENCY_CODE_SQL
 from kho.legacy_units import citizen_id_prefixes, resolvable_unit_codes
 from kho.validation import Rule, Suite
 
@@ -33,7 +34,8 @@ select _row_num, mahoso, matthc, kenhthuchien, trangthaihoso, madonvixuly, madon
             then ngaytiepnhan end as received_ts,
        case when ngaytiepnhan ~ '^[0-9]{{14}}$' and ngayketthucxuly ~ '^[0-9]{{14}}$'
             then ngayketthucxuly end as finished_ts,
-       case when trangthaihoso in ('1', '3') then 'n/a' else nullif(ngayhentra, '') end as due_if_accepted
+       case when trangthaihoso in ('1', '3') then 'n/a' else nullif(ngayhentra, '') end as due_if_accepted,
+       split_part(mahoso, '-', 1) as receiving_agency_code
 from raw_onestop.dossiers where _batch_id = '{batch_id}'
 """
 
@@ -71,6 +73,10 @@ def rules() -> list[Rule]:
                    "Ngày kết thúc xử lý không đúng định dạng yyyyMMddHHmmss", "End date not yyyyMMddHHmmss"),
         Rule.ordered("finished_not_before_received", "finished_ts", "received_ts",
                      "Ngày kết thúc xử lý trước ngày tiếp nhận", "Processing ends before reception"),
+        Rule.regex("agency_code_format", "receiving_agency_code", AGENCY_CODE_SQL,
+                   "Mã hồ sơ không bắt đầu bằng mã định danh cơ quan tiếp nhận (NNN.NN.NN.XNN)",
+                   "Dossier code does not start with the receiving agency's identifier code (NNN.NN.NN.XNN)",
+                   severity="warn"),
         Rule.not_null("due_date_present", "due_if_accepted",
                       "Hồ sơ đã tiếp nhận nhưng thiếu ngày hẹn trả (sẽ dùng thời hạn theo quy định)",
                       "Accepted dossier without a due date (the statutory time is used instead)",
