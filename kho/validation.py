@@ -20,6 +20,7 @@ from typing import Any
 from kho.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
+LONG_LIST = 16  # value sets longer than this are checked with a hashed sub-select
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,17 @@ class Rule:
     @classmethod
     def in_set(cls, name, column, values, vi, en, severity="error") -> Rule:
         quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
-        # a sub-select is planned as one hashed lookup; PostgreSQL evaluates a long literal list linearly per row
-        # in FILTER and select-list expressions (3,355 unit codes made one rule cost a second per 100k rows)
-        members = f"select unnest(array[{quoted}])" if len(values) > 16 else quoted
-        return cls(name, "ExpectColumnValuesToBeInSet", {"column": column, "value_set": list(values)},
-                   f"{column} is not null and {column} not in ({members})", vi, en, severity)
+        if len(values) <= LONG_LIST:
+            return cls(name, "ExpectColumnValuesToBeInSet", {"column": column, "value_set": list(values)},
+                       f"{column} is not null and {column} not in ({quoted})", vi, en, severity)
+        # PostgreSQL compares a literal list one value at a time outside a WHERE clause, and GX's in-set check
+        # counts with CASE over such a list: with the 10,102 unit codes that is ~20 s per rule per 1M rows. A
+        # sub-select is one hashed lookup, so long lists go to GX as an unexpected-rows query (GX still judges
+        # and counts the rule).
+        failing = f"{column} is not null and {column} not in (select unnest(array[{quoted}]))"
+        return cls(name, "UnexpectedRowsExpectation",
+                   {"unexpected_rows_query": f"select * from {{batch}} where {failing}", "description": en},
+                   failing, vi, en, severity)
 
     @classmethod
     def regex(cls, name, column, pattern, vi, en, severity="error") -> Rule:
@@ -151,7 +158,8 @@ def run_gx(wh: Warehouse, suite: Suite, table: str) -> tuple[bool, dict[str, dic
         per_rule[meta["rule"]] = {
             "success": bool(r.success),
             "element_count": r.result.get("element_count"),
-            "unexpected_count": r.result.get("unexpected_count", 0) or 0,
+            # column expectations report unexpected_count; an unexpected-rows query reports observed_value
+            "unexpected_count": r.result.get("unexpected_count", r.result.get("observed_value")) or 0,
             "expectation": r.expectation_config.type,
         }
     return bool(result.success), per_rule
