@@ -76,44 +76,34 @@ def collect_summary(wh) -> dict:
     }
 
 
+def _print_table(title: str, headers: tuple[str, ...], rows, left: int = 1) -> None:
+    """A rich table: the first ``left`` columns left-aligned text, the rest right-aligned, integers with separators."""
+    table = Table(title=title)
+    for i, h in enumerate(headers):
+        table.add_column(h, justify="left" if i < left else "right")
+    for row in rows:
+        table.add_row(*["–" if v is None else f"{v:,}" if isinstance(v, int) else str(v) for v in row])
+    console.print(table)
+
+
 def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
-    stages = Table(title="Rows per stage")
-    stages.add_column("stage")
-    stages.add_column("rows", justify="right")
-    for k, v in summary.items():
-        stages.add_row(k, f"{v:,}")
-    console.print(stages)
-
-    cols, rows = wh.query(
-        "select r.rule, sum(r.failed) from dq.rule_results r join dq.validation_runs v using (run_id) "
+    _print_table("Rows per stage", ("stage", "rows"), summary.items())
+    _, rows = wh.query(
+        "select r.rule, sum(r.failed)::bigint from dq.rule_results r join dq.validation_runs v using (run_id) "
         "group by 1 having sum(r.failed) > 0 order by 2 desc")
-    rules = Table(title="Validation failures by rule")
-    rules.add_column("rule")
-    rules.add_column("failed", justify="right")
-    for rule, failed in rows:
-        rules.add_row(rule, f"{failed:,}")
-    console.print(rules)
-
+    _print_table("Validation failures by rule", ("rule", "failed"), rows)
     _, rows = wh.query(
         "select unit_code_resolution, count(*), count(*) filter (where is_unit_ambiguous) from marts.fct_dossiers "
         "group by 1 order by 2 desc")
-    units = Table(title="Unit codes resolved to today's units (2025 reform)")
-    for c in ("resolution", "dossiers", "ambiguous (split)"):
-        units.add_column(c, justify="left" if c == "resolution" else "right")
-    for how, n, ambiguous in rows:
-        units.add_row(how, f"{n:,}", f"{ambiguous:,}")
-    console.print(units)
-
-    cols, rows = wh.query(
+    _print_table("Unit codes resolved to today's units (2025 reform)", ("resolution", "dossiers", "ambiguous (split)"),
+                 rows)
+    _, rows = wh.query(
         "select coalesce(unit_name, unit_code), to_char(month, 'YYYY-MM'), received, finished, on_time_share, "
         "online_share, online_payment_share, digitized_share from marts.unit_month_kpis "
         "order by received desc, unit_code, month limit 12")
-    kpis = Table(title="unit_month_kpis (busiest 12 unit-months)")
-    for c in ("unit", "month", "received", "finished", "on time", "online", "online pay", "digitized"):
-        kpis.add_column(c, justify="left" if c in ("unit", "month") else "right")
-    for r in rows:
-        kpis.add_row(*[str(v) if v is not None else "–" for v in r])
-    console.print(kpis)
+    _print_table("unit_month_kpis (busiest 12 unit-months)",
+                 ("unit", "month", "received", "finished", "on time", "online", "online pay", "digitized"),
+                 rows, left=2)
     where = "embedded PostgreSQL, data in " + str(settings.pgdata) if wh.embedded else "external PostgreSQL"
     console.print(f"\n[bold]Warehouse[/]: {where}\n  connect: [cyan]{wh.uri}[/] "
                   f"(or `kho sql \"select …\"`, `kho warehouse serve` to keep it up for psql/BI tools)")
