@@ -7,6 +7,7 @@ them), days off moved onto weekdays, and the weekend days worked to make up for 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 import holidays
 
@@ -26,8 +27,13 @@ def calendar_exceptions(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR
     return sorted(rows, key=lambda r: r["calendar_date"])
 
 
+@lru_cache(maxsize=16)
+def _year_calendar(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("VN", years=year)
+
+
 def is_working_day(day: date) -> bool:
-    return holidays.country_holidays("VN", years=day.year).is_working_day(day)
+    return _year_calendar(day.year).is_working_day(day)
 
 
 def working_days_between(start: date, end: date) -> int:

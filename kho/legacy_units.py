@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kho.settings import PROJECT_ROOT
+from kho.units import unit_codes
 
 ADMIN_UNITS = PROJECT_ROOT / "reference_data" / "admin_units"
 LEGACY_CSV = ADMIN_UNITS / "nso_communes_pre_2025-07.csv"
@@ -184,12 +185,15 @@ def province_code_map() -> tuple[ProvinceMapping, ...]:
     return tuple(ProvinceMapping(old, new, n, best[old][1] == new) for (old, new), n in sorted(counts.items()))
 
 
+def primary_province_map() -> dict[str, str]:
+    """Pre-2025 province code → the current province that took most of its communes."""
+    return {m.old_code: m.new_code for m in province_code_map() if m.is_primary}
+
+
 @lru_cache(maxsize=1)
 def resolvable_unit_codes() -> frozenset[str]:
     """Codes a record may carry and still land on a current unit: current codes, converted pre-2025 communes and
     pre-2025 provinces. Pre-2025 communes missing from the conversion table, and former districts, are not."""
-    from kho.units import unit_codes
-
     legacy_provinces = {u.code for u in load_legacy_units() if u.level == "province"}
     return unit_codes() | {c.old_code for c in load_conversions()} | legacy_provinces
 

@@ -8,12 +8,19 @@ catalogue. ``python -m kho.reference`` regenerates every seed; a test checks the
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable
 from pathlib import Path
 
 from kho.agencies import LEVEL1_GROUPS, MINISTRIES, h_code_provinces
 from kho.calendar_vn import calendar_exceptions
-from kho.legacy_units import REFORM_DATE, commune_code_map, load_legacy_units, province_code_map
+from kho.legacy_units import (
+    REFORM_DATE,
+    commune_code_map,
+    load_legacy_units,
+    primary_province_map,
+    province_code_map,
+)
 from kho.settings import PROJECT_ROOT
 from kho.units import ascii_name, load_units
 from sandbox.onestop.catalog import PROCEDURES
@@ -61,7 +68,7 @@ def province_map_rows() -> list[dict]:
 
 def citizen_id_province_rows() -> list[dict]:
     """Digits 1–3 of a personal ID: the pre-2025 province where the birth was registered (domain.md §4)."""
-    primary = {m.old_code: m.new_code for m in province_code_map() if m.is_primary}
+    primary = primary_province_map()
     return [
         {"id_prefix": f"0{u.code}", "legacy_province_code": u.code, "legacy_province_name": u.full_name,
          "province_code": primary[u.code]}
@@ -72,7 +79,7 @@ def citizen_id_province_rows() -> list[dict]:
 def agency_level1_rows() -> list[dict]:
     """Level-1 agency codes Kho can name: the 63 provincial People's Committees (H) and the ministries cited."""
     legacy = {u.code: u.full_name for u in load_legacy_units() if u.level == "province"}
-    primary = {m.old_code: m.new_code for m in province_code_map() if m.is_primary}
+    primary = primary_province_map()
     rows = [
         {"level1_code": h, "level1_group": "H", "group_name": LEVEL1_GROUPS["H"],
          "level1_name": f"Ủy ban nhân dân {legacy[p]}", "legacy_province_code": p, "province_code": primary[p]}
@@ -108,8 +115,6 @@ SEED_BUILDERS: dict[str, Callable[[], list[dict]]] = {
 
 
 def render_csv(rows: list[dict]) -> str:
-    import io
-
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     w.writeheader()

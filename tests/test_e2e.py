@@ -3,17 +3,16 @@ computes on its own, in plain Python, from the sandbox's records."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import os
 import re
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import holidays
 import pytest
+from raw_registers import legacy_province_codes, receiving_commune
 
 from kho import airflow_env
 from kho.settings import get_settings
@@ -24,23 +23,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 TS14 = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])([01]\d|2[0-3])[0-5]\d[0-5]\d$")
 CCCD = re.compile(r"^(0(0[1-9]|[1-8]\d|9[0-6])\d{9}|\d{9})$")
-ADMIN_UNITS = Path(__file__).resolve().parents[1] / "reference_data" / "admin_units"
-
-
-def _registers() -> tuple[set[str], dict[str, str]]:
-    """Read straight from the statistics-office files, independently of kho's loaders: the pre-2025 province
-    codes, and each pre-2025 commune code's receiving commune (the one keeping the code, else the first listed)."""
-    with open(ADMIN_UNITS / "nso_communes_pre_2025-07.csv", encoding="utf-8") as f:
-        provinces = {row["Mã TP"] for row in csv.DictReader(f)}
-    targets: dict[str, list[str]] = defaultdict(list)
-    with open(ADMIN_UNITS / "nso_commune_conversion_2025-07.csv", encoding="utf-8") as f:
-        for row in list(csv.reader(f))[2:]:
-            if len(row) > 4 and row[2].strip() and row[4].strip():
-                targets[row[4].strip()].append(row[2].strip())
-    return provinces, {old: old if old in new else new[0] for old, new in targets.items()}
-
-
-OLD_PROVINCES, LEGACY_TO_CURRENT = _registers()
+OLD_PROVINCES, LEGACY_TO_CURRENT = legacy_province_codes(), receiving_commune()
 CATALOGUE_DAYS = {p.code: p.days for p in PROCEDURES}
 VN_CALENDAR = holidays.country_holidays("VN", years=range(2024, 2028))
 

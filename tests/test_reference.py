@@ -4,14 +4,13 @@ statistics-office files with the csv module, independently of kho's loaders."""
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
+from raw_registers import conversion_rows, conversion_targets
 
 from kho import reference
 from kho.agencies import InvalidAgencyCode, h_code_provinces, parse_agency_code
@@ -19,18 +18,7 @@ from kho.calendar_vn import is_working_day, working_days_between
 from kho.legacy_units import commune_code_map, conversion_kind, load_legacy_units, province_code_map
 from kho.units import ascii_name, load_units
 
-ADMIN_UNITS = Path(__file__).resolve().parents[1] / "reference_data" / "admin_units"
 TS14 = re.compile(r"^\d{14}$")
-
-
-def raw_conversion_pairs() -> dict[str, list[str]]:
-    """Old commune code → new commune codes in table order, read with nothing but csv."""
-    targets: dict[str, list[str]] = defaultdict(list)
-    with open(ADMIN_UNITS / "nso_commune_conversion_2025-07.csv", encoding="utf-8") as f:
-        for row in list(csv.reader(f))[2:]:
-            if len(row) > 4 and row[2].strip() and row[4].strip() and row[2].strip() not in targets[row[4].strip()]:
-                targets[row[4].strip()].append(row[2].strip())
-    return targets
 
 
 def test_registers_hold_the_published_counts():
@@ -44,7 +32,7 @@ def test_registers_hold_the_published_counts():
 
 
 def test_every_legacy_code_maps_as_the_conversion_table_says():
-    expected = raw_conversion_pairs()
+    expected = conversion_targets()
     mapped: dict[str, list[str]] = defaultdict(list)
     for m in commune_code_map():
         mapped[m.old_code].append(m.new_code)
@@ -53,7 +41,7 @@ def test_every_legacy_code_maps_as_the_conversion_table_says():
 
 
 def test_splits_are_flagged_and_follow_the_rule():
-    expected = raw_conversion_pairs()
+    expected = conversion_targets()
     by_old = defaultdict(list)
     for m in commune_code_map():
         by_old[m.old_code].append(m)
@@ -122,10 +110,9 @@ def test_committed_seeds_match_their_sources():
 # -- in the warehouse: records with pre-2025 codes land on current units ----------------------------------------
 def _absorbed_thanh_hoa_commune() -> tuple[str, str]:
     """A Thanh Hóa commune merged whole into a commune that kept another code (from the raw table)."""
-    with open(ADMIN_UNITS / "nso_commune_conversion_2025-07.csv", encoding="utf-8") as f:
-        for row in list(csv.reader(f))[2:]:
-            if row[0].startswith("Tỉnh Thanh Hóa") and row[5].strip() == "Nhập toàn bộ" and row[2] != row[4]:
-                return row[4].strip(), row[2].strip()
+    for row in conversion_rows():
+        if row[0].startswith("Tỉnh Thanh Hóa") and row[5].strip() == "Nhập toàn bộ" and row[2] != row[4]:
+            return row[4].strip(), row[2].strip()
     raise AssertionError("no absorbed commune in Thanh Hóa")
 
 
