@@ -20,10 +20,11 @@ SCALAR_FIELDS = (
     "SoGiayToChuHoSo", "MaDoiTuong", "SoDienThoai", "Email", "TrichYeuHoSo", "NgayNopHoSo", "NgayTiepNhan",
     "NgayHenTra", "TrangThaiHoSo", "NgayKetThucXuLy", "NgayTra", "NgayTuChoi", "DonViXuLy", "MaDonViXuLy",
     "MaDonViTiepNhan", "NoiNopHoSo", "HoSoCoThanhPhanSoHoa", "TaiKhoanDuocXacThucVoiVNeID",
-    "DuocThanhToanTrucTuyen", "TrangThaiDongBoDVC", "NgayCapNhat",
+    "DuocThanhToanTrucTuyen", "TrangThaiDongBoDVC", "NgayDongBoDVC", "NgayCapNhat",
 )
 NESTED_FIELDS = (
     "DinhDanhCHS", "TaiLieuNop", "DanhSachLePhi", "DanhSachHoSoBoSung", "DanhSachGiayToKetQua", "QuaTrinhXuLy",
+    "DSKetNoiCSDL",
 )
 PRIMARY_KEY = "MaHoSo"
 CURSOR = "NgayCapNhat"

@@ -38,13 +38,16 @@ create table if not exists raw_onestop.dossiers (
     trichyeuhoso text, ngaynophoso text, ngaytiepnhan text, ngayhentra text, trangthaihoso text,
     ngayketthucxuly text, ngaytra text, ngaytuchoi text, donvixuly text, madonvixuly text, madonvitiepnhan text,
     noinophoso text, hosocothanhphansohoa text, taikhoanduocxacthucvoivneid text, duocthanhtoantructuyen text,
-    trangthaidongbodvc text, ngaycapnhat text,
+    trangthaidongbodvc text, ngaydongbodvc text, ngaycapnhat text,
     -- list fields as json, not jsonb: the text is kept exactly as received and COPY skips jsonb's conversion
     dinhdanhchs json, tailieunop json, danhsachlephi json, danhsachhosobosung json,
-    danhsachgiaytoketqua json, quatrinhxuly json,
+    danhsachgiaytoketqua json, quatrinhxuly json, dsketnoicsdl json,
     _extra json,                              -- fields outside the contract, kept rather than dropped
     primary key (_batch_id, _row_num)
 );
+-- contract fields added after a warehouse was first bootstrapped (rows landed before read as null)
+alter table raw_onestop.dossiers add column if not exists ngaydongbodvc text;
+alter table raw_onestop.dossiers add column if not exists dsketnoicsdl json;
 -- warehouses bootstrapped before the list columns became json: the views dbt built on the raw table are dropped
 -- first (PostgreSQL cannot retype a column a view uses); the next dbt build recreates them
 do $$

@@ -33,8 +33,8 @@ DIRTY_KINDS = (
 NEVER = np.iinfo(np.int64).max
 
 # event slots of a dossier's life, in order
-EV_SUBMIT, EV_RECEIVE, EV_PROCESS, EV_SUP1, EV_SUP1_DONE, EV_SUP2, EV_SUP2_DONE, EV_END, EV_RETURN = range(9)
-N_EVENTS = 9
+EV_SUBMIT, EV_RECEIVE, EV_PROCESS, EV_SUP1, EV_SUP1_DONE, EV_SUP2, EV_SUP2_DONE, EV_END, EV_RETURN, EV_SYNC = range(10)
+N_EVENTS = 10
 
 # outcome of a dossier's life
 OUT_DONE, OUT_REFUSED, OUT_WITHDRAWN, OUT_STOPPED = range(4)
@@ -302,6 +302,14 @@ class Dossiers:
         ev[:, EV_END] = np.where(not_refused, end_at, recv)
         returned = (outcome == OUT_DONE) & (rng.random(n) < 0.92)
         ev[:, EV_RETURN] = np.where(returned, end_at + rng.integers(1800, 3 * 86400, n), NEVER)
+        # -- first sync to DVCQG: most within minutes, some after a day or two, some never (a few communes have a
+        # broken link: most of their dossiers never reach the national portal)
+        broken = rng.choice(len(self.communes), size=max(1, len(self.communes) // 40), replace=False)
+        u = rng.random(n)
+        lag = np.where(u < 0.86, rng.integers(60, 1800, n), rng.integers(3600, 3 * 86400, n))
+        never = (u > 0.97) | (np.isin(self.unit_idx, broken) & (rng.random(n) < 0.6))
+        ev[:, EV_SYNC] = np.where(never, NEVER, recv + lag)
+        self.broken_sync_units = broken
         self.events = ev
         self.due = due
 
@@ -313,6 +321,7 @@ class Dossiers:
         self.n_docs = rng.integers(1, 4, n).astype(np.int8)
         self.from_store = rng.random(n) < 0.25
         self.vneid = online & (rng.random(n) < 0.8)
+        self.population_db = rng.random(n) < 0.45  # owner data checked against the national population database
         self.e_result = rng.random(n) < 0.7
         self.applicant_type = np.where(rng.random(n) < 0.9, 1, np.where(rng.random(n) < 0.7, 2, 4)).astype(np.int8)
         self.female = rng.random(n) < 0.52

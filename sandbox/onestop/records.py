@@ -16,6 +16,7 @@ from sandbox.onestop.generator import (
     EV_SUP1_DONE,
     EV_SUP2,
     EV_SUP2_DONE,
+    EV_SYNC,
     FAMILY,
     GIVEN_F,
     GIVEN_M,
@@ -31,6 +32,7 @@ from sandbox.onestop.generator import (
     fmt_ts,
 )
 
+POPULATION_DB_CODE = "7"  # the MaCSDL the public sync code sends (domain.md §1.2; the code list was not found)
 _END_STATUS = {OUT_DONE: "9", OUT_WITHDRAWN: "7", OUT_STOPPED: "8"}
 _STEP = {
     EV_SUBMIT: ("1", "Nộp hồ sơ trực tuyến"),
@@ -70,10 +72,11 @@ def render(d: Dossiers, i: int, clock: int) -> dict:
     unit_idx, recv_idx, dept = int(d.unit_idx[i]), int(d.recv_unit_idx[i]), int(d.dept[i])
     handler = d.unit_name(unit_idx, dept)
     visible = [(slot, int(t)) for slot, t in enumerate(ev) if t != NEVER and t < clock]
+    steps = [(slot, t) for slot, t in visible if slot != EV_SYNC]
 
     history = []
     status = "1"
-    for slot, t in visible:
+    for slot, t in steps:
         if slot == EV_END:
             if outcome == OUT_REFUSED:
                 continue
@@ -160,8 +163,10 @@ def render(d: Dossiers, i: int, clock: int) -> dict:
         "HoSoCoThanhPhanSoHoa": "1" if d.digitized[i] else "0",
         "TaiKhoanDuocXacThucVoiVNeID": "1" if d.vneid[i] else "0",
         "DuocThanhToanTrucTuyen": str(int(d.paid_online[i])),
-        "TrangThaiDongBoDVC": "1" if history else "0",
+        "TrangThaiDongBoDVC": "1" if EV_SYNC in seen else "0",
+        "NgayDongBoDVC": fmt_ts(ev[EV_SYNC]) if EV_SYNC in seen else "",
         "NgayCapNhat": fmt_ts(max(t for _, t in visible)),
+        "DSKetNoiCSDL": [{"MaCSDL": POPULATION_DB_CODE}] if citizen and d.population_db[i] else [],
         "DinhDanhCHS": [{"LoaiDinhDanh": "1", "SoDinhDanh": owner_id}] if citizen else [],
         "TaiLieuNop": docs,
         "DanhSachLePhi": fees,

@@ -1,28 +1,59 @@
--- One row per dossier with its on-time class under the date-granularity local rule (domain.md §2.3 item 2),
--- judged against the due date sent or, when none was sent, the procedure's statutory working days.
--- Units are the ones in force today, whatever code the record carried. Open dossiers are judged at the data's
--- as-of time: the latest change the source has reported.
+{{ config(
+    materialized="incremental",
+    unique_key="dossier_code",
+    incremental_strategy="delete+insert",
+    on_schema_change="sync_all_columns",
+    indexes=[{"columns": ["dossier_code"], "unique": True}, {"columns": ["unit_code", "period_month"]}],
+) }}
+-- One row per one-stop dossier: the latest validated version, with units resolved to the ones in force today
+-- (competent and receiving unit kept apart: Decree 118/2025 lets one unit receive what another decides), its
+-- status and on-time class at the end of its reporting period under both rules (int_onestop__dossier_on_time),
+-- and the flags Decision 766 counts. Incremental: see macro onestop_changed_dossiers.
 with dossiers as (
     select * from {{ ref('int_onestop__dossiers_resolved') }}
 ),
 
-as_of as (
-    select max(source_updated_at) as as_of_at from dossiers
+judged as (
+    select * from {{ ref('int_onestop__dossier_on_time') }}
 ),
 
-classified as (
+components as (
+    select dossier_code, bool_or(is_digitized and has_file) as has_digitized_component
+    from {{ ref('stg_onestop__components') }}
+    where not is_deleted
+    group by dossier_code
+),
+
+fees as (
+    select dossier_code, count(*) as fee_items, bool_and(coalesce(amount_vnd, 0) = 0) as all_fees_zero,
+        sum(amount_vnd) as fee_amount_vnd
+    from {{ ref('stg_onestop__fees') }}
+    group by dossier_code
+),
+
+joined as (
     select
         d.*,
-        a.as_of_at,
-        case
-            when d.status_code in (9, 10) then 'finished'
-            when d.status_code = 8 then 'stopped'
-            when d.status_code = 7 then 'withdrawn'
-            when d.status_code = 3 then 'refused'
-            else 'open'
-        end as status_group
+        j.period_month,
+        j.period_end_at,
+        j.as_of_at,
+        j.status_at_period_end,
+        j.terminal_status_766,
+        j.end_at_766,
+        j.end_source_766,
+        j.supplement_requests_in_period,
+        j.supplement_seconds,
+        j.on_time_766,
+        j.on_time_local,
+        j.processing_working_days,
+        coalesce(c.has_digitized_component, false) as has_digitized_component,
+        coalesce(f.fee_items, 0) as fee_items,
+        coalesce(f.all_fees_zero, false) as all_fees_zero,
+        f.fee_amount_vnd
     from dossiers as d
-    cross join as_of as a
+    inner join judged as j on j.dossier_code = d.dossier_code
+    left join components as c on c.dossier_code = d.dossier_code
+    left join fees as f on f.dossier_code = d.dossier_code
 )
 
 select
@@ -34,45 +65,63 @@ select
     receiving_unit_code,
     receiving_unit_code_as_sent,
     receiving_agency_code,
+    unit_code is distinct from receiving_unit_code as is_received_elsewhere,
     procedure_code,
     channel,
+    applicant_type_code,
     status_code,
-    status_group,
+    case
+        when status_code in (9, 10) then 'finished'
+        when status_code = 8 then 'stopped'
+        when status_code = 7 then 'withdrawn'
+        when status_code = 3 then 'refused'
+        else 'open'
+    end as status_group,
+    status_at_period_end,
     received_at,
+    period_month,
+    period_end_at,
     due_at,
     effective_due_at,
     due_source,
     finished_at,
     returned_at,
-    case
-        when status_group in ('finished', 'stopped') and finished_at is not null then
-            case
-                when effective_due_at is null then 'no_due_date'
-                when finished_at::date < effective_due_at::date then 'early'
-                when finished_at::date = effective_due_at::date then 'on_time'
-                else 'late'
-            end
-        when status_group = 'open' then
-            case
-                when effective_due_at is null then 'no_due_date'
-                when effective_due_at::date >= as_of_at::date then 'open_within'
-                else 'open_overdue'
-            end
-        else 'not_applicable'
-    end as on_time_class,
+    refused_at,
+    terminal_status_766,
+    end_at_766,
+    end_source_766,
+    supplement_requests,
+    supplement_requests_in_period,
+    supplement_seconds,
+    on_time_766,
+    on_time_local,
     statutory_working_days,
+    processing_working_days,
     case when finished_at is not null and received_at is not null
         then {{ working_days_between('received_at', 'finished_at') }} end as working_days_taken,
     is_paid_online,
     has_fee,
+    fee_items,
+    all_fees_zero,
+    fee_amount_vnd,
     is_digitized,
+    has_digitized_component,
+    uses_dvcqg_store,
+    uses_population_db,
     is_vneid_authenticated,
-    supplement_requests,
     has_electronic_result,
+    has_result_link,
+    is_submitted_on_dvcqg,
     is_synced_to_dvcqg,
+    synced_at,
+    case when synced_at is not null
+        then round(extract(epoch from synced_at - received_at) / 60.0, 1) end as sync_lag_minutes,
+    source_updated_at,
     owner_id_pseudonym,
     owner_birth_legacy_province_code,
     owner_birth_province_code,
     as_of_at,
-    batch_id
-from classified
+    batch_id,
+    extracted_at
+from joined
+{{ onestop_changed_dossiers() }}

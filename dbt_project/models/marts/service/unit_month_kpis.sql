@@ -1,4 +1,5 @@
--- Service KPIs per competent unit and month of reception.
+-- Service KPIs per competent unit and month of reception under the local report rule (date granularity,
+-- domain.md §2.3 item 2), judged at the end of the month (or at the data's as-of time in the running month).
 with dossiers as (
     select * from {{ ref('fct_dossiers') }}
 ),
@@ -6,14 +7,14 @@ with dossiers as (
 counts as (
     select
         unit_code,
-        date_trunc('month', received_at)::date as month,
+        period_month as month,
         count(*) as received,
-        count(*) filter (where status_group = 'finished') as finished,
-        count(*) filter (where on_time_class = 'early') as finished_early,
-        count(*) filter (where on_time_class = 'on_time') as finished_on_time,
-        count(*) filter (where on_time_class = 'late') as finished_late,
-        count(*) filter (where on_time_class = 'open_within') as open_within_deadline,
-        count(*) filter (where on_time_class = 'open_overdue') as open_overdue,
+        count(*) filter (where terminal_status_766 in (9, 10)) as finished,
+        count(*) filter (where on_time_local = 'early') as finished_early,
+        count(*) filter (where on_time_local = 'on_time') as finished_on_time,
+        count(*) filter (where on_time_local = 'late') as finished_late,
+        count(*) filter (where on_time_local = 'open_within') as open_within_deadline,
+        count(*) filter (where on_time_local = 'open_overdue') as open_overdue,
         count(*) filter (where channel = 'online') as received_online,
         count(*) filter (where has_fee) as with_fee,
         count(*) filter (where has_fee and is_paid_online) as paid_online,

@@ -1,21 +1,7 @@
 -- One row per dossier (MaHoSo): the latest validated version, typed and pseudonymized.
--- Rows of batches not yet validated, and rows in quarantine, are left out; nothing else is filtered.
-with validated as (
-    select r.*
-    from {{ source('onestop', 'dossiers') }} as r
-    where exists (
-            select 1 from {{ source('dq', 'validation_runs') }} as v where v.batch_id = r._batch_id
-        )
-        and not exists (
-            select 1 from {{ source('dq', 'quarantine') }} as q
-            where q.batch_id = r._batch_id and q.row_num = r._row_num
-        )
-),
-
-latest as (
-    select distinct on (mahoso) *
-    from validated
-    order by mahoso, ngaycapnhat desc, _extracted_at desc, _row_num desc
+-- Rows of batches not yet validated, and rows in quarantine, are left out (macro onestop_latest_dossiers).
+with latest as (
+    {{ onestop_latest_dossiers() }}
 )
 
 select
@@ -57,6 +43,20 @@ select
     json_array_length(coalesce(danhsachhosobosung, '[]'::json)) as supplement_requests,
     json_array_length(coalesce(danhsachgiaytoketqua, '[]'::json)) > 0 as has_electronic_result,
     trangthaidongbodvc = '1' as is_synced_to_dvcqg,
+    {{ kho_ts('ngaydongbodvc') }} as synced_at,
+    noinophoso = '1' as is_submitted_on_dvcqg,
+    exists (
+        select 1 from json_array_elements(coalesce(tailieunop, '[]'::json)) as doc
+        where doc ->> 'DuocLayTuKhoDMQG' = '1' and coalesce(doc ->> 'IsDeleted', '0') <> '1'
+    ) as uses_dvcqg_store,
+    exists (
+        select 1 from json_array_elements(coalesce(dsketnoicsdl, '[]'::json)) as link
+        where link ->> 'MaCSDL' in ({% for c in var('population_db_codes') %}'{{ c }}'{{ "," if not loop.last }}{% endfor %})
+    ) as uses_population_db,
+    exists (
+        select 1 from json_array_elements(coalesce(danhsachgiaytoketqua, '[]'::json)) as res
+        where nullif(res ->> 'DuongDanTepTinKetQua', '') is not null
+    ) as has_result_link,
     _batch_id as batch_id,
     _extracted_at as extracted_at
 from latest

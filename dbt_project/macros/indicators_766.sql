@@ -1,0 +1,36 @@
+{#
+  The Decision 766 indicators Kho computes from dossiers, in seed order. Each has <id>_num and <id>_den in
+  service_index_766_dossiers. kind = dossiers: counts of flagged dossiers; procedures: distinct procedures of
+  flagged dossiers; catalogue: the denominator counts catalogue procedures, not dossiers; average: the numerator
+  is a sum (working days) over the flagged dossiers. The seed indicators_766 carries names and scoring; a dbt test
+  keeps the two lists in step.
+#}
+{% macro computed_indicators_766() -%}
+    {{ return([
+        {"id": "dossier_sync", "kind": "dossiers"},
+        {"id": "on_time", "kind": "dossiers"},
+        {"id": "avg_processing_days", "kind": "average"},
+        {"id": "online_dossiers", "kind": "dossiers"},
+        {"id": "full_online_dossiers", "kind": "dossiers"},
+        {"id": "electronic_results", "kind": "dossiers"},
+        {"id": "digitized_dossiers", "kind": "dossiers"},
+        {"id": "reused_data", "kind": "dossiers"},
+        {"id": "dvcqg_store", "kind": "dossiers"},
+        {"id": "population_data_dossiers", "kind": "dossiers"},
+        {"id": "population_data_procedures", "kind": "procedures"},
+        {"id": "online_payment_dossiers", "kind": "dossiers"},
+        {"id": "online_payment_procedures", "kind": "procedures"},
+        {"id": "fee_procedures_with_dossiers", "kind": "catalogue"},
+    ]) }}
+{%- endmacro %}
+
+{# Every indicator id of the seed, in seed order (computed or not): the columns of the wide mart. #}
+{% macro all_indicators_766() -%}
+    {{ return([
+        "procedures_published_on_time", "procedures_updated_on_time", "procedures_full_content", "dossier_sync",
+        "on_time", "avg_processing_days", "online_dossiers", "full_online_dossiers", "electronic_results",
+        "digitized_dossiers", "certified_copies", "reused_data", "dvcqg_store", "population_data_dossiers",
+        "population_data_procedures", "feedback_on_time", "feedback_satisfaction", "dossier_satisfaction",
+        "online_payment_dossiers", "online_payment_procedures", "fee_procedures_with_dossiers",
+    ]) }}
+{%- endmacro %}

@@ -1,0 +1,82 @@
+{{ config(
+    materialized="incremental",
+    unique_key="dossier_code",
+    incremental_strategy="delete+insert",
+    on_schema_change="sync_all_columns",
+    indexes=[{"columns": ["dossier_code"], "unique": True}, {"columns": ["unit_code", "period_month"]}],
+) }}
+-- Drill-down of the Decision 766 index: one row per dossier, in the month of its reception, with a flag for every
+-- numerator (<id>_num) and denominator (<id>_den) it counts in. The dossiers behind a figure of
+-- service_index_766 are `where unit_code = ... and period_month = ... and <id>_num`.
+-- Procedure indicators count distinct procedure_code over the flagged rows.
+with dossiers as (
+    select * from {{ ref('fct_dossiers') }}
+),
+
+units as (
+    select unit_code, unit_level, province_code from {{ ref('dim_units') }} where is_current
+),
+
+procedures as (
+    select procedure_code, online_level, has_fee from {{ ref('procedures') }}
+),
+
+flagged as (
+    select
+        d.*,
+        u.province_code,
+        ru.province_code as receiving_province_code,
+        case when u.unit_level = 'province' then 'province' else 'commune' end as unit_tier,
+        p.online_level as procedure_online_level,
+        d.terminal_status_766 in (9, 10) as is_finished_766,
+        coalesce(p.has_fee, false) and not d.all_fees_zero as has_payable_fee,
+        coalesce(p.has_fee, false) as is_fee_procedure,
+        d.is_vneid_authenticated or d.uses_dvcqg_store or d.uses_population_db as uses_population_data
+    from dossiers as d
+    left join units as u on u.unit_code = d.unit_code
+    left join units as ru on ru.unit_code = d.receiving_unit_code
+    left join procedures as p on p.procedure_code = d.procedure_code
+)
+
+select
+    dossier_code,
+    period_month,
+    period_end_at,
+    unit_code,
+    receiving_unit_code,
+    province_code,
+    receiving_province_code,
+    unit_tier,
+    procedure_code,
+    on_time_766,
+    true as dossier_sync_den,
+    coalesce(synced_at < period_end_at, false) as dossier_sync_num,
+    on_time_766 in ('on_time', 'late', 'open_within', 'open_overdue') as on_time_den,
+    on_time_766 in ('on_time', 'open_within') as on_time_num,
+    is_finished_766 and processing_working_days is not null as avg_processing_days_den,
+    case when is_finished_766 then processing_working_days end as avg_processing_days_num,
+    true as online_dossiers_den,
+    channel = 'online' as online_dossiers_num,
+    coalesce(procedure_online_level = 'full', false) as full_online_dossiers_den,
+    coalesce(procedure_online_level = 'full', false) and channel = 'online' as full_online_dossiers_num,
+    is_finished_766 as electronic_results_den,
+    is_finished_766 and has_electronic_result as electronic_results_num,
+    is_finished_766 as digitized_dossiers_den,
+    is_finished_766 and has_digitized_component and has_electronic_result as digitized_dossiers_num,
+    true as reused_data_den,
+    is_digitized as reused_data_num,
+    true as dvcqg_store_den,
+    uses_dvcqg_store or has_result_link as dvcqg_store_num,
+    true as population_data_dossiers_den,
+    uses_population_data as population_data_dossiers_num,
+    applicant_type_code = '1' as population_data_procedures_den,
+    applicant_type_code = '1' and uses_population_data as population_data_procedures_num,
+    has_payable_fee as online_payment_dossiers_den,
+    has_payable_fee and is_paid_online as online_payment_dossiers_num,
+    has_payable_fee as online_payment_procedures_den,
+    has_payable_fee and is_paid_online as online_payment_procedures_num,
+    is_fee_procedure as fee_procedures_with_dossiers_num,
+    as_of_at,
+    extracted_at
+from flagged
+{{ onestop_changed_dossiers() }}

@@ -1,0 +1,124 @@
+-- Decision 766 indicators, one row per scope (unit | province) x unit role (competent | receiving) x unit x month x
+-- indicator, for all 21 indicators of the seed indicators_766: numerator, denominator, rate, score and max score.
+-- Indicators no extracted source can compute have null figures and a null_reason; so do computed ones with an
+-- empty denominator. Scores: max_score x rate, or max_score x rate / full_marks_at capped at max_score.
+{% set indicators = computed_indicators_766() %}
+{% set groupings = [
+    ("unit", "competent", "unit_code"),
+    ("unit", "receiving", "receiving_unit_code"),
+    ("province", "competent", "province_code"),
+    ("province", "receiving", "receiving_province_code"),
+] %}
+with dossiers as (
+    select * from {{ ref('service_index_766_dossiers') }}
+),
+
+catalogue as (
+    select
+        count(*) filter (where has_fee) as fee_procedures,
+        count(*) filter (where has_fee and competent_tier = 'province') as fee_procedures_province,
+        count(*) filter (where has_fee and competent_tier = 'commune') as fee_procedures_commune
+    from {{ ref('procedures') }}
+),
+
+counts as (
+    {% for scope, role, key in groupings %}
+    select
+        '{{ scope }}' as scope,
+        '{{ role }}' as unit_role,
+        {{ key }} as unit_code,
+        period_month,
+        {% for ind in indicators %}
+        {% if ind.kind == "dossiers" %}
+        count(*) filter (where {{ ind.id }}_num)::numeric as {{ ind.id }}_num,
+        count(*) filter (where {{ ind.id }}_den)::numeric as {{ ind.id }}_den,
+        {% elif ind.kind == "procedures" %}
+        count(distinct procedure_code) filter (where {{ ind.id }}_num)::numeric as {{ ind.id }}_num,
+        count(distinct procedure_code) filter (where {{ ind.id }}_den)::numeric as {{ ind.id }}_den,
+        {% elif ind.kind == "average" %}
+        coalesce(sum({{ ind.id }}_num) filter (where {{ ind.id }}_den), 0)::numeric as {{ ind.id }}_num,
+        count(*) filter (where {{ ind.id }}_den)::numeric as {{ ind.id }}_den,
+        {% elif ind.kind == "catalogue" %}
+        count(distinct procedure_code) filter (where {{ ind.id }}_num)::numeric as {{ ind.id }}_num,
+        {% if scope == "province" %}
+        max(c.fee_procedures)::numeric as {{ ind.id }}_den,
+        {% else %}
+        max(case when unit_tier = 'province' then c.fee_procedures_province
+            else c.fee_procedures_commune end)::numeric as {{ ind.id }}_den,
+        {% endif %}
+        {% endif %}
+        {% endfor %}
+        count(*) as dossiers
+    from dossiers
+    cross join catalogue as c
+    where {{ key }} is not null
+    group by {{ key }}, period_month
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+long as (
+    select
+        c.scope, c.unit_role, c.unit_code, c.period_month, v.indicator_id, v.numerator, v.denominator,
+        -- 3.3: the online share is multiplied by the sync rate (kept as a fraction so rates stay exact)
+        case when v.indicator_id = 'online_dossiers' then c.dossier_sync_num end as adjustment_num,
+        case when v.indicator_id = 'online_dossiers' then c.dossier_sync_den end as adjustment_den
+    from counts as c
+    cross join lateral (values
+        {% for ind in indicators %}
+        ('{{ ind.id }}', c.{{ ind.id }}_num, c.{{ ind.id }}_den){{ "," if not loop.last }}
+        {% endfor %}
+    ) as v (indicator_id, numerator, denominator)
+),
+
+keys as (
+    select distinct scope, unit_role, unit_code, period_month from counts
+),
+
+all_indicators as (
+    select k.*, i.*, l.numerator, l.denominator, l.adjustment_num, l.adjustment_den
+    from keys as k
+    cross join {{ ref('indicators_766') }} as i
+    left join long as l
+        on l.scope = k.scope and l.unit_role = k.unit_role and l.unit_code = k.unit_code
+        and l.period_month = k.period_month and l.indicator_id = i.indicator_id
+),
+
+scored as (
+    select
+        a.*,
+        a.numerator * coalesce(a.adjustment_num, 1) as scaled_numerator,
+        a.denominator * coalesce(a.adjustment_den, 1) as scaled_denominator
+    from all_indicators as a
+)
+
+select
+    scope,
+    unit_role,
+    unit_code,
+    period_month,
+    group_code,
+    group_name,
+    indicator_id,
+    indicator_name,
+    indicator_name_en,
+    rate_unit,
+    numerator,
+    denominator,
+    case when adjustment_den > 0 then round(adjustment_num / adjustment_den, 4) end as adjustment_factor,
+    case when is_computed and scaled_denominator > 0 then round(scaled_numerator / scaled_denominator, 4) end
+        as rate,
+    case
+        when not is_computed or not scaled_denominator > 0 then null
+        when max_score = 0 then 0
+        when full_marks_at is null then round(max_score * scaled_numerator / scaled_denominator, 2)
+        else round(least(max_score, max_score * scaled_numerator / (scaled_denominator * full_marks_at)), 2)
+    end as score,
+    max_score,
+    full_marks_at,
+    case
+        when not is_computed then null_reason
+        when not scaled_denominator > 0 then 'Empty denominator this month'
+    end as null_reason,
+    formula_ref
+from scored

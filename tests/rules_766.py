@@ -1,0 +1,238 @@
+"""Decision 766 figures recomputed from DVCQG dossier records in plain Python: the tests' independent expectation.
+
+A straightforward restatement of domain.md §2.1-2.3 over the records as the sandbox serves them (dicts with the
+DVCQG field names). It shares no code with the dbt models it checks; calendars come from the ``holidays`` package.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+
+import holidays
+
+from kho.units import load_units
+from sandbox.onestop.catalog import PROCEDURES
+
+CATALOGUE = {p.code: p for p in PROCEDURES}
+VN_CALENDAR = holidays.country_holidays("VN", years=range(2024, 2028))
+POPULATION_DB = "7"
+# (max score, rate at which full marks are reached) per domain.md §2.1-2.2
+SCORING = {
+    "dossier_sync": (6, None), "on_time": (20, None), "avg_processing_days": (0, None),
+    "online_dossiers": (0, Fraction(1, 2)), "full_online_dossiers": (12, None), "electronic_results": (6, None),
+    "digitized_dossiers": (4, Fraction(4, 5)), "reused_data": (2, Fraction(4, 5)), "dvcqg_store": (4, None),
+    "population_data_dossiers": (2, None), "population_data_procedures": (2, None),
+    "online_payment_dossiers": (6, None), "online_payment_procedures": (2, Fraction(4, 5)),
+    "fee_procedures_with_dossiers": (2, Fraction(4, 5)),
+}
+PROCEDURE_INDICATORS = {"population_data_procedures", "online_payment_procedures", "fee_procedures_with_dossiers"}
+
+
+def ts(value: str) -> datetime | None:
+    return datetime.strptime(value, "%Y%m%d%H%M%S") if value else None
+
+
+@lru_cache(maxsize=None)
+def is_working_day(day: date) -> bool:
+    return VN_CALENDAR.is_working_day(day)
+
+
+def add_working_days(start: datetime, days: int) -> datetime:
+    day = start.date()
+    while days:
+        day += timedelta(days=1)
+        days -= is_working_day(day)
+    return datetime.combine(day, start.time())
+
+
+def working_days_between(start: datetime, end: datetime) -> int:
+    """Working days after start's date up to and including end's date."""
+    day, n = start.date(), 0
+    while day < end.date():
+        day += timedelta(days=1)
+        n += is_working_day(day)
+    return n
+
+
+@lru_cache(maxsize=1)
+def provinces_of_units() -> dict[str, str]:
+    return {u.code: u.province_code for u in load_units()}
+
+
+@dataclass
+class Judged:
+    """One dossier at the end of its reporting period."""
+
+    month: str
+    period_end: datetime
+    terminal: int | None
+    end: datetime | None
+    on_time_766: str
+    on_time_local: str
+    processing_days: int | None
+    flags: dict[str, bool] = field(default_factory=dict)
+
+
+def judge(r: dict, as_of: datetime) -> Judged:
+    received = ts(r["NgayTiepNhan"])
+    month_start = received.replace(day=1, hour=0, minute=0, second=0)
+    next_month = (month_start + timedelta(days=32)).replace(day=1)
+    period_end = min(next_month, as_of + timedelta(seconds=1))
+    steps = [(ts(s["ThoiDiemXuLy"]), int(s["TrangThai"])) for s in r["QuaTrinhXuLy"]]
+    steps = [(t, st) for t, st in steps if t < period_end]
+    first = {}
+    for t, st in sorted(steps):
+        first.setdefault(st, t)
+    accepted = any(st in (2, 4, 5, 6, 9, 10) for _, st in steps)
+
+    terminal, end = None, None
+    if 9 in first:
+        terminal, end = 9, first[9]
+    elif 10 in first:
+        terminal, end = 10, first[10]
+    elif 3 in first or 8 in first:
+        terminal, end = min((first[s], s) for s in (3, 8) if s in first)[::-1]
+    elif 7 in first and accepted:
+        terminal, end = 7, first[7]
+
+    requests = [s for s in r["DanhSachHoSoBoSung"] if ts(s["NgayBoSung"]) < period_end]
+    done = [(ts(s["NgayBoSung"]), ts(s["NgayTiepNhanBoSung"])) for s in requests
+            if s["NgayTiepNhanBoSung"] and ts(s["NgayTiepNhanBoSung"]) < period_end]
+    supplement = sum(((b - a) for a, b in done), timedelta())
+    still_open = [ts(s["NgayBoSung"]) for s in requests
+                  if not s["NgayTiepNhanBoSung"] or ts(s["NgayTiepNhanBoSung"]) >= period_end]
+    if terminal is None and len(requests) == 1 and still_open:
+        end = max(still_open)
+
+    proc = CATALOGUE.get(r["MaTTHC"])
+    due = ts(r["NgayHenTra"]) or (add_working_days(received, proc.days) if proc else None)
+    if terminal is None and 7 in first:
+        c766 = "not_counted"
+    elif len(requests) > 1:
+        c766 = "late"
+    elif due is None:
+        c766 = "no_due_date"
+    elif end is not None:
+        c766 = "on_time" if end - supplement <= due else "late"
+    else:
+        c766 = "open_within" if period_end - supplement <= due else "open_overdue"
+
+    if due is None:
+        local = "no_due_date"
+    elif terminal in (9, 10):
+        local = "early" if end.date() < due.date() else "on_time" if end.date() == due.date() else "late"
+    elif terminal is not None or 7 in first:
+        local = "not_applicable"
+    else:
+        local = "open_within" if due.date() >= (period_end - timedelta(seconds=1)).date() else "open_overdue"
+
+    finished = terminal in (9, 10)
+    days = working_days_between(received, end) if finished else None
+    docs = [d for d in r["TaiLieuNop"] if d.get("IsDeleted") != "1"]
+    results = r["DanhSachGiayToKetQua"]
+    has_result_link = any(x.get("DuongDanTepTinKetQua") for x in results)
+    from_store = any(d["DuocLayTuKhoDMQG"] == "1" for d in docs)
+    population = (r["TaiKhoanDuocXacThucVoiVNeID"] == "1" or from_store
+                  or any(x["MaCSDL"] == POPULATION_DB for x in r.get("DSKetNoiCSDL") or []))
+    fee_procedure = bool(proc and proc.fee)
+    fees = r["DanhSachLePhi"]
+    payable = fee_procedure and not (fees and all(float(f["Gia"] or 0) == 0 for f in fees))
+    paid_online = r["DuocThanhToanTrucTuyen"] in ("1", "2")
+    online = r["KenhThucHien"] == "2"
+    citizen = r["LoaiDoiTuong"] == "1"
+    flags = {
+        "dossier_sync_den": True,
+        "dossier_sync_num": bool(r["NgayDongBoDVC"]) and ts(r["NgayDongBoDVC"]) < period_end,
+        "on_time_den": c766 in ("on_time", "late", "open_within", "open_overdue"),
+        "on_time_num": c766 in ("on_time", "open_within"),
+        "avg_processing_days_den": finished,
+        "online_dossiers_den": True,
+        "online_dossiers_num": online,
+        "full_online_dossiers_den": bool(proc and proc.level == 4),
+        "full_online_dossiers_num": bool(proc and proc.level == 4) and online,
+        "electronic_results_den": finished,
+        "electronic_results_num": finished and bool(results),
+        "digitized_dossiers_den": finished,
+        "digitized_dossiers_num": finished and bool(results) and any(
+            d["DuocSoHoa"] == "1" and d["DuongDanTaiTepTin"] for d in docs),
+        "reused_data_den": True,
+        "reused_data_num": r["HoSoCoThanhPhanSoHoa"] == "1" or any(d["DuocSoHoa"] == "1" for d in r["TaiLieuNop"]),
+        "dvcqg_store_den": True,
+        "dvcqg_store_num": from_store or has_result_link,
+        "population_data_dossiers_den": True,
+        "population_data_dossiers_num": population,
+        "population_data_procedures_den": citizen,
+        "population_data_procedures_num": citizen and population,
+        "online_payment_dossiers_den": payable,
+        "online_payment_dossiers_num": payable and paid_online,
+        "online_payment_procedures_den": payable,
+        "online_payment_procedures_num": payable and paid_online,
+        "fee_procedures_with_dossiers_num": fee_procedure,
+    }
+    return Judged(f"{received:%Y-%m}", period_end, terminal, end, c766, local, days, flags)
+
+
+def as_of_time(records: list[dict]) -> datetime:
+    return max(ts(r["NgayCapNhat"]) for r in records)
+
+
+def round_half_up(value: Fraction, places: int) -> Decimal:
+    scaled = value * 10**places
+    return Decimal(int(scaled + Fraction(1, 2))) / Decimal(10**places)
+
+
+def expected_indicators(records: list[dict], unit_of) -> dict[tuple, tuple]:
+    """(scope, role, unit, 'YYYY-MM', indicator) → (numerator, denominator, rate, score) for the computed indicators.
+
+    ``unit_of(code)`` maps a unit code as sent to the current unit.
+    """
+    as_of = as_of_time(records)
+    provinces = provinces_of_units()
+    fee_procs = {"province": sum(1 for p in PROCEDURES if p.fee and p.tier == "province"),
+                 "commune": sum(1 for p in PROCEDURES if p.fee and p.tier == "commune")}
+    groups: dict[tuple, list[tuple[dict, Judged]]] = defaultdict(list)
+    for r in records:
+        j = judge(r, as_of)
+        unit, recv = unit_of(r["MaDonViXuLy"]), unit_of(r["MaDonViTiepNhan"])
+        groups[("unit", "competent", unit, j.month)].append((r, j))
+        groups[("unit", "receiving", recv, j.month)].append((r, j))
+        groups[("province", "competent", provinces[unit], j.month)].append((r, j))
+        groups[("province", "receiving", provinces[recv], j.month)].append((r, j))
+
+    out = {}
+    for (scope, role, unit, month), members in groups.items():
+        for ind, (max_score, full_at) in SCORING.items():
+            def flagged(kind: str, ind=ind):
+                return [(r, j) for r, j in members if j.flags.get(f"{ind}_{kind}")]
+
+            if ind == "avg_processing_days":
+                den_rows = flagged("den")
+                num, den = Fraction(sum(j.processing_days for _, j in den_rows)), Fraction(len(den_rows))
+            elif ind == "fee_procedures_with_dossiers":
+                num = Fraction(len({r["MaTTHC"] for r, _ in flagged("num")}))
+                tier = "province" if len(unit) == 2 else "commune"
+                den = Fraction(sum(fee_procs.values()) if scope == "province" else fee_procs[tier])
+            elif ind in PROCEDURE_INDICATORS:
+                num = Fraction(len({r["MaTTHC"] for r, _ in flagged("num")}))
+                den = Fraction(len({r["MaTTHC"] for r, _ in flagged("den")}))
+            else:
+                num, den = Fraction(len(flagged("num"))), Fraction(len(flagged("den")))
+            rate = score = None
+            if den:
+                exact = num / den
+                if ind == "online_dossiers":  # times the sync rate (domain.md §2.2 row 3.3)
+                    exact *= Fraction(sum(j.flags["dossier_sync_num"] for _, j in members), len(members))
+                rate = round_half_up(exact, 4)
+                if max_score == 0:
+                    score = Decimal(0)
+                elif full_at is None:
+                    score = round_half_up(max_score * exact, 2)
+                else:
+                    score = round_half_up(min(Fraction(max_score), max_score * exact / full_at), 2)
+            out[(scope, role, unit, month, ind)] = (int(num), int(den), rate, score)
+    return out
