@@ -9,7 +9,7 @@ from datetime import datetime
 
 from airflow.sdk import dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-from cosmos.constants import ExecutionMode, InvocationMode, LoadMode
+from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
 from kho.assets import VALIDATED_ONESTOP_DOSSIERS, WAREHOUSE_MARTS
 from kho.dbt import DBT_PROJECT, static_dbt_env
@@ -47,9 +47,10 @@ def transform_warehouse():
                                      profiles_yml_filepath=DBT_PROJECT / "profiles.yml"),
         execution_config=ExecutionConfig(execution_mode=ExecutionMode.LOCAL,
                                          invocation_mode=InvocationMode.DBT_RUNNER),
-        # tests on two models (relationships) get their own task after both, instead of racing one parent
+        # one `dbt build` task per node (the model, its unit tests and data tests: fail fast, half the tasks of
+        # run + test); tests on two models (relationships) get their own task after both
         render_config=RenderConfig(load_method=LoadMode.DBT_LS, invocation_mode=InvocationMode.DBT_RUNNER,
-                                   should_detach_multiple_parents_tests=True),
+                                   test_behavior=TestBehavior.BUILD, should_detach_multiple_parents_tests=True),
         operator_args={"outlets": [WAREHOUSE_MARTS]},
     )
 

@@ -53,14 +53,16 @@ def import_onestop(path: Path) -> None:
 
 
 @main.command()
-def transform() -> None:
+@click.option("--full-refresh", is_flag=True,
+              help="Rebuild the incremental models from scratch (after reference data or model logic changed).")
+def transform(full_refresh: bool) -> None:
     """Build the dbt project (staging → marts, with tests) directly, without Airflow."""
     from kho.dbt import run_dbt
     from kho.settings import get_settings
     from kho.warehouse import Warehouse
 
     s = get_settings()
-    results = run_dbt(["build"], Warehouse.open(s), s)
+    results = run_dbt(["build", *(["--full-refresh"] if full_refresh else [])], Warehouse.open(s), s)
     console.print(f"dbt build: {len(results)} nodes, all passed or warned")
 
 

@@ -73,6 +73,7 @@ def collect_summary(wh) -> dict:
         "staged": one("select count(*) from staging.stg_onestop__dossiers"),
         "fct_dossiers": one("select count(*) from marts.fct_dossiers"),
         "kpi_rows": one("select count(*) from marts.unit_month_kpis"),
+        "service_index_766_rows": one("select count(*) from marts.service_index_766"),
     }
 
 
@@ -104,6 +105,14 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
     _print_table("unit_month_kpis (busiest 12 unit-months)",
                  ("unit", "month", "received", "finished", "on time", "online", "online pay", "digitized"),
                  rows, left=2)
+    _, rows = wh.query(
+        "select to_char(period_month, 'YYYY-MM'), on_time_rate, online_dossiers_rate, full_online_dossiers_rate, "
+        "electronic_results_rate, online_payment_dossiers_rate, dossier_sync_rate, total_score, max_score_computed "
+        "from marts.service_index_766 where scope = 'province' and unit_role = 'competent' order by 1")
+    _print_table("Decision 766 index, province (details: service_index_766_indicators, dossiers behind each "
+                 "figure: service_index_766_dossiers)",
+                 ("month", "on time", "online×sync", "full online", "e-result", "online pay", "synced", "score",
+                  "of max computable"), rows)
     where = "embedded PostgreSQL, data in " + str(settings.pgdata) if wh.embedded else "external PostgreSQL"
     console.print(f"\n[bold]Warehouse[/]: {where}\n  connect: [cyan]{wh.uri}[/] "
                   f"(or `kho sql \"select …\"`, `kho warehouse serve` to keep it up for psql/BI tools)")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 
 import holidays
 
@@ -37,7 +37,7 @@ def ts(value: str) -> datetime | None:
     return datetime.strptime(value, "%Y%m%d%H%M%S") if value else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_working_day(day: date) -> bool:
     return VN_CALENDAR.is_working_day(day)
 
@@ -59,7 +59,7 @@ def working_days_between(start: datetime, end: datetime) -> int:
     return n
 
 
-@lru_cache(maxsize=1)
+@cache
 def provinces_of_units() -> dict[str, str]:
     return {u.code: u.province_code for u in load_units()}
 
@@ -207,7 +207,7 @@ def expected_indicators(records: list[dict], unit_of) -> dict[tuple, tuple]:
     out = {}
     for (scope, role, unit, month), members in groups.items():
         for ind, (max_score, full_at) in SCORING.items():
-            def flagged(kind: str, ind=ind):
+            def flagged(kind: str, ind: str = ind, members: list = members) -> list[tuple[dict, Judged]]:
                 return [(r, j) for r, j in members if j.flags.get(f"{ind}_{kind}")]
 
             if ind == "avg_processing_days":

@@ -8,24 +8,23 @@ import hmac
 import os
 import re
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
+from decimal import Decimal
+from fractions import Fraction
 
-import holidays
 import pytest
 from raw_registers import legacy_province_codes, receiving_commune
+from rules_766 import as_of_time, expected_indicators, judge, round_half_up
 
 from kho import airflow_env
 from kho.settings import get_settings
 from kho.units import unit_codes
-from sandbox.onestop.catalog import PROCEDURES
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 TS14 = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])([01]\d|2[0-3])[0-5]\d[0-5]\d$")
 CCCD = re.compile(r"^(0(0[1-9]|[1-8]\d|9[0-6])\d{9}|\d{9})$")
 OLD_PROVINCES, LEGACY_TO_CURRENT = legacy_province_codes(), receiving_commune()
-CATALOGUE_DAYS = {p.code: p.days for p in PROCEDURES}
-VN_CALENDAR = holidays.country_holidays("VN", years=range(2024, 2028))
 
 
 def current_unit(code: str) -> str | None:
@@ -35,14 +34,6 @@ def current_unit(code: str) -> str | None:
     if code in LEGACY_TO_CURRENT:
         return LEGACY_TO_CURRENT[code]
     return code if code in OLD_PROVINCES else None
-
-
-def statutory_due(received: str, days: int) -> str:
-    day = date(int(received[:4]), int(received[4:6]), int(received[6:8]))
-    while days:
-        day += timedelta(days=1)
-        days -= VN_CALENDAR.is_working_day(day)
-    return day.strftime("%Y%m%d")
 
 
 def is_clean(r: dict, dup_codes: set[str]) -> bool:
@@ -64,22 +55,15 @@ def is_clean(r: dict, dup_codes: set[str]) -> bool:
 
 
 def expected_kpis(records: list[dict]) -> dict[tuple[str, str], tuple]:
-    as_of = max(r["NgayCapNhat"] for r in records)[:8]
+    """unit_month_kpis, recomputed: the local date rule at the end of each month (rules_766.judge)."""
+    as_of = as_of_time(records)
     acc: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for r in records:
-        c = acc[(current_unit(r["MaDonViXuLy"]), f"{r['NgayTiepNhan'][:4]}-{r['NgayTiepNhan'][4:6]}")]
-        st, due, end = int(r["TrangThaiHoSo"]), r["NgayHenTra"][:8], r["NgayKetThucXuLy"][:8]
-        if not due and st != 3:  # no due date sent: the procedure's statutory working days from reception
-            due = statutory_due(r["NgayTiepNhan"], CATALOGUE_DAYS[r["MaTTHC"]])
+        j = judge(r, as_of)
+        c = acc[(current_unit(r["MaDonViXuLy"]), j.month)]
         c["received"] += 1
-        c["finished"] += st in (9, 10)
-        if st in (8, 9, 10) and end and due:
-            c["early"] += end < due
-            c["on_time"] += end == due
-            c["late"] += end > due
-        if st in (1, 2, 4, 5, 6) and due:
-            c["open_within"] += due >= as_of
-            c["open_overdue"] += due < as_of
+        c["finished"] += j.terminal in (9, 10)
+        c[j.on_time_local] += 1
         c["online"] += r["KenhThucHien"] == "2"
         fee = any(float(f["Gia"] or 0) > 0 for f in r["DanhSachLePhi"])
         c["with_fee"] += fee
@@ -119,10 +103,22 @@ def pipeline_run(warehouse, make_sandbox_module):
                      "cascade")
     warehouse.bootstrap()
     dags = airflow_env.load_dags()
-    for dag_id in ("extract_onestop", "transform_warehouse"):
-        run = dags[dag_id].test(logical_date=datetime.now(timezone.utc))
-        assert str(run.state).endswith("success"), dag_id
+    run_pipeline(dags)
     return dags, srv
+
+
+def run_pipeline(dags, window: dict | None = None) -> None:
+    """Extract (incremental, or a backfill of ``window``) then transform, both under dag.test()."""
+    for dag_id, kw in (("extract_onestop", {"run_conf": window} if window else {}), ("transform_warehouse", {})):
+        run = dags[dag_id].test(logical_date=datetime.now(timezone.utc), **kw)
+        assert str(run.state).endswith("success"), dag_id
+
+
+def clean_records(srv) -> list[dict]:
+    """The records the suite lets through, as this test judges them."""
+    records = list(srv.app.all_records())
+    dup = {c for c, n in Counter(r["MaHoSo"] for r in records).items() if n > 1}
+    return [r for r in records if is_clean(r, dup)]
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +127,7 @@ def make_sandbox_module():
     from sandbox.onestop.server import SandboxOneStop, SandboxServer
 
     app = SandboxOneStop(SandboxConfig(dossiers=3000, dirty_share=0.05))
+    app.set_clock(app.dossiers.default_clock - 15 * 86400)  # mid-June: the last month is still running
     with SandboxServer(app) as srv:
         yield srv
 
@@ -152,13 +149,91 @@ def test_every_record_is_accounted_for(pipeline_run, warehouse):
 
 def test_marts_match_figures_computed_from_the_sandbox(pipeline_run, warehouse):
     _, srv = pipeline_run
-    records = list(srv.app.all_records())
-    dup = {c for c, n in Counter(r["MaHoSo"] for r in records).items() if n > 1}
-    expected = expected_kpis([r for r in records if is_clean(r, dup)])
+    expected = expected_kpis(clean_records(srv))
     _, rows = warehouse.query(MART_SQL)
     actual = {(r[0], r[1]): tuple(r[2:]) for r in rows}
     assert actual == expected
-    assert sum(v[0] for v in actual.values()) > 2500
+    assert sum(v[0] for v in actual.values()) > 2200
+
+
+INDICATORS_SQL = """
+select scope, unit_role, unit_code, to_char(period_month, 'YYYY-MM'), indicator_id, numerator::int,
+       denominator::int, rate, score
+from marts.service_index_766_indicators where numerator is not null
+"""
+
+
+def assert_service_index_matches(srv, warehouse) -> dict:
+    expected = expected_indicators(clean_records(srv), current_unit)
+    actual = {tuple(r[:5]): tuple(r[5:]) for r in warehouse.query(INDICATORS_SQL)[1]}
+    assert actual.keys() == expected.keys()
+    wrong = {k: (expected[k], actual[k]) for k in expected if expected[k] != actual[k]}
+    assert not wrong, f"{len(wrong)} indicator rows differ, e.g. {sorted(wrong.items())[:3]}"
+    return actual
+
+
+def test_service_index_766_matches_an_independent_recomputation(pipeline_run, warehouse):
+    _, srv = pipeline_run
+    actual = assert_service_index_matches(srv, warehouse)
+    months = {k[3] for k in actual}
+    assert len(months) == 6 and len({k[4] for k in actual}) == 14
+    # every scope and role, and units that receive what others decide (boundary-free reception)
+    assert {(k[0], k[1]) for k in actual} == {(s, r) for s in ("unit", "province") for r in ("competent", "receiving")}
+    _, [(elsewhere,)] = warehouse.query("select count(*) from marts.fct_dossiers where is_received_elsewhere")
+    assert elsewhere > 0
+    # indicators without a source are null with a reason, never a number; the maxima add up to 100
+    _, rows = warehouse.query(
+        "select indicator_id, bool_and(score is null and null_reason is not null), count(distinct max_score) "
+        "from marts.service_index_766_indicators where indicator_id in ('procedures_published_on_time', "
+        "'certified_copies', 'feedback_on_time', 'dossier_satisfaction') group by 1")
+    assert len(rows) == 4 and all(r[1] for r in rows)
+    _, [(total_max, computed_max, total, group_sum)] = warehouse.query(
+        "select max(max_score_total), max(max_score_computed), max(total_score), "
+        "max(coalesce(group_1_score, 0) + group_2_score + group_3_score + group_4_score + group_6_score) "
+        "from marts.service_index_766 where scope = 'province' and unit_role = 'competent'")
+    assert total_max == 100 and computed_max == 68 and total == group_sum
+
+
+def test_the_drill_down_sums_to_every_numerator(pipeline_run, warehouse):
+    _, rows = warehouse.query(
+        """
+        with drill as (
+            select unit_code, period_month,
+                   count(*) filter (where on_time_num) as on_time,
+                   count(*) filter (where online_payment_dossiers_num) as online_payment_dossiers,
+                   count(*) filter (where electronic_results_num) as electronic_results,
+                   count(distinct procedure_code) filter (where population_data_procedures_num)
+                       as population_data_procedures
+            from marts.service_index_766_dossiers group by 1, 2
+        )
+        select i.indicator_id, i.numerator, case i.indicator_id when 'on_time' then d.on_time
+            when 'online_payment_dossiers' then d.online_payment_dossiers
+            when 'electronic_results' then d.electronic_results else d.population_data_procedures end
+        from marts.service_index_766_indicators as i
+        join drill as d on d.unit_code = i.unit_code and d.period_month = i.period_month
+        where i.scope = 'unit' and i.unit_role = 'competent' and i.indicator_id in
+            ('on_time', 'online_payment_dossiers', 'electronic_results', 'population_data_procedures')
+        """
+    )
+    assert len(rows) > 100
+    assert [r for r in rows if r[1] != r[2]] == []
+
+
+def test_dbt_unit_tests_cover_every_on_time_branch(pipeline_run, warehouse, settings):
+    import yaml
+
+    from kho.dbt import DBT_PROJECT, run_dbt
+
+    results = dict(run_dbt(["test", "--select", "test_type:unit"], warehouse, settings))
+    assert results == {"on_time_rules_cover_every_branch": "pass",
+                       "missing_due_date_falls_back_to_statutory_working_days": "pass"}
+    spec = yaml.safe_load((DBT_PROJECT / "models/intermediate/onestop/_onestop__unit_tests.yml").read_text())
+    expected = next(t for t in spec["unit_tests"] if t["name"] == "on_time_rules_cover_every_branch")["expect"]
+    core = yaml.safe_load((DBT_PROJECT / "models/marts/core/_core__models.yml").read_text())
+    fct = next(m for m in core["models"] if m["name"] == "fct_dossiers")
+    for column in ("on_time_766", "on_time_local"):
+        accepted = next(c for c in fct["columns"] if c["name"] == column)["data_tests"][0]["accepted_values"]
+        assert {row[column] for row in expected["rows"]} == set(accepted["arguments"]["values"]), column
 
 
 def test_citizen_ids_are_pseudonymized_with_the_keyed_hash(pipeline_run, warehouse, settings):
@@ -173,12 +248,83 @@ def test_citizen_ids_are_pseudonymized_with_the_keyed_hash(pipeline_run, warehou
     assert not {"chuhoso", "sogiaytochuhoso", "owner_name", "owner_id"} & set(cols)
 
 
+def test_targets_against_actuals_use_the_unit_target_else_the_province_default(pipeline_run, warehouse):
+    _, srv = pipeline_run
+    expected = expected_indicators(clean_records(srv), current_unit)
+    _, rows = warehouse.query(
+        "select unit_code, to_char(period_month, 'YYYY-MM'), indicator_id, target_rate, target_level, rate, gap, "
+        "ytd_rate from marts.unit_targets_vs_actual")
+    assert len(rows) > 100
+    own = {("14758", "online_dossiers"): Decimal("0.60"), ("14797", "online_dossiers"): Decimal("0.60"),
+           ("38", "on_time"): Decimal("0.90")}
+    default = {"on_time": "0.95", "online_dossiers": "0.50", "full_online_dossiers": "0.80",
+               "online_payment_dossiers": "0.50", "electronic_results": "0.80", "reused_data": "0.80",
+               "dossier_sync": "0.98"}
+    for unit, month, ind, target, level, rate, gap, ytd in rows:
+        assert target == own.get((unit, ind), Decimal(default[ind]))
+        assert level == ("unit" if (unit, ind) in own else "province_default")
+        assert rate == expected[("unit", "competent", unit, month, ind)][2]
+        assert gap == (rate - target if rate is not None else None)
+        months = [k for k in expected if k[:3] == ("unit", "competent", unit) and k[4] == ind and k[3] <= month]
+        num, den = (sum(expected[k][i] for k in months) for i in (0, 1))
+        if ind == "online_dossiers":
+            sync = [expected[("unit", "competent", unit, k[3], "dossier_sync")] for k in months]
+            num, den = num * sum(x[0] for x in sync), den * sum(x[1] for x in sync)
+        assert ytd == (round_half_up(Fraction(num, den), 4) if den else None)
+    assert {r[0] for r in rows if r[0] in ("14758", "14797")}
+
+
+def test_sync_health_per_unit_and_day(pipeline_run, warehouse):
+    _, srv = pipeline_run
+    acc: dict[tuple, Counter] = defaultdict(Counter)
+    for r in clean_records(srv):
+        c = acc[(current_unit(r["MaDonViXuLy"]), f"{r['NgayTiepNhan'][:4]}-{r['NgayTiepNhan'][4:6]}-"
+                 f"{r['NgayTiepNhan'][6:8]}")]
+        c["received"] += 1
+        c["synced"] += bool(r["NgayDongBoDVC"])
+        c["same_day"] += r["NgayDongBoDVC"][:8] == r["NgayTiepNhan"][:8]
+    _, rows = warehouse.query(
+        "select unit_code, received_on::text, received, synced, never_synced, synced_same_day "
+        "from marts.dvcqg_sync_health")
+    assert {(u, d): (n, s, nv, sd) for u, d, n, s, nv, sd in rows} == {
+        k: (c["received"], c["synced"], c["received"] - c["synced"], c["same_day"]) for k, c in acc.items()}
+    assert sum(r[4] for r in rows) > 0
+
+
+EVERYTHING = {"window_start": "2025-01-01T00:00:00", "window_end": "2026-12-01T00:00:00"}
+FACT_SQL = "select * from marts.fct_dossiers order by dossier_code"
+
+
+def business_rows(warehouse, sql: str) -> list[tuple]:
+    """Rows without the batch lineage columns (a re-extracted version carries a new batch)."""
+    cols, rows = warehouse.query(sql)
+    keep = [i for i, c in enumerate(cols) if c not in ("batch_id", "extracted_at")]
+    return [tuple(r[i] for i in keep) for r in rows]
+
+
 def test_a_backfill_over_the_same_window_changes_no_mart(pipeline_run, warehouse):
     dags, _ = pipeline_run
-    before = sorted(warehouse.query(MART_SQL)[1])
-    conf = {"window_start": "2025-01-01T00:00:00", "window_end": "2026-12-01T00:00:00"}
-    for dag_id, kw in (("extract_onestop", {"run_conf": conf}), ("transform_warehouse", {})):
-        run = dags[dag_id].test(logical_date=datetime.now(timezone.utc), **kw)
-        assert str(run.state).endswith("success"), dag_id
+    before = sorted(warehouse.query(MART_SQL)[1]), business_rows(warehouse, FACT_SQL)
+    run_pipeline(dags, EVERYTHING)
     assert warehouse.query("select count(distinct _batch_id) from raw_onestop.dossiers")[1][0][0] == 2
-    assert sorted(warehouse.query(MART_SQL)[1]) == before
+    assert (sorted(warehouse.query(MART_SQL)[1]), business_rows(warehouse, FACT_SQL)) == before
+
+
+def test_dossiers_that_change_after_extraction_update_the_fact_and_the_index(pipeline_run, warehouse):
+    dags, srv = pipeline_run
+    old = {r["MaHoSo"]: r for r in clean_records(srv)}
+    srv.app.set_clock(srv.app.dossiers.default_clock + 20 * 86400)  # a month later: June closes
+    new = {r["MaHoSo"]: r for r in clean_records(srv)}
+    moved = {c for c in old if c in new and old[c]["TrangThaiHoSo"] != new[c]["TrangThaiHoSo"]}
+    assert len(moved) > 50 and len(new) > len(old)
+
+    run_pipeline(dags, EVERYTHING)
+    _, rows = warehouse.query("select dossier_code, status_code from marts.fct_dossiers")
+    assert dict(rows) == {c: int(r["TrangThaiHoSo"]) for c, r in new.items()}
+    assert_service_index_matches(srv, warehouse)
+
+    # a rerun over the same window changes nothing
+    fact, index = business_rows(warehouse, FACT_SQL), sorted(warehouse.query(INDICATORS_SQL)[1])
+    run_pipeline(dags, EVERYTHING)
+    assert business_rows(warehouse, FACT_SQL) == fact
+    assert sorted(warehouse.query(INDICATORS_SQL)[1]) == index

@@ -86,3 +86,42 @@ def test_api_needs_the_token_and_pages_a_half_open_window(make_sandbox):
     assert sorted(r["MaHoSo"] + r["NgayCapNhat"] for r in got) == \
         sorted(r["MaHoSo"] + r["NgayCapNhat"] for r in expected)
     assert fmt_ts(to_epoch(datetime(2026, 1, 2, 3, 4, 5))) == "20260102030405"
+
+
+def test_histories_are_realistic_and_sync_lags_vary():
+    d = Dossiers(SandboxConfig(dossiers=4000, dirty_share=0, legacy_code_share=0))
+    recs = [render(d, i, d.default_clock) for i in range(d.n)]
+    statuses = Counter(r["TrangThaiHoSo"] for r in recs)
+    for status in ("3", "7", "8", "9", "10"):  # refused, withdrawn, stopped, processed, returned
+        assert statuses[status] > 10, status
+    rounds = Counter(len(r["DanhSachHoSoBoSung"]) for r in recs)
+    assert rounds[1] > 100 and rounds[2] > 20  # several supplement rounds
+    for r in recs:
+        steps = [s["ThoiDiemXuLy"] for s in r["QuaTrinhXuLy"]]
+        assert steps == sorted(steps) and r["QuaTrinhXuLy"][-1]["TrangThai"] == r["TrangThaiHoSo"]
+        for s in r["DanhSachHoSoBoSung"]:
+            assert not s["NgayTiepNhanBoSung"] or s["NgayTiepNhanBoSung"] > s["NgayBoSung"]
+        if r["NgayDongBoDVC"]:
+            assert r["TrangThaiDongBoDVC"] == "1" and r["NgayDongBoDVC"] >= r["NgayTiepNhan"]
+            assert r["NgayCapNhat"] >= r["NgayDongBoDVC"]
+    # boundary-free reception: some dossiers are received by another commune than the one that decides
+    assert 0 < sum(r["MaDonViTiepNhan"] != r["MaDonViXuLy"] for r in recs) < 0.1 * len(recs)
+    # most sync within the hour, some days later, some never; a few communes' links are broken
+    never = [r for r in recs if not r["NgayDongBoDVC"]]
+    assert 0.02 * len(recs) < len(never) < 0.2 * len(recs)
+    lags = [(datetime.strptime(r["NgayDongBoDVC"], "%Y%m%d%H%M%S")
+             - datetime.strptime(r["NgayTiepNhan"], "%Y%m%d%H%M%S")).total_seconds() for r in recs if r not in never]
+    assert sum(lag < 3600 for lag in lags) > 0.8 * len(lags) and max(lags) > 86400
+    assert any(r["DSKetNoiCSDL"] for r in recs) and any(r["TaiKhoanDuocXacThucVoiVNeID"] == "1" for r in recs)
+
+
+def test_a_dossier_syncs_after_it_was_first_extracted():
+    d = Dossiers(SandboxConfig(dossiers=500))
+    from sandbox.onestop.generator import EV_RECEIVE, EV_SYNC, NEVER
+
+    i = next(i for i in range(d.n) if d.events[i][EV_SYNC] != NEVER
+             and d.events[i][EV_SYNC] - d.events[i][EV_RECEIVE] > 3600)
+    before = render(d, i, int(d.events[i][EV_SYNC]))  # the clock just before the sync
+    after = render(d, i, int(d.events[i][EV_SYNC]) + 1)
+    assert before["TrangThaiDongBoDVC"] == "0" and after["TrangThaiDongBoDVC"] == "1"
+    assert after["NgayCapNhat"] > before["NgayCapNhat"]  # the cursor moves, so the next window picks it up
