@@ -271,7 +271,7 @@ def test_targets_against_actuals_use_the_unit_target_else_the_province_default(p
             sync = [expected[("unit", "competent", unit, k[3], "dossier_sync")] for k in months]
             num, den = num * sum(x[0] for x in sync), den * sum(x[1] for x in sync)
         assert ytd == (round_half_up(Fraction(num, den), 4) if den else None)
-    assert {r[0] for r in rows if r[0] in ("14758", "14797")}
+    assert {r[4] for r in rows} == {"unit", "province_default"}
 
 
 def test_sync_health_per_unit_and_day(pipeline_run, warehouse):
@@ -328,3 +328,22 @@ def test_dossiers_that_change_after_extraction_update_the_fact_and_the_index(pip
     run_pipeline(dags, EVERYTHING)
     assert business_rows(warehouse, FACT_SQL) == fact
     assert sorted(warehouse.query(INDICATORS_SQL)[1]) == index
+
+
+def test_every_mart_column_is_documented(pipeline_run, warehouse):
+    import yaml
+
+    from kho.dbt import DBT_PROJECT
+
+    documented: dict[str, set[str]] = {}
+    for path in (DBT_PROJECT / "models" / "marts").rglob("_*__models.yml"):
+        for model in yaml.safe_load(path.read_text())["models"]:
+            documented[model["name"]] = {c["name"] for c in model.get("columns", []) if c.get("description")}
+    _, rows = warehouse.query(
+        "select table_name, column_name from information_schema.columns where table_schema = 'marts'")
+    built: dict[str, set[str]] = defaultdict(set)
+    for table, column in rows:
+        built[table].add(column)
+    assert set(built) <= set(documented), set(built) - set(documented)
+    missing = {t: sorted(cols - documented[t]) for t, cols in built.items() if cols - documented[t]}
+    assert not missing
