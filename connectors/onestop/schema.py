@@ -1,8 +1,11 @@
 """Schema contract of a one-stop dossier as landed: the DVCQG sync fields (domain.md §1.2), all kept as received.
 
 Scalar fields are strings; list fields (identifiers, components, fees, supplements, results, history) are kept
-as JSON text. Column names are the DVCQG names lower-cased. Fields outside the contract go to ``_extra`` so that
-nothing received is dropped, and are reported as schema drift.
+as JSON text. Column names are the DVCQG names lower-cased. Besides the DVCQG push DTO, the contract takes the
+fields a province's export carries locally (domain.md §1.2 "local-only fields"): the competent and receiving units'
+codes (MaDonViXuLy, MaDonViTiepNhan), the sync state and first sync time to DVCQG (TrangThaiDongBoDVC,
+NgayDongBoDVC) and the last change (NgayCapNhat, the extraction cursor). Fields outside the contract go to
+``_extra`` so that nothing received is dropped, and are reported as schema drift.
 """
 
 from __future__ import annotations
