@@ -15,6 +15,12 @@ targets as (
     select * from {{ ref('unit_targets') }}
 ),
 
+sync as (
+    select unit_code, period_month, numerator as sync_numerator, denominator as sync_denominator
+    from actual
+    where indicator_id = 'dossier_sync'
+),
+
 year_to_date as (
     select
         a.*,
@@ -22,12 +28,11 @@ year_to_date as (
         sum(a.numerator) over ytd as ytd_numerator,
         sum(a.denominator) over ytd as ytd_denominator,
         -- the online share's sync factor, year to date (the same fraction as in the month, over the year)
-        sum(s.numerator) over ytd as ytd_sync_numerator,
-        sum(s.denominator) over ytd as ytd_sync_denominator
+        sum(case when a.indicator_id = 'online_dossiers' then s.sync_numerator end) over ytd as ytd_sync_numerator,
+        sum(case when a.indicator_id = 'online_dossiers' then s.sync_denominator end) over ytd
+            as ytd_sync_denominator
     from actual as a
-    left join actual as s
-        on a.indicator_id = 'online_dossiers' and s.indicator_id = 'dossier_sync'
-        and s.unit_code = a.unit_code and s.period_month = a.period_month
+    left join sync as s on s.unit_code = a.unit_code and s.period_month = a.period_month
     window ytd as (partition by a.unit_code, a.indicator_id, extract(year from a.period_month)
                    order by a.period_month)
 )

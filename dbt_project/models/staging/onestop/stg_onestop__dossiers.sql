@@ -1,7 +1,7 @@
 -- One row per dossier (MaHoSo): the latest validated version, typed and pseudonymized.
--- Rows of batches not yet validated, and rows in quarantine, are left out (macro onestop_latest_dossiers).
+-- Rows of batches not yet validated, and rows in quarantine, are left out (base_onestop__latest_dossiers).
 with latest as (
-    {{ onestop_latest_dossiers() }}
+    select * from {{ ref('base_onestop__latest_dossiers') }}
 )
 
 select
