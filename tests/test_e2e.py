@@ -298,7 +298,7 @@ FACT_SQL = "select * from marts.fct_dossiers order by dossier_code"
 def business_rows(warehouse, sql: str) -> list[tuple]:
     """Rows without the batch lineage columns (a re-extracted version carries a new batch)."""
     cols, rows = warehouse.query(sql)
-    keep = [i for i, c in enumerate(cols) if c not in ("batch_id", "extracted_at")]
+    keep = [i for i, c in enumerate(cols) if c not in ("batch_id", "extracted_at", "validated_at")]
     return [tuple(r[i] for i in keep) for r in rows]
 
 

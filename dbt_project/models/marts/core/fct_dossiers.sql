@@ -122,6 +122,7 @@ select
     owner_birth_province_code,
     as_of_at,
     batch_id,
-    extracted_at
+    extracted_at,
+    validated_at
 from joined
 {{ onestop_changed_dossiers() }}

@@ -77,6 +77,7 @@ select
     has_payable_fee and is_paid_online as online_payment_procedures_num,
     is_fee_procedure as fee_procedures_with_dossiers_num,
     as_of_at,
-    extracted_at
+    extracted_at,
+    validated_at
 from flagged
 {{ onestop_changed_dossiers() }}

@@ -58,5 +58,6 @@ select
         where nullif(res ->> 'DuongDanTepTinKetQua', '') is not null
     ) as has_result_link,
     _batch_id as batch_id,
-    _extracted_at as extracted_at
+    _extracted_at as extracted_at,
+    _validated_at as validated_at
 from latest
