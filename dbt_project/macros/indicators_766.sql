@@ -3,7 +3,7 @@
   service_index_766_dossiers. kind = dossiers: counts of flagged dossiers; procedures: distinct procedures of
   flagged dossiers; catalogue: the denominator counts catalogue procedures, not dossiers; average: the numerator
   is a sum (working days) over the flagged dossiers. The seed indicators_766 carries names and scoring; a dbt test
-  keeps the two lists in step.
+  (tests/service/assert_indicator_lists_match_seed.sql) keeps the two lists in step.
 #}
 {% macro computed_indicators_766() -%}
     {{ return([

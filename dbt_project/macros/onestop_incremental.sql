@@ -1,5 +1,5 @@
 {#
-  Incremental filter of the per-dossier one-stop models: a run takes the dossiers whose version was validated since
+  Incremental filter of fct_dossiers: a run takes the dossiers whose version was validated since
   the model was last built (validation time, not extraction time: a batch extracted earlier can be validated
   later), plus those whose reporting period was still open at the last build (they are judged again at the new
   period end). A rerun over the same data selects the same rows and rewrites them unchanged.

@@ -1,14 +1,9 @@
-{{ config(
-    materialized="incremental",
-    unique_key="dossier_code",
-    incremental_strategy="delete+insert",
-    on_schema_change="sync_all_columns",
-    indexes=[{"columns": ["dossier_code"], "unique": True}, {"columns": ["unit_code", "period_month"]}],
-) }}
+{{ config(materialized="view") }}
 -- Drill-down of the Decision 766 index: one row per dossier, in the month of its reception, with a flag for every
 -- numerator (<id>_num) and denominator (<id>_den) it counts in. The dossiers behind a figure of
 -- service_index_766 are `where unit_code = ... and period_month = ... and <id>_num`.
--- Procedure indicators count distinct procedure_code over the flagged rows.
+-- Procedure indicators count distinct procedure_code over the flagged rows. A view over fct_dossiers (incremental,
+-- indexed on unit_code and period_month), so it is always in step with the fact.
 with dossiers as (
     select * from {{ ref('fct_dossiers') }}
 ),
@@ -80,4 +75,3 @@ select
     extracted_at,
     validated_at
 from flagged
-{{ onestop_changed_dossiers() }}
