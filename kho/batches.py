@@ -25,6 +25,7 @@ class BatchManifest:
     files: list[str] = field(default_factory=list)
     rows: int = 0
     rejected: int = 0  # records that could not be landed (kept in rejected.jsonl)
+    consumed_files: list[list[str]] = field(default_factory=list)  # [name, sha256] of drop-folder files read
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -10,6 +12,8 @@ import pyarrow.parquet as pq
 
 from kho.batches import BatchManifest
 
+log = logging.getLogger(__name__)
+
 
 def batch_dir(root: Path, manifest: BatchManifest) -> Path:
     day = manifest.extracted_at[:10]
@@ -17,17 +21,39 @@ def batch_dir(root: Path, manifest: BatchManifest) -> Path:
         f"batch={manifest.batch_id}"
 
 
-def land(tables: Iterable[pa.Table], root: Path, manifest: BatchManifest) -> BatchManifest:
-    """Write each Arrow table as one Parquet part file; record files and row count in the manifest."""
+def write_part(table: pa.Table, manifest: BatchManifest) -> None:
+    """Write ``table`` as the batch's next Parquet part file; record it and its rows in the manifest."""
+    path = Path(manifest.landing_path) / f"part-{len(manifest.files):05d}.parquet"
+    pq.write_table(table, path, compression="zstd")
+    manifest.files.append(str(path))
+    manifest.rows += table.num_rows
+
+
+def open_batch(root: Path, manifest: BatchManifest) -> Path:
+    """Create the batch's landing directory (never an existing one) and point the manifest at it."""
     target = batch_dir(root, manifest)
     target.mkdir(parents=True, exist_ok=False)
-    for n, table in enumerate(tables):
-        path = target / f"part-{n:05d}.parquet"
-        pq.write_table(table, path, compression="zstd")
-        manifest.files.append(str(path))
-        manifest.rows += table.num_rows
     manifest.landing_path = str(target)
+    return target
+
+
+def land(tables: Iterable[pa.Table], root: Path, manifest: BatchManifest) -> BatchManifest:
+    """Write each Arrow table as one Parquet part file; record files and row count in the manifest."""
+    open_batch(root, manifest)
+    for table in tables:
+        write_part(table, manifest)
     return manifest
+
+
+def write_rejections(manifest: BatchManifest, rejects: list[dict]) -> None:
+    """Keep what could not be landed, with the reason, as ``rejected.jsonl`` beside the parts; count it."""
+    manifest.rejected = len(rejects)
+    if not rejects:
+        return
+    with open(Path(manifest.landing_path) / "rejected.jsonl", "w", encoding="utf-8") as f:
+        for item in rejects:
+            f.write(json.dumps(item, ensure_ascii=False, default=str) + "\n")
+    log.warning("batch %s: %d records rejected (see rejected.jsonl)", manifest.batch_id, len(rejects))
 
 
 def read_landed(manifest: BatchManifest) -> Iterator[pa.Table]:

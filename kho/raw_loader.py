@@ -116,6 +116,12 @@ def load_batch(wh: Warehouse, manifest: BatchManifest, target: RawTable) -> int:
                     for _, rows, data in chain([first], chunks):
                         copy.write(data)
                         loaded += rows
+        if manifest.consumed_files:  # drop-folder files: read once, whatever later imports find
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "insert into kho.source_files (source, sha256, file_name, batch_id) values (%s, %s, %s, %s) "
+                    "on conflict do nothing",
+                    [(manifest.source, sha, name, manifest.batch_id) for name, sha in manifest.consumed_files])
         if loaded != manifest.rows:
             raise LoadMismatch(f"batch {manifest.batch_id}: manifest says {manifest.rows} rows, loaded {loaded}")
         conn.execute(

@@ -46,3 +46,10 @@ def incremental_window(
     start = (watermark - lag) if watermark is not None else initial
     end = min(run_start, interval_end) if interval_end is not None else run_start
     return Window(start=start, end=end)
+
+
+def requested_window(params: dict) -> Window | None:
+    """The backfill window a manual DAG run asks for (``window_start``/``window_end``, ISO), or None."""
+    if params.get("window_start") and params.get("window_end"):
+        return Window(datetime.fromisoformat(params["window_start"]), datetime.fromisoformat(params["window_end"]))
+    return None

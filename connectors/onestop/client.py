@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 
 import httpx
-from tenacity import (
-    before_sleep_log,
-    retry,
-    retry_if_exception,
-    stop_after_attempt,
-    wait_exponential,
-)
 
+from connectors.http import SourceAuthError, check_auth, with_retries
 from kho.windows import Window
 
-log = logging.getLogger(__name__)
 TS = "%Y%m%d%H%M%S"
-
-
-class SourceAuthError(RuntimeError):
-    pass
-
-
-def _retryable(exc: BaseException) -> bool:
-    if isinstance(exc, httpx.TransportError):
-        return True
-    return isinstance(exc, httpx.HTTPStatusError) and (
-        exc.response.status_code == 429 or exc.response.status_code >= 500
-    )
+__all__ = ["OneStopClient", "SourceAuthError"]
 
 
 class OneStopClient:
@@ -38,18 +19,11 @@ class OneStopClient:
         self._http = httpx.Client(base_url=base_url, timeout=timeout,
                                   headers={"Authorization": f"Bearer {token}"})
         self.page_size = page_size
-        self._get = retry(
-            retry=retry_if_exception(_retryable),
-            stop=stop_after_attempt(max_attempts),
-            wait=wait_exponential(multiplier=backoff_seconds, max=30),
-            before_sleep=before_sleep_log(log, logging.WARNING),
-            reraise=True,
-        )(self._get_once)
+        self._get = with_retries(self._get_once, max_attempts=max_attempts, backoff_seconds=backoff_seconds)
 
     def _get_once(self, path: str, params: dict) -> dict:
         resp = self._http.get(path, params=params)
-        if resp.status_code in (401, 403):
-            raise SourceAuthError(f"one-stop API refused the token ({resp.status_code}): {resp.text[:200]}")
+        check_auth(resp, "one-stop API")
         resp.raise_for_status()
         return resp.json()
 

@@ -7,7 +7,6 @@ stays flat whatever the source size. Records that cannot be landed (not a JSON o
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
@@ -20,7 +19,7 @@ import pyarrow as pa
 from connectors.onestop.client import OneStopClient
 from connectors.onestop.schema import CURSOR, PRIMARY_KEY, ContractViolation, check_record, records_to_arrow
 from kho.batches import BatchManifest, new_batch_id, utcnow
-from kho.landing import batch_dir, land
+from kho.landing import land, write_rejections
 from kho.raw_loader import RawTable, get_watermark
 from kho.settings import KhoSettings
 from kho.warehouse import Warehouse
@@ -51,7 +50,7 @@ def _manifest(mode: str, **kw) -> BatchManifest:
                          extracted_at=at.isoformat(), landing_path="", **kw)
 
 
-def _batched(records: Iterable[object], size: int, rejects: list[tuple[int, str, object]]) -> Iterator[pa.Table]:
+def _batched(records: Iterable[object], size: int, rejects: list[dict]) -> Iterator[pa.Table]:
     position = 0
     it = iter(records)
     while chunk := list(islice(it, size)):
@@ -60,24 +59,16 @@ def _batched(records: Iterable[object], size: int, rejects: list[tuple[int, str,
             try:
                 good.append(check_record(rec, position))
             except ContractViolation as exc:
-                rejects.append((position, str(exc), rec))
+                rejects.append({"position": position, "reason": str(exc), "record": rec})
             position += 1
         if good:
             yield records_to_arrow(good)
 
 
 def _land_records(records: Iterable[object], settings: KhoSettings, manifest: BatchManifest) -> BatchManifest:
-    rejects: list[tuple[int, str, object]] = []
-    land(_batched(records, settings.batch_rows, rejects), settings.landing, manifest)
-    if not manifest.files:  # an empty window still lands, so the batch accounts for itself
-        manifest.landing_path = str(batch_dir(settings.landing, manifest))
-    if rejects:
-        with open(Path(manifest.landing_path) / "rejected.jsonl", "w", encoding="utf-8") as f:
-            for pos, reason, rec in rejects:
-                f.write(json.dumps({"position": pos, "reason": reason, "record": rec}, ensure_ascii=False,
-                                   default=str) + "\n")
-        log.warning("batch %s: %d records rejected (see rejected.jsonl)", manifest.batch_id, len(rejects))
-    manifest.rejected = len(rejects)
+    rejects: list[dict] = []
+    land(_batched(records, settings.batch_rows, rejects), settings.landing, manifest)  # an empty window lands too
+    write_rejections(manifest, rejects)
     return manifest
 
 

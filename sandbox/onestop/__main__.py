@@ -19,8 +19,7 @@ def main() -> None:
     ap.add_argument("--dirty-share", type=float, default=s.sandbox_dirty_share)
     ap.add_argument("--fail-every", type=int, default=0)
     a = ap.parse_args()
-    config = SandboxConfig(seed=a.seed, dossiers=a.dossiers, province=s.sandbox_province,
-                           dirty_share=a.dirty_share, start=s.sandbox_start, months=s.sandbox_months)
+    config = SandboxConfig.from_settings(s, seed=a.seed, dossiers=a.dossiers, dirty_share=a.dirty_share)
     app = SandboxOneStop(config, token=s.onestop_token.get_secret_value(), fail_every=a.fail_every)
     with SandboxServer(app, a.port) as server:
         print(f"sandbox one-stop system on {server.url} ({config.dossiers} dossiers)", flush=True)

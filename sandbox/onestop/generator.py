@@ -192,6 +192,14 @@ class SandboxConfig:
     start: str = "2026-01-01"
     months: int = 6
 
+    @classmethod
+    def from_settings(cls, settings, **overrides) -> SandboxConfig:
+        """The sandbox configured by ``KHO_SANDBOX_*`` (a ``KhoSettings``), with ``overrides``."""
+        fields = {"seed": settings.sandbox_seed, "dossiers": settings.sandbox_dossiers,
+                  "province": settings.sandbox_province, "dirty_share": settings.sandbox_dirty_share,
+                  "start": settings.sandbox_start, "months": settings.sandbox_months}
+        return cls(**{**fields, **overrides})
+
     @property
     def start_date(self) -> date:
         return date.fromisoformat(self.start)

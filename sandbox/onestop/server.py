@@ -9,13 +9,11 @@
 
 from __future__ import annotations
 
-import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 
+from sandbox.http import LoopbackServer, SandboxHandler
 from sandbox.onestop.generator import Dossiers, SandboxConfig, parse_ts, to_epoch
 from sandbox.onestop.records import render
 
@@ -63,38 +61,21 @@ class SandboxOneStop:
             yield render(self.dossiers, int(i), clock)
 
 
-def _handler(app: SandboxOneStop) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args) -> None:  # keep test output clean
-            pass
-
-        def _send(self, status: int, body: dict | str) -> None:
-            data = (json.dumps(body, ensure_ascii=False) if isinstance(body, dict) else body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _query(self) -> dict[str, str]:
-            return {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
-
+def _handler(app: SandboxOneStop) -> type[SandboxHandler]:
+    class Handler(SandboxHandler):
         def do_GET(self) -> None:
-            path = urlparse(self.path).path
-            if path == "/health":
-                return self._send(200, {"status": "ok"})
-            if path != "/api/v1/dossiers":
-                return self._send(404, {"error_code": "404", "message": "không tìm thấy"})
+            if self.route == "/health":
+                return self.send_json(200, {"status": "ok"})
+            if self.route != "/api/v1/dossiers":
+                return self.send_error_json(404, "không tìm thấy")
             if self.headers.get("Authorization") != f"Bearer {app.token}":
-                return self._send(401, {"error_code": "401", "message": "sai mã xác thực"})
+                return self.send_error_json(401, "sai mã xác thực")
             with app._lock:
                 app.calls += 1
                 fail = app.fail_every and app.calls % app.fail_every == 0
             if fail:
-                return self._send(503, {"error_code": "503", "message": "hệ thống bận"})
-            q = self._query()
+                return self.send_error_json(503, "hệ thống bận")
+            q = self.query()
             try:
                 start = to_epoch(parse_ts(q.get("updated_from", "19700101000000")))
                 end = to_epoch(parse_ts(q["updated_to"])) if "updated_to" in q else app.clock + 1
@@ -102,41 +83,18 @@ def _handler(app: SandboxOneStop) -> type[BaseHTTPRequestHandler]:
                 if page < 1 or size < 1:
                     raise ValueError("page and page_size start at 1")
             except (KeyError, ValueError) as exc:
-                return self._send(400, {"error_code": "400", "message": f"tham số không hợp lệ: {exc}"})
-            self._send(200, app.page(start, end, page, size))
+                return self.send_error_json(400, f"tham số không hợp lệ: {exc}")
+            self.send_json(200, app.page(start, end, page, size))
 
         def do_POST(self) -> None:
-            url = urlparse(self.path)
-            if url.path != "/admin/clock":
-                return self._send(404, {"error_code": "404", "message": "không tìm thấy"})
-            now = self._query().get("now")
-            if not now:
-                return self._send(400, {"error_code": "400", "message": "thiếu tham số now"})
-            app.set_clock(to_epoch(parse_ts(now)))
-            self._send(200, {"clock": now})
+            self.serve_clock(app.set_clock)
 
     return Handler
 
 
-class SandboxServer:
-    """Runs the sandbox API on 127.0.0.1 in a background thread (port 0 = any free port)."""
+class SandboxServer(LoopbackServer):
+    """The sandbox one-stop API on 127.0.0.1 in a background thread (port 0 = any free port)."""
 
     def __init__(self, app: SandboxOneStop, port: int = 0):
+        super().__init__(_handler(app), port)
         self.app = app
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(app))
-        self.httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> SandboxServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self._thread.join(timeout=5)

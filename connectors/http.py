@@ -1,0 +1,42 @@
+"""HTTP plumbing shared by the connectors: which failures to retry, and a retrying wrapper with backoff."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+import httpx
+from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_exponential
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class SourceAuthError(RuntimeError):
+    """The source refused our credentials: retrying will not help."""
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Network failures, 429 and 5xx are worth another try; other HTTP errors are not."""
+    if isinstance(exc, httpx.TransportError):
+        return True
+    return isinstance(exc, httpx.HTTPStatusError) and (
+        exc.response.status_code == 429 or exc.response.status_code >= 500
+    )
+
+
+def with_retries(fn: Callable[..., T], *, max_attempts: int, backoff_seconds: float) -> Callable[..., T]:
+    """``fn`` retried on retryable failures with exponential backoff (capped at 30 s), re-raising the last one."""
+    return retry(
+        retry=retry_if_exception(is_retryable),
+        stop=stop_after_attempt(max_attempts),
+        wait=wait_exponential(multiplier=backoff_seconds, max=30),
+        before_sleep=before_sleep_log(log, logging.WARNING),
+        reraise=True,
+    )(fn)
+
+
+def check_auth(resp: httpx.Response, system: str) -> None:
+    if resp.status_code in (401, 403):
+        raise SourceAuthError(f"{system} refused the token ({resp.status_code}): {resp.text[:200]}")
