@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk import dag, get_current_context, task
 
-from kho.assets import RAW_ONESTOP_DOSSIERS, VALIDATED_ONESTOP_DOSSIERS
+from kho.assets import BACKFILL_PARAMS, RAW_ONESTOP_DOSSIERS, VALIDATED_ONESTOP_DOSSIERS
 
 
 @dag(
@@ -22,8 +22,7 @@ from kho.assets import RAW_ONESTOP_DOSSIERS, VALIDATED_ONESTOP_DOSSIERS
     catchup=False,
     max_active_runs=1,
     default_args={"retries": 2, "retry_delay": timedelta(minutes=5)},
-    params={"window_start": Param(None, type=["null", "string"], description="Backfill from (ISO, inclusive)"),
-            "window_end": Param(None, type=["null", "string"], description="Backfill to (ISO, exclusive)")},
+    params=BACKFILL_PARAMS,
     tags=["kho", "onestop", "extract"],
     doc_md=__doc__,
 )
@@ -31,16 +30,12 @@ def extract_onestop():
     @task
     def extract_land() -> dict:
         from kho.pipeline import extract_onestop as extract
-        from kho.windows import Window, source_time
+        from kho.windows import requested_window, source_time
 
         ctx = get_current_context()
-        params = ctx["params"]
-        window = None
-        if params.get("window_start") and params.get("window_end"):
-            window = Window(datetime.fromisoformat(params["window_start"]),
-                            datetime.fromisoformat(params["window_end"]))
         interval_end = ctx.get("data_interval_end")
-        return extract(source_time(), source_time(interval_end) if interval_end else None, window)
+        return extract(source_time(), source_time(interval_end) if interval_end else None,
+                       requested_window(ctx["params"]))
 
     @task(outlets=[RAW_ONESTOP_DOSSIERS])
     def load(manifest: dict) -> dict:

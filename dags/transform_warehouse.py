@@ -1,6 +1,6 @@
 """transform_warehouse: dbt build (staging → marts, with tests) through astronomer-cosmos, on validated data.
 
-Runs whenever a validation run publishes the validated-dossiers asset.
+Runs whenever a validation run publishes validated dossiers or validated documents.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from airflow.sdk import dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
-from kho.assets import VALIDATED_ONESTOP_DOSSIERS, WAREHOUSE_MARTS
+from kho.assets import VALIDATED_DOCUMENTS, VALIDATED_ONESTOP_DOSSIERS, WAREHOUSE_MARTS
 from kho.dbt import DBT_PROJECT, static_dbt_env
 from kho.settings import get_settings
 
@@ -20,7 +20,7 @@ settings = get_settings()
 
 @dag(
     dag_id="transform_warehouse",
-    schedule=[VALIDATED_ONESTOP_DOSSIERS],
+    schedule=(VALIDATED_ONESTOP_DOSSIERS | VALIDATED_DOCUMENTS),
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,

@@ -52,6 +52,22 @@ def import_onestop(path: Path) -> None:
     console.print("Run `kho transform` (or the transform_warehouse DAG) to update the marts.")
 
 
+@import_.command("documents")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def import_documents(folder: Path) -> None:
+    """Land, load and validate the .edxml files of a drop folder that were not read before."""
+    from kho.pipeline import import_documents_folder
+
+    for summary in import_documents_folder(folder):
+        console.print(f"batch {summary['batch_id']}: {summary['checked']:,} messages, {summary['passed']:,} passed, "
+                      f"{summary['quarantined']:,} quarantined")
+        for rule, failed in summary["failed_by_rule"].items():
+            if failed:
+                console.print(f"  {rule}: {failed:,}")
+    console.print("Refused messages (hostile or unreadable XML) are listed in each batch's rejected.jsonl. "
+                  "Run `kho transform` to update the marts.")
+
+
 @main.command()
 @click.option("--full-refresh", is_flag=True,
               help="Rebuild the incremental models from scratch (after reference data or model logic changed).")

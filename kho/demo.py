@@ -20,13 +20,6 @@ from kho.settings import KhoSettings, get_settings
 console = Console(width=None if sys.stdout.isatty() else 140)
 
 
-def _sandbox_config(s: KhoSettings):
-    from sandbox.onestop.generator import SandboxConfig
-
-    return SandboxConfig(seed=s.sandbox_seed, dossiers=s.sandbox_dossiers, province=s.sandbox_province,
-                         dirty_share=s.sandbox_dirty_share, start=s.sandbox_start, months=s.sandbox_months)
-
-
 def run_dag(dags: dict, dag_id: str, **kw) -> None:
     run = dags[dag_id].test(**kw)
     state = str(getattr(run, "state", "")).lower()
@@ -41,18 +34,25 @@ def run_demo(settings: KhoSettings | None = None) -> dict:
         airflow_env.migrate()
 
     from kho.warehouse import Warehouse
+    from sandbox.documents.server import DocumentServer, SandboxDocumentSystem
+    from sandbox.onestop.generator import SandboxConfig
     from sandbox.onestop.server import SandboxOneStop, SandboxServer
 
     wh = Warehouse.open(settings)
-    config = _sandbox_config(settings)
+    config = SandboxConfig.from_settings(settings)
     app = SandboxOneStop(config, token=settings.onestop_token.get_secret_value())
-    with SandboxServer(app) as sandbox:
+    axis = SandboxDocumentSystem(app.dossiers, token=settings.documents_token.get_secret_value())
+    with SandboxServer(app) as sandbox, DocumentServer(axis) as documents:
         os.environ["KHO_ONESTOP_URL"] = sandbox.url
+        os.environ["KHO_DOCUMENTS_URL"] = documents.url
         get_settings.cache_clear()
         console.print(f"Sandbox one-stop system: {sandbox.url} ({config.dossiers:,} dossiers, "
                       f"province {config.province})")
+        console.print(f"Sandbox document axis: {documents.url} ({len(axis.documents.documents):,} documents, "
+                      f"{len(axis.documents.statuses):,} status messages, and 5 hostile messages it must refuse)")
         dags = airflow_env.load_dags()
         run_dag(dags, "extract_onestop", logical_date=datetime.now(timezone.utc))
+        run_dag(dags, "extract_documents", logical_date=datetime.now(timezone.utc))
         run_dag(dags, "transform_warehouse", logical_date=datetime.now(timezone.utc))
     summary = collect_summary(wh)
     print_summary(summary, wh, settings)
@@ -63,18 +63,26 @@ def collect_summary(wh) -> dict:
     def one(sql: str):
         return wh.query(sql)[1][0][0]
 
-    return {
-        "extracted": one("select coalesce(sum(rows_extracted), 0) from kho.batches"),
-        "rejected": one("select coalesce(sum(rows_rejected), 0) from kho.batches"),
-        "loaded_raw": one("select count(*) from raw_onestop.dossiers"),
-        "validated": one("select coalesce(sum(rows_checked), 0) from dq.validation_runs"),
-        "quarantined": one("select coalesce(sum(rows_quarantined), 0) from dq.validation_runs"),
-        "passed": one("select coalesce(sum(rows_passed), 0) from dq.validation_runs"),
-        "staged": one("select count(*) from staging.stg_onestop__dossiers"),
-        "fct_dossiers": one("select count(*) from marts.fct_dossiers"),
-        "kpi_rows": one("select count(*) from marts.unit_month_kpis"),
-        "service_index_766_rows": one("select count(*) from marts.service_index_766"),
+    def per_source(sql: str) -> str:
+        return sql.replace("{src}", "b.source = 'onestop'"), sql.replace("{src}", "b.source = 'documents'")
+
+    stages = {
+        "extracted": "select coalesce(sum(rows_extracted), 0) from kho.batches b where {src}",
+        "rejected (unreadable)": "select coalesce(sum(rows_rejected), 0) from kho.batches b where {src}",
+        "validated": "select coalesce(sum(v.rows_checked), 0) from dq.validation_runs v join kho.batches b "
+                     "using (batch_id) where {src}",
+        "quarantined": "select coalesce(sum(v.rows_quarantined), 0) from dq.validation_runs v join kho.batches b "
+                       "using (batch_id) where {src}",
+        "passed": "select coalesce(sum(v.rows_passed), 0) from dq.validation_runs v join kho.batches b "
+                  "using (batch_id) where {src}",
     }
+    summary = {}
+    for stage, sql in stages.items():
+        onestop, documents = per_source(sql)
+        summary[stage] = (one(onestop), one(documents))
+    summary["in the marts"] = (one("select count(*) from marts.fct_dossiers"),
+                               one("select count(*) from marts.fct_documents"))
+    return summary
 
 
 def _print_table(title: str, headers: tuple[str, ...], rows, left: int = 1) -> None:
@@ -88,7 +96,8 @@ def _print_table(title: str, headers: tuple[str, ...], rows, left: int = 1) -> N
 
 
 def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
-    _print_table("Rows per stage", ("stage", "rows"), summary.items())
+    _print_table("Records per stage", ("stage", "one-stop dossiers", "document messages"),
+                 [(k, *v) for k, v in summary.items()])
     _, rows = wh.query(
         "select r.rule, sum(r.failed)::bigint from dq.rule_results r join dq.validation_runs v using (run_id) "
         "group by 1 having sum(r.failed) > 0 order by 2 desc")
@@ -113,6 +122,20 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
                  "figure: service_index_766_dossiers)",
                  ("month", "on time", "online×sync", "full online", "e-result", "online pay", "synced", "score",
                   "of max computable"), rows)
+    _, rows = wh.query(
+        "select to_char(month, 'YYYY-MM'), documents_sent, signature_rate, documents_received, handled_on_time, "
+        "handled_late, open_overdue, on_time_rate from marts.document_unit_month_kpis where scope = 'province' "
+        "order by month")
+    _print_table("Documents, province (document_unit_month_kpis)",
+                 ("month", "sent", "signed", "received", "on time", "late", "overdue", "on-time rate"), rows)
+    _, rows = wh.query(
+        "select to_char(month, 'YYYY-MM'), sum(dossiers)::bigint, sum(on_both_platforms)::bigint, "
+        "sum(onestop_only)::bigint, sum(document_only)::bigint, sum(duplicate_cases)::bigint, "
+        "sum(matched_by_structured_code)::bigint, sum(matched_by_code_in_text)::bigint, "
+        "sum(matched_by_applicant_procedure)::bigint from marts.case_reconciliation group by 1 order by 1")
+    _print_table("Cases across platforms (case_reconciliation; links: dossier_document_links)",
+                 ("month", "dossiers", "both", "one-stop only", "document only", "keyed twice", "by code",
+                  "code in text", "applicant+procedure"), rows)
     where = "embedded PostgreSQL, data in " + str(settings.pgdata) if wh.embedded else "external PostgreSQL"
     console.print(f"\n[bold]Warehouse[/]: {where}\n  connect: [cyan]{wh.uri}[/] "
                   f"(or `kho sql \"select …\"`, `kho warehouse serve` to keep it up for psql/BI tools)")

@@ -53,3 +53,57 @@ def import_onestop_file(path: Path, settings: KhoSettings | None = None) -> tupl
     manifest = import_export(path, settings).to_dict()
     loaded = load_onestop(manifest, settings)
     return manifest, loaded, validate_onestop(manifest["batch_id"], settings)
+
+
+def documents_client(settings: KhoSettings):
+    from connectors.documents.client import DocumentAxisClient
+
+    return DocumentAxisClient(settings.documents_url, settings.documents_token.get_secret_value(),
+                              page_size=settings.documents_page_size,
+                              max_message_bytes=settings.documents_max_message_bytes)
+
+
+def extract_documents(run_start: datetime, interval_end: datetime | None = None, window: Window | None = None,
+                      settings: KhoSettings | None = None, folder: Path | None = None) -> list[dict]:
+    """Land both document streams from the axis (a window each; an explicit ``window`` is a backfill), then the
+    drop folder's new files if one is configured. Returns one manifest per landed batch."""
+    from connectors.documents import streams as doc_streams
+
+    settings = settings or get_settings()
+    wh = Warehouse.open(settings)
+    manifests = []
+    with documents_client(settings) as client:
+        for stream in doc_streams.STREAMS:
+            w = window or doc_streams.next_window(wh, settings, stream, run_start, interval_end)
+            m = doc_streams.extract_window(client, stream, w, settings, mode="backfill" if window else "incremental")
+            log.info("documents/%s: %d messages landed, %d refused, window [%s, %s)", stream, m.rows, m.rejected,
+                     w.start, w.end)
+            manifests.append(m.to_dict())
+    folder = folder or settings.documents_drop_folder
+    if folder:
+        manifests += [m.to_dict() for m in doc_streams.import_folder(Path(folder), settings, wh).values()]
+    return manifests
+
+
+def load_documents(manifests: list[dict], settings: KhoSettings | None = None) -> list[dict]:
+    from connectors.documents.streams import RAW_TABLES
+
+    wh = Warehouse.open(settings or get_settings())
+    return [{"batch_id": m["batch_id"], "stream": m["stream"],
+             "loaded": load_batch(wh, BatchManifest.from_dict(m), RAW_TABLES[m["stream"]])} for m in manifests]
+
+
+def validate_documents(loaded: list[dict], settings: KhoSettings | None = None) -> list[dict]:
+    from expectations.documents import SUITES
+
+    wh = Warehouse.open(settings or get_settings())
+    return [asdict(validate_batch(wh, SUITES[b["stream"]](), b["batch_id"])) for b in loaded]
+
+
+def import_documents_folder(folder: Path, settings: KhoSettings | None = None) -> list[dict]:
+    """``kho import documents FOLDER``: land, load and validate the folder's new .edxml files."""
+    from connectors.documents.streams import import_folder
+
+    settings = settings or get_settings()
+    manifests = [m.to_dict() for m in import_folder(folder, settings, Warehouse.open(settings)).values()]
+    return validate_documents(load_documents(manifests, settings), settings)

@@ -1,8 +1,9 @@
 """Write the reference-data seeds of the dbt project from their sources.
 
 Sources: the unit lists and conversion table in ``reference_data/admin_units/`` (provenance in its README), the
-``holidays`` package for the calendar, the agency-code scheme of Decision 20/2020 and the sandbox's procedure
-catalogue. ``python -m kho.reference`` regenerates every seed; a test checks the committed seeds still match.
+``holidays`` package for the calendar, the agency-code scheme of Decision 20/2020, the sandbox's procedure
+catalogue and the document types of Decree 30/2020. ``python -m kho.reference`` regenerates every seed; a test
+checks the committed seeds still match.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from kho.agencies import LEVEL1_GROUPS, MINISTRIES, h_code_provinces
 from kho.calendar_vn import calendar_exceptions
+from kho.document_types import type_rows
 from kho.legacy_units import (
     REFORM_DATE,
     commune_code_map,
@@ -111,6 +113,7 @@ SEED_BUILDERS: dict[str, Callable[[], list[dict]]] = {
     "agency_level1_codes": agency_level1_rows,
     "calendar_exceptions": calendar_exceptions,
     "procedures": procedure_rows,
+    "document_types": type_rows,
 }
 
 

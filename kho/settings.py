@@ -39,6 +39,16 @@ class KhoSettings(BaseSettings):
     onestop_initial_watermark: str = Field(
         default="2025-01-01T00:00:00", description="Start of the first window when no state exists yet."
     )
+    documents_url: str = Field(default="http://127.0.0.1:8766", description="Base URL of the document axis API.")
+    documents_token: SecretStr = Field(default=SecretStr("sandbox-token"), description="Bearer token for it.")
+    documents_page_size: int = Field(default=500, ge=1, le=5000)
+    documents_lag_minutes: int = Field(default=60, ge=0, description="Re-read this much before the watermark.")
+    documents_initial_watermark: str = Field(default="2025-01-01T00:00:00")
+    documents_max_message_mb: float = Field(
+        default=16, gt=0, description="edXML messages larger than this are refused (attachments are base64).")
+    documents_fetch_workers: int = Field(default=4, ge=1, le=32, description="Messages fetched in parallel.")
+    documents_drop_folder: Path | None = Field(
+        default=None, description="A folder of .edxml files to import on every documents run (unset = none).")
     batch_rows: int = Field(
         default=10_000, ge=100, description="Rows per Arrow batch / Parquet file (~20 KB per dossier in Python)."
     )
@@ -54,6 +64,10 @@ class KhoSettings(BaseSettings):
     sandbox_dirty_share: float = Field(default=0.03, ge=0, le=1)
     sandbox_start: str = "2026-01-01"
     sandbox_months: int = Field(default=6, ge=1, le=36)
+
+    @property
+    def documents_max_message_bytes(self) -> int:
+        return int(self.documents_max_message_mb * 1024 * 1024)
 
     @property
     def pgdata(self) -> Path:

@@ -40,6 +40,11 @@ class Rule:
         return cls(name, "ExpectColumnValuesToNotBeNull", {"column": column}, f"{column} is null", vi, en, severity)
 
     @classmethod
+    def null(cls, name, column, vi, en, severity="error") -> Rule:
+        """``column`` (a problem the batch query derived, or null) must be null."""
+        return cls(name, "ExpectColumnValuesToBeNull", {"column": column}, f"{column} is not null", vi, en, severity)
+
+    @classmethod
     def unique(cls, name, column, vi, en, severity="error") -> Rule:
         # counted once per batch with a window, so the predicate stays a per-row test
         count = f"_n_{column}"

@@ -1,6 +1,7 @@
 -- Landing-side objects owned by Kho's Python runtime. dbt builds staging, intermediate and marts on top.
 create schema if not exists kho;          -- run bookkeeping: batches and incremental state
 create schema if not exists raw_onestop;  -- restricted: holds personal data exactly as extracted
+create schema if not exists raw_documents; -- restricted: document headers as received (subjects can name people)
 create schema if not exists dq;           -- validation results and quarantine
 create schema if not exists kho_work;     -- restricted: short-lived narrow copies of batches under validation
 
@@ -27,6 +28,79 @@ create table if not exists kho.stream_state (
     batch_id    text not null references kho.batches (batch_id),
     updated_at  timestamptz not null default now(),
     primary key (source, stream)
+);
+
+create table if not exists kho.source_files (   -- drop-folder files already read, by content
+    source      text not null,
+    sha256      text not null,
+    file_name   text not null,
+    batch_id    text not null references kho.batches (batch_id),
+    primary key (source, sha256)
+);
+
+-- edXML messages as parsed (connectors/documents/schema.py); attachments only as name/type/size/hash in json text
+create table if not exists raw_documents.edocs (
+    _batch_id        text not null,
+    _row_num         integer not null,
+    _extracted_at    timestamptz not null,
+    message_id text,
+    source_ref text,
+    received_at text,
+    namespace text,
+    message_bytes text,
+    message_sha256 text,
+    from_organ_id text,
+    from_organ_name text,
+    document_id text,
+    to_organs text,
+    code_number text,
+    code_notation text,
+    promulgation_place text,
+    promulgation_date text,
+    document_type text,
+    type_detail text,
+    type_name text,
+    subject text,
+    content text,
+    signer_competence text,
+    signer_position text,
+    signer_full_name text,
+    due_date text,
+    to_places text,
+    priority text,
+    steering_type text,
+    response_for text,
+    trace_organ_id text,
+    trace_timestamp text,
+    business_doc_type text,
+    business_doc_reason text,
+    replaced_document_ids text,
+    has_signature text,
+    signature_subject text,
+    attachments text,
+    primary key (_batch_id, _row_num)
+);
+create table if not exists raw_documents.status_events (
+    _batch_id        text not null,
+    _row_num         integer not null,
+    _extracted_at    timestamptz not null,
+    message_id text,
+    source_ref text,
+    received_at text,
+    namespace text,
+    message_bytes text,
+    message_sha256 text,
+    from_organ_id text,
+    from_organ_name text,
+    document_id text,
+    response_organ_id text,
+    response_code text,
+    status_code text,
+    description text,
+    status_timestamp text,
+    staff_department text,
+    staff_name text,
+    primary key (_batch_id, _row_num)
 );
 
 create table if not exists raw_onestop.dossiers (
