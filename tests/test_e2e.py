@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from fractions import Fraction
 
+import documents_truth
 import pytest
 from raw_registers import legacy_province_codes, receiving_commune
 from rules_766 import as_of_time, expected_indicators, judge, round_half_up
@@ -97,10 +98,11 @@ def pipeline_run(warehouse, make_sandbox_module):
     airflow_env.migrate()
     srv = make_sandbox_module
     os.environ["KHO_ONESTOP_URL"] = srv.url
+    os.environ["KHO_DOCUMENTS_URL"] = srv.axis.url
     get_settings.cache_clear()
     with warehouse.connect() as conn:
-        conn.execute("drop schema if exists raw_onestop, dq, kho, kho_work, staging, intermediate, marts, reference "
-                     "cascade")
+        conn.execute("drop schema if exists raw_onestop, raw_documents, dq, kho, kho_work, staging, intermediate, "
+                     "marts, reference cascade")
     warehouse.bootstrap()
     dags = airflow_env.load_dags()
     run_pipeline(dags)
@@ -108,8 +110,9 @@ def pipeline_run(warehouse, make_sandbox_module):
 
 
 def run_pipeline(dags, window: dict | None = None) -> None:
-    """Extract (incremental, or a backfill of ``window``) then transform, both under dag.test()."""
-    for dag_id, kw in (("extract_onestop", {"run_conf": window} if window else {}), ("transform_warehouse", {})):
+    """Extract both sources (incremental, or a backfill of ``window``) then transform, all under dag.test()."""
+    extract = {"run_conf": window} if window else {}
+    for dag_id, kw in (("extract_onestop", extract), ("extract_documents", extract), ("transform_warehouse", {})):
         run = dags[dag_id].test(logical_date=datetime.now(timezone.utc), **kw)
         assert str(run.state).endswith("success"), dag_id
 
@@ -123,12 +126,16 @@ def clean_records(srv) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def make_sandbox_module():
+    from sandbox.documents.server import DocumentServer, SandboxDocumentSystem
     from sandbox.onestop.generator import SandboxConfig
     from sandbox.onestop.server import SandboxOneStop, SandboxServer
 
     app = SandboxOneStop(SandboxConfig(dossiers=3000, dirty_share=0.05))
-    app.set_clock(app.dossiers.default_clock - 15 * 86400)  # mid-June: the last month is still running
-    with SandboxServer(app) as srv:
+    axis = SandboxDocumentSystem(app.dossiers)
+    clock = app.dossiers.default_clock - 15 * 86400  # mid-June: the last month is still running
+    app.set_clock(clock)
+    axis.set_clock(clock)
+    with SandboxServer(app) as srv, DocumentServer(axis) as srv.axis:
         yield srv
 
 
@@ -138,8 +145,8 @@ def test_every_record_is_accounted_for(pipeline_run, warehouse):
     dup = {c for c, n in Counter(r["MaHoSo"] for r in records).items() if n > 1}
     clean = [r for r in records if is_clean(r, dup)]
     _, [(extracted, checked, passed, quarantined)] = warehouse.query(
-        "select (select sum(rows_extracted) from kho.batches), sum(rows_checked), sum(rows_passed), "
-        "sum(rows_quarantined) from dq.validation_runs"
+        "select (select sum(rows_extracted) from kho.batches where source = 'onestop'), sum(rows_checked), "
+        "sum(rows_passed), sum(rows_quarantined) from dq.validation_runs where suite = 'onestop_dossiers_raw'"
     )
     assert extracted == checked == len(records)
     assert passed + quarantined == checked
@@ -295,6 +302,63 @@ EVERYTHING = {"window_start": "2025-01-01T00:00:00", "window_end": "2026-12-01T0
 FACT_SQL = "select * from marts.fct_dossiers order by dossier_code"
 
 
+def test_documents_are_accounted_for_and_hostile_messages_refused(pipeline_run, warehouse):
+    _, srv = pipeline_run
+    axis, clock = srv.axis.app, srv.axis.app.clock
+    listed = len(axis.entries("edoc", 0, clock)) + len(axis.entries("status", 0, clock))
+    _, [(extracted, rejected, checked, quarantined)] = warehouse.query(
+        "select sum(b.rows_extracted), sum(b.rows_rejected), sum(v.rows_checked), sum(v.rows_quarantined) "
+        "from kho.batches b join dq.validation_runs v using (batch_id) where b.source = 'documents'")
+    assert extracted == listed and rejected == 5 and checked + rejected == listed
+    assert quarantined == sum(d.date_typo for d in axis.documents.visible_documents(clock))
+    _, [(n,)] = warehouse.query("select count(*) from marts.fct_documents")
+    assert n == len(documents_truth.documents_by_id(axis.documents, clock))
+    # applicants named in subjects never reach the marts in clear text
+    _, rows = warehouse.query("select subject_redacted from marts.fct_documents")
+    subjects = "\n".join(r[0] for r in rows)
+    names = {d.subject.rsplit(" của ", 1)[1].removeprefix("ông ").removeprefix("bà ")
+             for d in axis.documents.visible_documents(clock) if " của " in d.subject}
+    assert len(names) > 20 and not [name for name in names if name in subjects]
+
+
+def test_reconciliation_recovers_the_sandbox_links(pipeline_run, warehouse):
+    _, srv = pipeline_run
+    axis = srv.axis.app
+    truth = documents_truth.true_links(axis.documents, axis.clock)
+    _, rows = warehouse.query("select document_id, dossier_code, match_method from marts.dossier_document_links")
+    found = {doc: dossier for doc, dossier, _ in rows}
+    right = sum(1 for doc, dossier in found.items() if truth.get(doc) == dossier)
+    precision, recall = right / len(found), right / len(truth)
+    by_method = Counter(m for doc, dossier, m in rows if truth.get(doc) == dossier)
+    print(f"\nreconciliation: {len(truth)} true links, {len(found)} found, {right} right: "
+          f"precision {precision:.4f}, recall {recall:.4f}; right by method {dict(by_method)}")
+    assert precision >= 0.95 and recall >= 0.95, (precision, recall)
+    assert set(by_method) == {"structured_code", "code_in_text", "applicant_procedure"}
+
+    _, [(both, only, dup)] = warehouse.query(
+        "select sum(on_both_platforms), sum(document_only), sum(duplicate_cases) from marts.case_reconciliation")
+    assert both == len({dossier for doc, dossier in found.items()})
+    assert only == documents_truth.document_only_cases(axis.documents, axis.clock)
+    assert dup == documents_truth.dossiers_keyed_twice(axis.documents, axis.clock)
+
+
+def test_document_marts_match_the_sandbox(pipeline_run, warehouse):
+    _, srv = pipeline_run
+    docs, clock = srv.axis.app.documents, srv.axis.app.clock
+    _, rows = warehouse.query("select month, documents_sent, documents_signed, handled_on_time, handled_late, "
+                              "open_overdue from marts.document_unit_month_kpis where scope = 'province'")
+    signatures = {m: (sent, signed) for m, sent, signed, *_ in rows if sent}
+    assert signatures == documents_truth.signatures_per_month(docs, clock)
+    handling = {m: tuple(h) for m, _, _, *h in rows if any(h)}
+    assert handling == documents_truth.handling_per_month(docs, clock)
+    _, rows = warehouse.query("select sender_agency_code, year, code_number, issue from marts.document_number_issues")
+    expected = documents_truth.number_issues(docs, clock)
+    assert set(rows) == expected
+    injected = {(a, y, n, "gap") for a, y, n in docs.number_gaps} | \
+        {(a, y, n, "duplicate") for a, y, n in docs.number_duplicates}
+    assert expected & injected, "the sandbox's injected numbering breaks are among those found"
+
+
 def business_rows(warehouse, sql: str) -> list[tuple]:
     """Rows without the batch lineage columns (a re-extracted version carries a new batch)."""
     cols, rows = warehouse.query(sql)
@@ -304,16 +368,23 @@ def business_rows(warehouse, sql: str) -> list[tuple]:
 
 def test_a_backfill_over_the_same_window_changes_no_mart(pipeline_run, warehouse):
     dags, _ = pipeline_run
-    before = sorted(warehouse.query(MART_SQL)[1]), business_rows(warehouse, FACT_SQL)
+    documents = ("select * from marts.fct_documents order by document_id",
+                 "select * from marts.dossier_document_links order by document_id",
+                 "select * from marts.case_reconciliation order by unit_code, month")
+    before = (sorted(warehouse.query(MART_SQL)[1]), business_rows(warehouse, FACT_SQL),
+              [business_rows(warehouse, q) for q in documents])
     run_pipeline(dags, EVERYTHING)
     assert warehouse.query("select count(distinct _batch_id) from raw_onestop.dossiers")[1][0][0] == 2
-    assert (sorted(warehouse.query(MART_SQL)[1]), business_rows(warehouse, FACT_SQL)) == before
+    assert warehouse.query("select count(distinct _batch_id) from raw_documents.edocs")[1][0][0] == 2
+    assert (sorted(warehouse.query(MART_SQL)[1]), business_rows(warehouse, FACT_SQL),
+            [business_rows(warehouse, q) for q in documents]) == before
 
 
 def test_dossiers_that_change_after_extraction_update_the_fact_and_the_index(pipeline_run, warehouse):
     dags, srv = pipeline_run
     old = {r["MaHoSo"]: r for r in clean_records(srv)}
     srv.app.set_clock(srv.app.dossiers.default_clock + 20 * 86400)  # a month later: June closes
+    srv.axis.app.set_clock(srv.app.clock)
     new = {r["MaHoSo"]: r for r in clean_records(srv)}
     moved = {c for c in old if c in new and old[c]["TrangThaiHoSo"] != new[c]["TrangThaiHoSo"]}
     assert len(moved) > 50 and len(new) > len(old)

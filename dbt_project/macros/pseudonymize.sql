@@ -7,3 +7,8 @@
                || sha256(decode('{{ var("pseudonym_ipad") }}', 'hex') || convert_to({{ column }}, 'UTF8'))), 'hex')
     end
 {%- endmacro %}
+
+{# A person's name as a matching key: trimmed, inner whitespace collapsed (the same normalization on every source). #}
+{% macro person_name_key(expr) -%}
+    nullif(regexp_replace(btrim({{ expr }}), '\s+', ' ', 'g'), '')
+{%- endmacro %}

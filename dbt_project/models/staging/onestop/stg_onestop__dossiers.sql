@@ -19,6 +19,7 @@ select
     case kenhthuchien when '2' then 'online' when '3' then 'postal' else 'in_person' end as channel,
     loaidoituong as applicant_type_code,
     {{ pseudonymize('sogiaytochuhoso') }} as owner_id_pseudonym,
+    {{ pseudonymize(person_name_key('chuhoso')) }} as owner_name_pseudonym,
     case when loaidoituong = '1' and sogiaytochuhoso ~ '^[0-9]{12}$'
         then left(sogiaytochuhoso, 3) end as owner_id_province_prefix,
     trangthaihoso::int as status_code,
