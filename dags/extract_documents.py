@@ -10,24 +10,12 @@ watermark in one transaction; validation runs the GX suites and quarantines fail
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from airflow.sdk import dag, get_current_context, task
 
-from kho.assets import BACKFILL_PARAMS, RAW_DOCUMENTS, VALIDATED_DOCUMENTS
+from kho.assets import RAW_DOCUMENTS, VALIDATED_DOCUMENTS, extract_dag_args
 
 
-@dag(
-    dag_id="extract_documents",
-    schedule="@hourly",
-    start_date=datetime(2026, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=5)},
-    params=BACKFILL_PARAMS,
-    tags=["kho", "documents", "extract"],
-    doc_md=__doc__,
-)
+@dag(dag_id="extract_documents", **extract_dag_args("documents", __doc__))
 def extract_documents():
     @task
     def extract_land() -> list[dict]:

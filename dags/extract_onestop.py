@@ -8,24 +8,12 @@ is not moved).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from airflow.sdk import dag, get_current_context, task
 
-from kho.assets import BACKFILL_PARAMS, RAW_ONESTOP_DOSSIERS, VALIDATED_ONESTOP_DOSSIERS
+from kho.assets import RAW_ONESTOP_DOSSIERS, VALIDATED_ONESTOP_DOSSIERS, extract_dag_args
 
 
-@dag(
-    dag_id="extract_onestop",
-    schedule="@hourly",
-    start_date=datetime(2026, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=5)},
-    params=BACKFILL_PARAMS,
-    tags=["kho", "onestop", "extract"],
-    doc_md=__doc__,
-)
+@dag(dag_id="extract_onestop", **extract_dag_args("onestop", __doc__))
 def extract_onestop():
     @task
     def extract_land() -> dict:

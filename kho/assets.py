@@ -1,5 +1,7 @@
 """Airflow Assets shared by Kho's DAGs (each DAG's outlet is the next one's schedule). Needs Airflow."""
 
+from datetime import datetime, timedelta
+
 from airflow.sdk import Asset, Param
 
 RAW_ONESTOP_DOSSIERS = Asset("postgres://kho/raw_onestop/dossiers", extra={"layer": "raw"})
@@ -13,3 +15,10 @@ BACKFILL_PARAMS = {
     "window_start": Param(None, type=["null", "string"], description="Backfill from (ISO, inclusive)"),
     "window_end": Param(None, type=["null", "string"], description="Backfill to (ISO, exclusive)"),
 }
+
+
+def extract_dag_args(source: str, doc: str | None) -> dict:
+    """``@dag`` arguments shared by the extract DAGs: hourly, no catch-up, one run at a time, backfill params."""
+    return {"schedule": "@hourly", "start_date": datetime(2026, 1, 1), "catchup": False, "max_active_runs": 1,
+            "default_args": {"retries": 2, "retry_delay": timedelta(minutes=5)}, "params": BACKFILL_PARAMS,
+            "tags": ["kho", source, "extract"], "doc_md": doc}

@@ -77,6 +77,18 @@ class LoopbackServer:
         self._thread.start()
         return self
 
+    def serve_until_interrupted(self, banner: str) -> None:
+        """Run in the foreground (``python -m sandbox.…``), printing ``banner`` and the URL, until Ctrl-C."""
+        import time
+
+        with self:
+            print(f"{banner} on {self.url}", flush=True)
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                pass
+
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 from kho.settings import get_settings
@@ -26,13 +25,8 @@ def main() -> None:
     if a.write_folder:
         print(f"wrote {len(app.write_drop_folder(a.write_folder)):,} .edxml files to {a.write_folder}")
         return
-    with DocumentServer(app, a.port) as server:
-        print(f"sandbox document axis on {server.url} ({len(app.documents.documents):,} documents)", flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+    DocumentServer(app, a.port).serve_until_interrupted(
+        f"sandbox document axis ({len(app.documents.documents):,} documents)")
 
 
 if __name__ == "__main__":

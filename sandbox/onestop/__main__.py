@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import time
 
 from kho.settings import get_settings
 from sandbox.onestop.generator import SandboxConfig
@@ -21,13 +20,7 @@ def main() -> None:
     a = ap.parse_args()
     config = SandboxConfig.from_settings(s, seed=a.seed, dossiers=a.dossiers, dirty_share=a.dirty_share)
     app = SandboxOneStop(config, token=s.onestop_token.get_secret_value(), fail_every=a.fail_every)
-    with SandboxServer(app, a.port) as server:
-        print(f"sandbox one-stop system on {server.url} ({config.dossiers} dossiers)", flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+    SandboxServer(app, a.port).serve_until_interrupted(f"sandbox one-stop system ({config.dossiers} dossiers)")
 
 
 if __name__ == "__main__":
