@@ -40,3 +40,19 @@ def with_retries(fn: Callable[..., T], *, max_attempts: int, backoff_seconds: fl
 def check_auth(resp: httpx.Response, system: str) -> None:
     if resp.status_code in (401, 403):
         raise SourceAuthError(f"{system} refused the token ({resp.status_code}): {resp.text[:200]}")
+
+
+class BearerClient:
+    """An httpx client for one source with a bearer token; closes with ``with``."""
+
+    def __init__(self, base_url: str, token: str, timeout: float):
+        self._http = httpx.Client(base_url=base_url, timeout=timeout, headers={"Authorization": f"Bearer {token}"})
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -38,18 +38,20 @@ select _row_num, message_id, document_id, from_organ_id, code_number, code_notat
        case when promulgation_date ~ '{_DATE}' and due_date ~ '{_DATE}' then due_date end as due_on,
        case
            when type_name not in ({", ".join(_quote(t.name) for t in DOCUMENT_TYPES)}) then null
-           when {_expected_prefix_sql()} is null
-               and split_part(code_notation, '-', 1) in ({", ".join(_quote(a) for a in sorted(ABBREVIATIONS))})
+           when expected_prefix is null
+               and notation_prefix in ({", ".join(_quote(a) for a in sorted(ABBREVIATIONS))})
                then 'official letter notation starts with a type abbreviation'
-           when {_expected_prefix_sql()} is not null
-               and split_part(code_notation, '-', 1) is distinct from {_expected_prefix_sql()}
-               then 'expected ' || {_expected_prefix_sql()} || ', found ' || split_part(code_notation, '-', 1)
+           when expected_prefix is not null and notation_prefix is distinct from expected_prefix
+               then 'expected ' || expected_prefix || ', found ' || notation_prefix
        end as notation_type_problem,
        case when document_id is not null and from_organ_id is not null and promulgation_date ~ '{_DATE}'
                  and document_id <> from_organ_id || ',' || promulgation_date || ',' || code_number || '/'
                                       || code_notation
             then document_id end as inconsistent_document_id
-from raw_documents.edocs where _batch_id = '{{batch_id}}'
+from (
+    select *, split_part(code_notation, '-', 1) as notation_prefix, {_expected_prefix_sql()} as expected_prefix
+    from raw_documents.edocs where _batch_id = '{{batch_id}}'
+) as e
 """
 
 STATUS_QUERY = """

@@ -60,28 +60,18 @@ def run_demo(settings: KhoSettings | None = None) -> dict:
 
 
 def collect_summary(wh) -> dict:
-    def one(sql: str):
-        return wh.query(sql)[1][0][0]
-
-    def per_source(sql: str) -> str:
-        return sql.replace("{src}", "b.source = 'onestop'"), sql.replace("{src}", "b.source = 'documents'")
-
-    stages = {
-        "extracted": "select coalesce(sum(rows_extracted), 0) from kho.batches b where {src}",
-        "rejected (unreadable)": "select coalesce(sum(rows_rejected), 0) from kho.batches b where {src}",
-        "validated": "select coalesce(sum(v.rows_checked), 0) from dq.validation_runs v join kho.batches b "
-                     "using (batch_id) where {src}",
-        "quarantined": "select coalesce(sum(v.rows_quarantined), 0) from dq.validation_runs v join kho.batches b "
-                       "using (batch_id) where {src}",
-        "passed": "select coalesce(sum(v.rows_passed), 0) from dq.validation_runs v join kho.batches b "
-                  "using (batch_id) where {src}",
-    }
-    summary = {}
-    for stage, sql in stages.items():
-        onestop, documents = per_source(sql)
-        summary[stage] = (one(onestop), one(documents))
-    summary["in the marts"] = (one("select count(*) from marts.fct_dossiers"),
-                               one("select count(*) from marts.fct_documents"))
+    """Records per stage, per source: (one-stop, documents) for each stage."""
+    _, rows = wh.query(
+        "select b.source, sum(b.rows_extracted), sum(b.rows_rejected), coalesce(sum(v.rows_checked), 0), "
+        "coalesce(sum(v.rows_quarantined), 0), coalesce(sum(v.rows_passed), 0) "
+        "from kho.batches b left join dq.validation_runs v using (batch_id) group by b.source")
+    per_source = {r[0]: r[1:] for r in rows}
+    stages = ("extracted", "rejected (unreadable)", "validated", "quarantined", "passed")
+    summary = {stage: tuple(per_source.get(src, (0,) * 5)[i] for src in ("onestop", "documents"))
+               for i, stage in enumerate(stages)}
+    _, [counts] = wh.query(
+        "select (select count(*) from marts.fct_dossiers), (select count(*) from marts.fct_documents)")
+    summary["in the marts"] = tuple(counts)
     return summary
 
 

@@ -1,6 +1,6 @@
 """What the document marts should say, computed in plain Python from the sandbox's own objects (no SQL shared):
-which documents the warehouse keeps, their signatures, numbering breaks, on-time handling and the true
-dossier ↔ document links."""
+which documents the warehouse keeps, their signatures, numbering breaks, on-time handling and the cases the
+reconciliation should find (the links themselves are the sandbox's answer key, ``Documents.true_links``)."""
 
 from __future__ import annotations
 
@@ -89,11 +89,6 @@ def handling_per_month(docs: Documents, clock: int) -> dict[date, tuple[int, int
             elif as_of > due:
                 acc[month]["open_overdue"] += 1
     return {m: (c["on_time"], c["late"], c["open_overdue"]) for m, c in acc.items()}
-
-
-def true_links(docs: Documents, clock: int) -> dict[str, str]:
-    """DocumentId → dossier code, for the visible case documents."""
-    return {d.document_id: d.true_dossier for d in docs.visible_documents(clock) if d.true_dossier}
 
 
 def document_only_cases(docs: Documents, clock: int) -> int:

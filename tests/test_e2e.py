@@ -324,7 +324,7 @@ def test_documents_are_accounted_for_and_hostile_messages_refused(pipeline_run, 
 def test_reconciliation_recovers_the_sandbox_links(pipeline_run, warehouse):
     _, srv = pipeline_run
     axis = srv.axis.app
-    truth = documents_truth.true_links(axis.documents, axis.clock)
+    truth = axis.documents.true_links(axis.clock)
     _, rows = warehouse.query("select document_id, dossier_code, match_method from marts.dossier_document_links")
     found = {doc: dossier for doc, dossier, _ in rows}
     right = sum(1 for doc, dossier in found.items() if truth.get(doc) == dossier)

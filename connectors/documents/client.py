@@ -8,19 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
-
 from connectors.documents.edxml import EdxmlRejected
-from connectors.http import check_auth, with_retries
+from connectors.http import BearerClient, check_auth, with_retries
 from kho.windows import Window
 
 TS = "%Y%m%d%H%M%S"
 
 
-class DocumentAxisClient:
+class DocumentAxisClient(BearerClient):
     def __init__(self, base_url: str, token: str, *, page_size: int = 500, timeout: float = 60.0,
                  max_attempts: int = 6, backoff_seconds: float = 0.5, max_message_bytes: int = 16 * 2**20):
-        self._http = httpx.Client(base_url=base_url, timeout=timeout, headers={"Authorization": f"Bearer {token}"})
+        super().__init__(base_url, token, timeout)
         self.page_size = page_size
         self.max_message_bytes = max_message_bytes
         self._list = with_retries(self._list_once, max_attempts=max_attempts, backoff_seconds=backoff_seconds)
@@ -60,12 +58,3 @@ class DocumentAxisClient:
 
     def fetch(self, message_id: str) -> bytes:
         return self._fetch(message_id)
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> DocumentAxisClient:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

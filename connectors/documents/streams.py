@@ -140,7 +140,8 @@ def extract_window(client: DocumentAxisClient, stream: str, window: Window, sett
     return landers[stream].close()
 
 
-def _sha256(path: Path) -> str:
+def _sha256_of_file(path: Path) -> str:
+    """Hash a file too large to read whole, in 1 MB chunks."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(1 << 20):
@@ -162,17 +163,19 @@ def import_folder(folder: Path, settings: KhoSettings, wh: Warehouse) -> dict[st
     max_bytes = settings.documents_max_message_bytes
     skipped = 0
     for path in sorted(folder.glob("*.edxml")):
-        sha = _sha256(path)
+        stat = path.stat()
+        data = path.read_bytes() if stat.st_size <= max_bytes else None  # read once: hashed and parsed
+        sha = hashlib.sha256(data).hexdigest() if data is not None else _sha256_of_file(path)
         if sha in done:
             skipped += 1
             continue
-        received = source_time(datetime.fromtimestamp(path.stat().st_mtime).astimezone()).isoformat()
-        if path.stat().st_size > max_bytes:
-            landers[STREAMS[0]].reject(path.stem, path.name, f"size_limit: file of {path.stat().st_size:,} bytes "
-                                       f"is over the limit of {max_bytes:,} bytes", None)
+        if data is None:
             lander = landers[STREAMS[0]]
+            lander.reject(path.stem, path.name, f"size_limit: file of {stat.st_size:,} bytes is over the limit of "
+                          f"{max_bytes:,} bytes", None)
         else:
-            lander = accept(landers, path.stem, path.name, received, path.read_bytes(), max_bytes)
+            received = source_time(datetime.fromtimestamp(stat.st_mtime).astimezone()).isoformat()
+            lander = accept(landers, path.stem, path.name, received, data, max_bytes)
         lander.manifest.consumed_files.append([path.name, sha])
         done.add(sha)
     if skipped:

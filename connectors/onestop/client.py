@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
-
-from connectors.http import SourceAuthError, check_auth, with_retries
+from connectors.http import BearerClient, SourceAuthError, check_auth, with_retries
 from kho.windows import Window
 
 TS = "%Y%m%d%H%M%S"
 __all__ = ["OneStopClient", "SourceAuthError"]
 
 
-class OneStopClient:
+class OneStopClient(BearerClient):
     def __init__(self, base_url: str, token: str, *, page_size: int = 1000, timeout: float = 60.0,
                  max_attempts: int = 6, backoff_seconds: float = 0.5):
-        self._http = httpx.Client(base_url=base_url, timeout=timeout,
-                                  headers={"Authorization": f"Bearer {token}"})
+        super().__init__(base_url, token, timeout)
         self.page_size = page_size
         self._get = with_retries(self._get_once, max_attempts=max_attempts, backoff_seconds=backoff_seconds)
 
@@ -39,12 +36,3 @@ class OneStopClient:
             if not body.get("has_more"):
                 return
             page += 1
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> OneStopClient:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

@@ -20,10 +20,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cached_property
 
 import numpy as np
 
+from kho.document_types import BY_NAME as DOCUMENT_TYPES_BY_NAME
 from sandbox.onestop.catalog import PROCEDURES
 from sandbox.onestop.generator import (
     DIRTY_KINDS,
@@ -309,9 +309,7 @@ class Documents:
             last[key] = (number, doc.promulgation_day)
             doc.number = number
             t = doc.type_name
-            prefix = NOTATION_TYPOS[t] if doc.notation_typo else {
-                "Công văn": None, "Tờ trình": "TTr", "Thông báo": "TB", "Kế hoạch": "KH", "Báo cáo": "BC",
-                "Quyết định": "QĐ", "Giấy mời": "GM", "Hướng dẫn": "HD", "Hợp đồng": "HĐ"}[t]
+            prefix = NOTATION_TYPOS[t] if doc.notation_typo else DOCUMENT_TYPES_BY_NAME[t].abbreviation
             doc.notation = f"{doc.sender.abbreviation}-VP" if prefix is None else f"{prefix}-{doc.sender.abbreviation}"
 
     def _later_versions(self, docs: list[Document]) -> list[Document]:
@@ -368,10 +366,9 @@ class Documents:
             doc.statuses.append((at, "06", rcv))
 
     # -- views ------------------------------------------------------------------------------------------------
-    @cached_property
-    def true_links(self) -> dict[str, str]:
-        """DocumentId → dossier code, for every case document (the reconciliation's answer key)."""
-        return {doc.document_id: doc.true_dossier for doc in self.documents if doc.true_dossier}
+    def true_links(self, clock: int) -> dict[str, str]:
+        """DocumentId → dossier code of the case documents visible at ``clock`` (the reconciliation's answer key)."""
+        return {doc.document_id: doc.true_dossier for doc in self.visible_documents(clock) if doc.true_dossier}
 
     def visible_documents(self, clock: int) -> list[Document]:
         return [doc for doc in self.documents if doc.sent_at < clock]
