@@ -62,8 +62,9 @@ def run_demo(settings: KhoSettings | None = None) -> dict:
 def collect_summary(wh) -> dict:
     """Records per stage, per source: (one-stop, documents) for each stage."""
     _, rows = wh.query(
-        "select b.source, sum(b.rows_extracted), sum(b.rows_rejected), coalesce(sum(v.rows_checked), 0), "
-        "coalesce(sum(v.rows_quarantined), 0), coalesce(sum(v.rows_passed), 0) "
+        "select b.source, sum(b.rows_extracted)::bigint, sum(b.rows_rejected)::bigint, "
+        "coalesce(sum(v.rows_checked), 0)::bigint, coalesce(sum(v.rows_quarantined), 0)::bigint, "
+        "coalesce(sum(v.rows_passed), 0)::bigint "
         "from kho.batches b left join dq.validation_runs v using (batch_id) group by b.source")
     per_source = {r[0]: r[1:] for r in rows}
     stages = ("extracted", "rejected (unreadable)", "validated", "quarantined", "passed")
