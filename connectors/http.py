@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import httpx
-from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_exponential
+from tenacity import RetryCallState, before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_exponential
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -26,12 +26,28 @@ def is_retryable(exc: BaseException) -> bool:
     )
 
 
+class wait_retry_after:
+    """Wait what a 429/503 reply's ``Retry-After`` (seconds) asks for, capped at 30 s; else back off exponentially."""
+
+    def __init__(self, backoff_seconds: float):
+        self._fallback = wait_exponential(multiplier=backoff_seconds, max=30)
+
+    def __call__(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, httpx.HTTPStatusError):
+            asked = exc.response.headers.get("Retry-After", "")
+            if asked.isdigit():
+                return min(float(asked), 30.0)
+        return self._fallback(state)
+
+
 def with_retries(fn: Callable[..., T], *, max_attempts: int, backoff_seconds: float) -> Callable[..., T]:
-    """``fn`` retried on retryable failures with exponential backoff (capped at 30 s), re-raising the last one."""
+    """``fn`` retried on retryable failures, waiting as ``Retry-After`` asks or backing off exponentially (capped at
+    30 s), re-raising the last failure."""
     return retry(
         retry=retry_if_exception(is_retryable),
         stop=stop_after_attempt(max_attempts),
-        wait=wait_exponential(multiplier=backoff_seconds, max=30),
+        wait=wait_retry_after(backoff_seconds),
         before_sleep=before_sleep_log(log, logging.WARNING),
         reraise=True,
     )(fn)

@@ -9,7 +9,8 @@ derives the few columns the rules need, without changing the raw data.
 from __future__ import annotations
 
 from kho.agencies import AGENCY_CODE_SQL
-from kho.legacy_units import citizen_id_prefixes, resolvable_unit_codes
+from kho.citizen_ids import citizen_id_regex
+from kho.legacy_units import resolvable_unit_codes
 from kho.validation import Rule, Suite
 
 SUITE = "onestop_dossiers_raw"
@@ -17,9 +18,7 @@ KEY = "mahoso"
 UNIT = "madonvixuly"
 
 TS14 = r"^(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]$"
-# 12-digit personal ID (domain.md §4): the pre-2025 birth-registration province (001-096, from the register),
-# century/sex digit, year, 6 digits; or a legacy 9-digit CMND.
-CITIZEN_ID = rf"^(({'|'.join(citizen_id_prefixes())})[0-9]{{9}}|[0-9]{{9}})$"
+CITIZEN_ID = citizen_id_regex()
 PROCEDURE_CODE = r"^[0-9]\.[0-9]{6}(\.[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2})?$"
 CHANNELS = ["1", "2", "3"]
 STATUSES = [str(i) for i in range(1, 11)]

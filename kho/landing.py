@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -60,3 +60,34 @@ def read_landed(manifest: BatchManifest) -> Iterator[pa.Table]:
     """The landed batch again, one part file at a time (bounded memory)."""
     for f in manifest.files:
         yield pq.read_table(f)
+
+
+class BatchWriter:
+    """Lands one batch row by row: Parquet parts of ``rows_per_part`` rows, refusals kept with their reasons."""
+
+    def __init__(self, root: Path, manifest: BatchManifest, to_table: Callable[[list[dict]], pa.Table],
+                 rows_per_part: int):
+        self.manifest = manifest
+        self.dir = open_batch(root, manifest)
+        self._to_table = to_table
+        self._rows_per_part = rows_per_part
+        self._rows: list[dict] = []
+        self._rejects: list[dict] = []
+
+    def add(self, row: dict) -> None:
+        self._rows.append(row)
+        if len(self._rows) >= self._rows_per_part:
+            self._flush()
+
+    def reject(self, item: dict) -> None:
+        self._rejects.append(item)
+
+    def _flush(self) -> None:
+        if self._rows:
+            write_part(self._to_table(self._rows), self.manifest)
+            self._rows = []
+
+    def close(self) -> BatchManifest:
+        self._flush()
+        write_rejections(self.manifest, self._rejects)
+        return self.manifest

@@ -152,3 +152,9 @@ def get_watermark(wh: Warehouse, source: str, stream: str) -> datetime | None:
             "select watermark from kho.stream_state where source = %s and stream = %s", (source, stream)
         ).fetchone()
     return row[0] if row else None
+
+
+def read_source_files(wh: Warehouse, source: str) -> set[str]:
+    """SHA-256 of the drop-folder files of ``source`` already loaded: they are never read again."""
+    with wh.connect() as conn:
+        return {r[0] for r in conn.execute("select sha256 from kho.source_files where source = %s", (source,))}

@@ -49,6 +49,24 @@ class KhoSettings(BaseSettings):
     documents_fetch_workers: int = Field(default=4, ge=1, le=32, description="Messages fetched in parallel.")
     documents_drop_folder: Path | None = Field(
         default=None, description="A folder of .edxml files to import on every documents run (unset = none).")
+    civil_status_drop_folder: Path | None = Field(
+        default=None, description="Folder communes drop civil-status exports into (.csv/.xlsx); default "
+        "KHO_HOME/drop/civil_status.")
+    population_url: str = Field(default="http://127.0.0.1:8767", description="Citizen-ID verification service.")
+    population_token: SecretStr = Field(default=SecretStr("sandbox-token"), description="Bearer token for it.")
+    population_workers: int = Field(default=8, ge=1, le=32, description="Verification requests in flight.")
+    population_timeout_seconds: float = Field(default=2.0, gt=0, description="Per request; the service stalls.")
+    population_max_attempts: int = Field(default=3, ge=1, description="Tries per check per run (429/5xx/timeout).")
+    population_backoff_seconds: float = Field(default=0.2, ge=0, description="First retry wait; doubles.")
+    population_breaker_failures: int = Field(
+        default=8, ge=1, description="Consecutive failed requests that open the circuit breaker.")
+    population_breaker_reset_seconds: float = Field(
+        default=5.0, gt=0, description="How long the breaker stays open before one trial request.")
+    population_run_seconds: float = Field(
+        default=600, gt=0, description="A verification run stops starting checks after this; the rest stay pending.")
+    population_max_checks: int = Field(default=100_000, ge=1, description="Checks attempted per run at most.")
+    population_retry_after_minutes: int = Field(
+        default=30, ge=0, description="A check that failed in a run waits this long (doubling) before the next try.")
     batch_rows: int = Field(
         default=10_000, ge=100, description="Rows per Arrow batch / Parquet file (~20 KB per dossier in Python)."
     )
@@ -68,6 +86,10 @@ class KhoSettings(BaseSettings):
     @property
     def documents_max_message_bytes(self) -> int:
         return int(self.documents_max_message_mb * 1024 * 1024)
+
+    @property
+    def civil_status_folder(self) -> Path:
+        return self.civil_status_drop_folder or (self.home / "drop" / "civil_status")
 
     @property
     def pgdata(self) -> Path:

@@ -17,18 +17,21 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:  # keep test output clean
         pass
 
-    def send_bytes(self, status: int, data: bytes, content_type: str) -> None:
+    def send_bytes(self, status: int, data: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
 
-    def send_json(self, status: int, body: dict) -> None:
-        self.send_bytes(status, json.dumps(body, ensure_ascii=False).encode(), "application/json; charset=utf-8")
+    def send_json(self, status: int, body: dict, headers: dict[str, str] | None = None) -> None:
+        self.send_bytes(status, json.dumps(body, ensure_ascii=False).encode(), "application/json; charset=utf-8",
+                        headers)
 
-    def send_error_json(self, status: int, message: str) -> None:
-        self.send_json(status, {"error_code": str(status), "message": message})
+    def send_error_json(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        self.send_json(status, {"error_code": str(status), "message": message}, headers)
 
     def query(self) -> dict[str, str]:
         return {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}

@@ -39,8 +39,8 @@ def warehouse(settings):
 def fresh_schema(warehouse):
     """Empty the landing-side tables (and marts) so a test sees only its own batches."""
     with warehouse.connect() as conn:
-        conn.execute("drop schema if exists raw_onestop, raw_documents, dq, kho, kho_work, staging, intermediate, "
-                     "marts, reference cascade")
+        conn.execute("drop schema if exists raw_onestop, raw_documents, raw_civil_status, raw_population, dq, kho, "
+                     "kho_work, security, staging, intermediate, marts, reference cascade")
     warehouse.bootstrap()
     return warehouse
 

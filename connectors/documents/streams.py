@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -22,8 +23,8 @@ from connectors.documents.client import DocumentAxisClient
 from connectors.documents.edxml import EdxmlRejected, parse_message
 from connectors.documents.schema import MESSAGE_TYPE, to_arrow
 from kho.batches import BatchManifest, new_batch_id, utcnow
-from kho.landing import open_batch, write_part, write_rejections
-from kho.raw_loader import RawTable, get_watermark
+from kho.landing import BatchWriter
+from kho.raw_loader import RawTable, get_watermark, read_source_files
 from kho.settings import KhoSettings
 from kho.warehouse import Warehouse
 from kho.windows import Window, incremental_window, source_time
@@ -54,12 +55,11 @@ class MessageLander:
     def __init__(self, stream: str, settings: KhoSettings, mode: str, **manifest_fields):
         at = utcnow()
         self.stream = stream
-        self.settings = settings
-        self.manifest = BatchManifest(batch_id=new_batch_id(SOURCE, stream, at), source=SOURCE, stream=stream,
-                                      mode=mode, extracted_at=at.isoformat(), landing_path="", **manifest_fields)
-        self.dir = open_batch(settings.landing, self.manifest)
-        self._rows: list[dict] = []
-        self._rejects: list[dict] = []
+        manifest = BatchManifest(batch_id=new_batch_id(SOURCE, stream, at), source=SOURCE, stream=stream,
+                                 mode=mode, extracted_at=at.isoformat(), landing_path="", **manifest_fields)
+        self._writer = BatchWriter(settings.landing, manifest, partial(to_arrow, stream), settings.batch_rows)
+        self.manifest = manifest
+        self.dir = self._writer.dir
 
     def _keep(self, folder: str, message_id: str, data: bytes | None) -> str | None:
         if data is None:
@@ -71,25 +71,15 @@ class MessageLander:
 
     def add(self, message_id: str, source_ref: str, received_at: str, data: bytes, record: dict) -> None:
         self._keep("messages", message_id, data)
-        self._rows.append({**record, "message_id": message_id, "source_ref": source_ref, "received_at": received_at})
-        if len(self._rows) >= self.settings.batch_rows:
-            self._flush()
+        self._writer.add({**record, "message_id": message_id, "source_ref": source_ref, "received_at": received_at})
 
     def reject(self, message_id: str, source_ref: str, reason: str, data: bytes | None) -> None:
         kept = self._keep("rejected", message_id, data)
         log.warning("document message %s refused: %s", message_id, reason)
-        self._rejects.append({"message_id": message_id, "source_ref": source_ref, "reason": reason,
-                              "kept_as": kept})
-
-    def _flush(self) -> None:
-        if self._rows:
-            write_part(to_arrow(self.stream, self._rows), self.manifest)
-            self._rows = []
+        self._writer.reject({"message_id": message_id, "source_ref": source_ref, "reason": reason, "kept_as": kept})
 
     def close(self) -> BatchManifest:
-        self._flush()
-        write_rejections(self.manifest, self._rejects)
-        return self.manifest
+        return self._writer.close()
 
 
 def accept(landers: dict[str, MessageLander], message_id: str, source_ref: str, received_at: str,
@@ -149,16 +139,11 @@ def _sha256_of_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_files(wh: Warehouse) -> set[str]:
-    with wh.connect() as conn:
-        return {r[0] for r in conn.execute("select sha256 from kho.source_files where source = %s", (SOURCE,))}
-
-
 def import_folder(folder: Path, settings: KhoSettings, wh: Warehouse) -> dict[str, BatchManifest]:
     """Land every ``.edxml`` file in ``folder`` not read before (by content hash); one batch per stream."""
     if not folder.is_dir():
         raise FileNotFoundError(f"drop folder {folder} does not exist")
-    done = read_files(wh)
+    done = read_source_files(wh, SOURCE)
     landers = {s: MessageLander(s, settings, "file", source_file=str(folder)) for s in STREAMS}
     max_bytes = settings.documents_max_message_bytes
     skipped = 0

@@ -4,6 +4,9 @@ create schema if not exists raw_onestop;  -- restricted: holds personal data exa
 create schema if not exists raw_documents; -- restricted: document headers as received (subjects can name people)
 create schema if not exists dq;           -- validation results and quarantine
 create schema if not exists kho_work;     -- restricted: short-lived narrow copies of batches under validation
+create schema if not exists raw_civil_status; -- restricted: civil-status registers as handed over (names, IDs)
+create schema if not exists raw_population;   -- restricted: citizen-ID checks (keys are keyed hashes, no raw IDs)
+create schema if not exists security;     -- who may see which units' rows (row-level security on the marts)
 
 create table if not exists kho.batches (
     batch_id        text primary key,
@@ -192,3 +195,100 @@ create table if not exists dq.quarantine (
     quarantined_at timestamptz not null default now(),
     primary key (batch_id, row_num, rule)
 );
+
+-- Dates as Vietnamese registers write them: yyyy-mm-dd, dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy. Null when
+-- empty or not a real date (31/02/2026), so a rule can tell "missing" from "unreadable". Used by validation and dbt.
+create or replace function kho.valid_date(y int, m int, d int) returns date
+language sql immutable parallel safe as $$
+    -- nested CASE: PostgreSQL evaluates a CASE's branches in order (an AND may run make_date on month 13)
+    select case when y between 1 and 9999 and m between 1 and 12 then
+               case when d between 1 and extract(day from make_date(y, m, 1) + interval '1 month - 1 day')
+                    then make_date(y, m, d) end
+           end
+$$;
+create or replace function kho.parse_vn_date(value text) returns date
+language sql immutable parallel safe as $$
+    select case
+        when v ~ '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}( 00:00:00)?$'
+            then kho.valid_date(split_part(v, '-', 1)::int, split_part(v, '-', 2)::int,
+                                split_part(split_part(v, '-', 3), ' ', 1)::int)
+        when v ~ '^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}$'
+            then kho.valid_date(split_part(translate(v, '.-', '//'), '/', 3)::int,
+                                split_part(translate(v, '.-', '//'), '/', 2)::int,
+                                split_part(translate(v, '.-', '//'), '/', 1)::int)
+    end
+    from (select btrim(value) as v) as t
+$$;
+
+-- Citizen-ID checks against the national population database (connectors/population). A check is keyed by a keyed
+-- hash of (ID, name, birth date) as entered, so a person entered the same way twice is checked once; the raw
+-- values stay in raw_civil_status. A check is pending until the service answers; it is never dropped.
+create table if not exists raw_population.checks (
+    check_key        text primary key,
+    id_pseudonym     text not null,
+    status           text not null default 'pending',  -- pending | match | mismatch | not_found
+    attempts         integer not null default 0,
+    last_error       text,
+    first_seen_at    timestamptz not null default now(),
+    checked_at       timestamptz,
+    next_attempt_at  timestamptz not null default now()
+);
+create index if not exists checks_pending_idx on raw_population.checks (next_attempt_at) where status = 'pending';
+create table if not exists raw_population.check_requests (  -- which raw row and person each check is for
+    source_table  text not null,
+    batch_id      text not null,
+    row_num       integer not null,
+    role          text not null,                  -- column prefix: me, cha, nkt, chong, vo
+    check_key     text not null references raw_population.checks (check_key),
+    primary key (source_table, batch_id, row_num, role)
+);
+
+-- Access: group roles engineer / analyst / department; login roles are members. Creating roles needs CREATEROLE:
+-- without it (a managed warehouse) this is skipped with a notice and a DBA creates them (README, "Access").
+do $$
+declare r text;
+begin
+    foreach r in array array['kho_engineer', 'kho_analyst', 'kho_department'] loop
+        if not exists (select 1 from pg_roles where rolname = r) then
+            begin
+                execute format('create role %I nologin', r);
+            exception when insufficient_privilege then
+                raise notice 'cannot create role % (needs CREATEROLE); access control is left to the DBA', r;
+            end;
+        end if;
+    end loop;
+end $$;
+
+create table if not exists security.department_units (  -- a department login role and the units it may see
+    role_name  text not null,
+    unit_code  text not null,
+    primary key (role_name, unit_code)
+);
+
+-- Grants and row-level security on one mart table; dbt calls it after every build of a mart (a rebuilt table loses
+-- its policies), `kho roles apply` for every mart. row_filter: a unit column = departments see their units' rows;
+-- 'shared' = reference data every role reads; null = analysts and engineers only.
+create or replace function security.protect_mart(tbl regclass, row_filter text) returns void
+language plpgsql as $$
+declare
+    has_role boolean := exists (select 1 from pg_roles where rolname = 'kho_department');
+begin
+    if exists (select 1 from pg_roles where rolname = 'kho_analyst') then
+        execute format('grant select on %s to kho_analyst', tbl);
+    end if;
+    if row_filter is null or not has_role then
+        return;
+    end if;
+    if row_filter = 'shared' then
+        execute format('grant select on %s to kho_department', tbl);
+        return;
+    end if;
+    execute format('alter table %s enable row level security', tbl);
+    execute format('drop policy if exists kho_all_rows on %s', tbl);
+    execute format('create policy kho_all_rows on %s for select to kho_analyst, kho_engineer using (true)', tbl);
+    execute format('drop policy if exists kho_own_units on %s', tbl);
+    execute format('create policy kho_own_units on %s for select to kho_department using (%I in '
+                   '(select d.unit_code from security.department_units d where d.role_name = current_user))',
+                   tbl, row_filter);
+    execute format('grant select on %s to kho_department', tbl);
+end $$;

@@ -1,0 +1,125 @@
+"""Read one commune export (CSV or XLSX) into template records, whatever the commune's layout habits.
+
+The header row is found by its keys (``so`` and ``ngayDangKy`` among the cells), so title blocks and merged group
+rows above it are skipped; blank rows are not records; the record type read from the header must agree with the
+file name. Values stay as written: text as text, an Excel date cell as ``yyyy-mm-dd``, an Excel number without a
+trailing ``.0``. A file that cannot be read as an export is refused as a whole with the rule it broke.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from connectors.civil_status.schema import MARKER, TEMPLATE
+
+FILE_NAME = re.compile(r"^HT_(KS|KT|KH)_(\d{5})_(\d{4})(0[1-9]|1[0-2])(?:_.*)?\.(csv|xlsx)$", re.IGNORECASE)
+HEADER_SEARCH_ROWS = 20
+
+
+class ExportRejected(ValueError):
+    """A whole file refused, with the rule it broke."""
+
+    def __init__(self, rule: str, detail: str):
+        super().__init__(f"{rule}: {detail}")
+        self.rule = rule
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    kind: str
+    unit_code: str
+    period: str  # yyyymm
+
+
+def parse_name(path: Path) -> ExportFile:
+    m = FILE_NAME.match(path.name)
+    if not m:
+        raise ExportRejected("file_name", f"{path.name} is not HT_<KS|KT|KH>_<commune code>_<yyyymm>.<csv|xlsx>")
+    return ExportFile(m.group(1).upper(), m.group(2), m.group(3) + m.group(4))
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ExportRejected("encoding", f"not UTF-8 ({exc})") from None
+    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    yield from csv.reader(io.StringIO(text), delimiter=delimiter)
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)  # streams rows: bounded memory
+    except Exception as exc:  # openpyxl raises zipfile/KeyError/ValueError flavours for a broken file
+        raise ExportRejected("unreadable_xlsx", f"{type(exc).__name__}: {exc}") from None
+    try:
+        for row in wb.worksheets[0].iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        wb.close()
+
+
+def read_export(path: Path, data: bytes) -> tuple[ExportFile, Iterator[tuple[int, dict[str, str], dict[str, str]]]]:
+    """The file's declared identity and its records: (row number in the file, template fields, extra fields)."""
+    meta = parse_name(path)
+    rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(data)
+    header: list[str] | None = None
+    for n, raw in enumerate(rows, start=1):
+        cells = [_text(v) for v in raw]
+        keys = {c.lower() for c in cells}
+        if "so" in keys and "ngaydangky" in keys:
+            header = cells
+            break
+        if n >= HEADER_SEARCH_ROWS:
+            break
+    if header is None:
+        raise ExportRejected("header_not_found", f"no row with the template keys so/ngayDangKy in the first "
+                                                 f"{HEADER_SEARCH_ROWS} rows")
+    lowered = [h.lower() for h in header]
+    kinds = [k for k, marker in MARKER.items() if marker in lowered]
+    if kinds != [meta.kind]:
+        raise ExportRejected("record_type", f"file name says {meta.kind}, header has the columns of "
+                                            f"{'/'.join(kinds) or 'no known type'}")
+    known = {c.lower() for c in TEMPLATE[meta.kind]}
+
+    def records() -> Iterator[tuple[int, dict[str, str], dict[str, str]]]:
+        for row_no, raw in enumerate(rows, start=n + 1):
+            cells = [_text(v) for v in raw]
+            if not any(cells):
+                continue  # blank row: not a record
+            fields, extra = {}, {}
+            for key, value in zip(lowered, cells, strict=False):
+                if not key:
+                    if value:
+                        extra[f"_column_{len(extra) + 1}"] = value
+                    continue
+                if key in known:
+                    fields[key] = value or None
+                elif value:
+                    extra[key] = value
+            if len(cells) > len(lowered):
+                extra.update({f"_overflow_{i}": v for i, v in enumerate(cells[len(lowered):]) if v})
+            yield row_no, fields, extra
+
+    return meta, records()
