@@ -1,6 +1,7 @@
 """transform_warehouse: dbt build (staging → marts, with tests) through astronomer-cosmos, on validated data.
 
-Runs whenever a validation run publishes validated dossiers or validated documents.
+Runs whenever a validation run publishes validated dossiers, documents or civil-status registers, or a
+verification run publishes citizen-ID check results.
 """
 
 from __future__ import annotations
@@ -11,7 +12,13 @@ from airflow.sdk import dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
-from kho.assets import VALIDATED_DOCUMENTS, VALIDATED_ONESTOP_DOSSIERS, WAREHOUSE_MARTS
+from kho.assets import (
+    POPULATION_CHECKS,
+    VALIDATED_CIVIL_STATUS,
+    VALIDATED_DOCUMENTS,
+    VALIDATED_ONESTOP_DOSSIERS,
+    WAREHOUSE_MARTS,
+)
 from kho.dbt import DBT_PROJECT, static_dbt_env
 from kho.settings import get_settings
 
@@ -20,7 +27,7 @@ settings = get_settings()
 
 @dag(
     dag_id="transform_warehouse",
-    schedule=(VALIDATED_ONESTOP_DOSSIERS | VALIDATED_DOCUMENTS),
+    schedule=(VALIDATED_ONESTOP_DOSSIERS | VALIDATED_DOCUMENTS | VALIDATED_CIVIL_STATUS | POPULATION_CHECKS),
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,

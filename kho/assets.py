@@ -8,6 +8,9 @@ RAW_ONESTOP_DOSSIERS = Asset("postgres://kho/raw_onestop/dossiers", extra={"laye
 VALIDATED_ONESTOP_DOSSIERS = Asset("postgres://kho/dq/onestop_dossiers_raw", extra={"layer": "dq"})
 RAW_DOCUMENTS = Asset("postgres://kho/raw_documents/edocs", extra={"layer": "raw"})
 VALIDATED_DOCUMENTS = Asset("postgres://kho/dq/documents_raw", extra={"layer": "dq"})
+RAW_CIVIL_STATUS = Asset("postgres://kho/raw_civil_status/registrations", extra={"layer": "raw"})
+VALIDATED_CIVIL_STATUS = Asset("postgres://kho/dq/civil_status_raw", extra={"layer": "dq"})
+POPULATION_CHECKS = Asset("postgres://kho/raw_population/checks", extra={"layer": "raw"})
 WAREHOUSE_MARTS = Asset("postgres://kho/marts/unit_month_kpis", extra={"layer": "marts"})
 
 # manual runs of an extract DAG may backfill a window (state is not moved)

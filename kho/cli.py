@@ -58,14 +58,51 @@ def import_documents(folder: Path) -> None:
     """Land, load and validate the .edxml files of a drop folder that were not read before."""
     from kho.pipeline import import_documents_folder
 
-    for summary in import_documents_folder(folder):
-        console.print(f"batch {summary['batch_id']}: {summary['checked']:,} messages, {summary['passed']:,} passed, "
+    _print_validations(import_documents_folder(folder), "messages")
+    console.print("Refused messages (hostile or unreadable XML) are listed in each batch's rejected.jsonl. "
+                  "Run `kho transform` to update the marts.")
+
+
+def _print_validations(summaries: list[dict], what: str) -> None:
+    for summary in summaries:
+        console.print(f"batch {summary['batch_id']}: {summary['checked']:,} {what}, {summary['passed']:,} passed, "
                       f"{summary['quarantined']:,} quarantined")
         for rule, failed in summary["failed_by_rule"].items():
             if failed:
                 console.print(f"  {rule}: {failed:,}")
-    console.print("Refused messages (hostile or unreadable XML) are listed in each batch's rejected.jsonl. "
-                  "Run `kho transform` to update the marts.")
+
+
+@import_.command("civil-status")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def import_civil_status(folder: Path) -> None:
+    """Land, load and validate the civil-status exports (.csv/.xlsx) of a folder that were not read before."""
+    from kho.pipeline import import_civil_status_folder
+
+    _print_validations(import_civil_status_folder(folder), "register entries")
+    console.print("Refused files are listed in the births batch's rejected.jsonl. Run `kho verify` to check the "
+                  "citizen IDs, then `kho transform`.")
+
+
+@main.command()
+def verify() -> None:
+    """Check the citizen IDs of newly registered people against the population service (pending ones retried)."""
+    from kho.pipeline import verify_citizen_ids
+
+    result = verify_citizen_ids()
+    console.print(f"filed {result['filed']:,} new person entries; attempted {result['attempted']:,} checks: "
+                  f"{result['answered']}; {result['failed']:,} failed, {result['pending_after']:,} pending now")
+
+
+@main.command()
+def roles() -> None:
+    """Create or update department login roles and their units; grant analysts and engineers their schemas."""
+    from kho.roles import apply_roles
+    from kho.settings import get_settings
+    from kho.warehouse import Warehouse
+
+    s = get_settings()
+    result = apply_roles(Warehouse.open(s), s)
+    console.print(f"{result['departments']:,} department roles covering {result['units']:,} units")
 
 
 @main.command()

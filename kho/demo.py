@@ -33,34 +33,47 @@ def run_demo(settings: KhoSettings | None = None) -> dict:
     with console.status("Preparing Airflow metadata (airflow db migrate)…"):
         airflow_env.migrate()
 
+    from kho.roles import apply_roles
     from kho.warehouse import Warehouse
+    from sandbox.civil_status.exports import write_exports
+    from sandbox.civil_status.generator import Registry
     from sandbox.documents.server import DocumentServer, SandboxDocumentSystem
     from sandbox.onestop.generator import SandboxConfig
     from sandbox.onestop.server import SandboxOneStop, SandboxServer
+    from sandbox.population.server import PopulationServer, PopulationService
 
     wh = Warehouse.open(settings)
     config = SandboxConfig.from_settings(settings)
     app = SandboxOneStop(config, token=settings.onestop_token.get_secret_value())
     axis = SandboxDocumentSystem(app.dossiers, token=settings.documents_token.get_secret_value())
-    with SandboxServer(app) as sandbox, DocumentServer(axis) as documents:
+    registry = Registry(app.dossiers)
+    exports = write_exports(registry, settings.civil_status_folder, config.end_date)
+    population = PopulationService(registry, token=settings.population_token.get_secret_value())
+    with SandboxServer(app) as sandbox, DocumentServer(axis) as documents, PopulationServer(population) as people:
         os.environ["KHO_ONESTOP_URL"] = sandbox.url
         os.environ["KHO_DOCUMENTS_URL"] = documents.url
+        os.environ["KHO_POPULATION_URL"] = people.url
         get_settings.cache_clear()
         console.print(f"Sandbox one-stop system: {sandbox.url} ({config.dossiers:,} dossiers, "
                       f"province {config.province})")
         console.print(f"Sandbox document axis: {documents.url} ({len(axis.documents.documents):,} documents, "
                       f"{len(axis.documents.statuses):,} status messages, and 5 hostile messages it must refuse)")
+        console.print(f"Sandbox civil-status registers: {len(exports):,} commune export files "
+                      f"({len(registry.registrations):,} registrations) in {settings.civil_status_folder}")
+        console.print(f"Sandbox population service: {people.url} (slow, 5xx, 429, stalls; "
+                      f"{len(registry.population):,} people)")
+        apply_roles(wh, settings)
         dags = airflow_env.load_dags()
-        run_dag(dags, "extract_onestop", logical_date=datetime.now(timezone.utc))
-        run_dag(dags, "extract_documents", logical_date=datetime.now(timezone.utc))
-        run_dag(dags, "transform_warehouse", logical_date=datetime.now(timezone.utc))
+        for dag_id in ("extract_onestop", "extract_documents", "extract_civil_status", "verify_citizen_ids",
+                       "transform_warehouse"):
+            run_dag(dags, dag_id, logical_date=datetime.now(timezone.utc))
     summary = collect_summary(wh)
     print_summary(summary, wh, settings)
     return summary
 
 
 def collect_summary(wh) -> dict:
-    """Records per stage, per source: (one-stop, documents) for each stage."""
+    """Records per stage, per source: (one-stop, documents, civil status) for each stage."""
     _, rows = wh.query(
         "select b.source, sum(b.rows_extracted)::bigint, sum(b.rows_rejected)::bigint, "
         "coalesce(sum(v.rows_checked), 0)::bigint, coalesce(sum(v.rows_quarantined), 0)::bigint, "
@@ -68,10 +81,11 @@ def collect_summary(wh) -> dict:
         "from kho.batches b left join dq.validation_runs v using (batch_id) group by b.source")
     per_source = {r[0]: r[1:] for r in rows}
     stages = ("extracted", "rejected (unreadable)", "validated", "quarantined", "passed")
-    summary = {stage: tuple(per_source.get(src, (0,) * 5)[i] for src in ("onestop", "documents"))
+    summary = {stage: tuple(per_source.get(src, (0,) * 5)[i] for src in ("onestop", "documents", "civil_status"))
                for i, stage in enumerate(stages)}
     _, [counts] = wh.query(
-        "select (select count(*) from marts.fct_dossiers), (select count(*) from marts.fct_documents)")
+        "select (select count(*) from marts.fct_dossiers), (select count(*) from marts.fct_documents), "
+        "(select count(*) from marts.fct_civil_registrations)")
     summary["in the marts"] = tuple(counts)
     return summary
 
@@ -87,7 +101,7 @@ def _print_table(title: str, headers: tuple[str, ...], rows, left: int = 1) -> N
 
 
 def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
-    _print_table("Records per stage", ("stage", "one-stop dossiers", "document messages"),
+    _print_table("Records per stage", ("stage", "one-stop dossiers", "document messages", "civil-status entries"),
                  [(k, *v) for k, v in summary.items()])
     _, rows = wh.query(
         "select r.rule, sum(r.failed)::bigint from dq.rule_results r join dq.validation_runs v using (run_id) "
@@ -127,6 +141,17 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
     _print_table("Cases across platforms (case_reconciliation; links: dossier_document_links)",
                  ("month", "dossiers", "both", "one-stop only", "document only", "keyed twice", "by code",
                   "code in text", "applicant+procedure"), rows)
+    _, rows = wh.query(
+        "select record_type, sum(registrations)::bigint, sum(late_registrations)::bigint, sum(corrected)::bigint, "
+        "sum(verified)::bigint, sum(id_mismatch)::bigint, sum(id_not_found)::bigint, "
+        "sum(verification_pending)::bigint, sum(with_dossier)::bigint, sum(registrations_without_dossier)::bigint, "
+        "sum(dossiers_without_registration)::bigint from marts.civil_registration_unit_months group by 1 order by 1")
+    _print_table("Civil status (civil_registration_unit_months; entries: fct_civil_registrations)",
+                 ("type", "registered", "late", "corrected", "IDs verified", "ID mismatch", "ID not found", "pending",
+                  "with dossier", "no dossier", "dossier, no entry"), rows)
+    _, [checks] = wh.query("select count(*) filter (where status <> 'pending'), count(*) filter (where status = "
+                           "'pending') from raw_population.checks")
+    console.print(f"Citizen-ID checks: {checks[0]:,} answered, {checks[1]:,} pending (retried by verify_citizen_ids)")
     where = "embedded PostgreSQL, data in " + str(settings.pgdata) if wh.embedded else "external PostgreSQL"
     console.print(f"\n[bold]Warehouse[/]: {where}\n  connect: [cyan]{wh.uri}[/] "
                   f"(or `kho sql \"select …\"`, `kho warehouse serve` to keep it up for psql/BI tools)")

@@ -107,3 +107,44 @@ def import_documents_folder(folder: Path, settings: KhoSettings | None = None) -
     settings = settings or get_settings()
     manifests = [m.to_dict() for m in import_folder(folder, settings, Warehouse.open(settings)).values()]
     return validate_documents(load_documents(manifests, settings), settings)
+
+
+def extract_civil_status(folder: Path | None = None, settings: KhoSettings | None = None) -> list[dict]:
+    """Land the drop folder's new civil-status exports: one batch per record type."""
+    from connectors.civil_status.streams import import_folder
+
+    settings = settings or get_settings()
+    folder = folder or settings.civil_status_folder
+    folder.mkdir(parents=True, exist_ok=True)
+    return [m.to_dict() for m in import_folder(folder, settings, Warehouse.open(settings)).values()]
+
+
+def load_civil_status(manifests: list[dict], settings: KhoSettings | None = None) -> list[dict]:
+    from connectors.civil_status.streams import RAW_TABLES
+
+    wh = Warehouse.open(settings or get_settings())
+    return [{"batch_id": m["batch_id"], "stream": m["stream"],
+             "loaded": load_batch(wh, BatchManifest.from_dict(m), RAW_TABLES[m["stream"]])} for m in manifests]
+
+
+def validate_civil_status(loaded: list[dict], settings: KhoSettings | None = None) -> list[dict]:
+    from expectations.civil_status import SUITES
+
+    wh = Warehouse.open(settings or get_settings())
+    return [asdict(validate_batch(wh, SUITES[b["stream"]](), b["batch_id"])) for b in loaded]
+
+
+def import_civil_status_folder(folder: Path, settings: KhoSettings | None = None) -> list[dict]:
+    """``kho import civil-status FOLDER``: land, load and validate the folder's new exports."""
+    settings = settings or get_settings()
+    return validate_civil_status(load_civil_status(extract_civil_status(folder, settings), settings), settings)
+
+
+def verify_citizen_ids(settings: KhoSettings | None = None) -> dict:
+    """File checks for newly registered people, then work the pending queue against the population service."""
+    from connectors.population.checks import enqueue, verify_pending
+
+    settings = settings or get_settings()
+    wh = Warehouse.open(settings)
+    filed = enqueue(wh, settings)
+    return {"filed": filed, **verify_pending(wh, settings).to_dict()}

@@ -71,6 +71,10 @@ class KhoSettings(BaseSettings):
         default=10_000, ge=100, description="Rows per Arrow batch / Parquet file (~20 KB per dossier in Python)."
     )
 
+    province_code: str = Field(default="38", description="GSO code of the province this warehouse serves.")
+    departments_file: Path | None = Field(
+        default=None, description="TOML file of department login roles and their units (kept out of the repo).")
+
     pseudonym_key: SecretStr = Field(
         default=SecretStr("kho-dev-only-pseudonym-key"),
         description="Secret for the keyed hash of citizen IDs. Set a real one outside development.",

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import re
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 
@@ -99,10 +100,14 @@ def pipeline_run(warehouse, make_sandbox_module):
     srv = make_sandbox_module
     os.environ["KHO_ONESTOP_URL"] = srv.url
     os.environ["KHO_DOCUMENTS_URL"] = srv.axis.url
+    os.environ["KHO_POPULATION_URL"] = srv.people.url
+    os.environ["KHO_CIVIL_STATUS_DROP_FOLDER"] = str(srv.drop)
+    os.environ["KHO_POPULATION_TIMEOUT_SECONDS"] = "0.5"
+    os.environ["KHO_POPULATION_BREAKER_RESET_SECONDS"] = "1"
     get_settings.cache_clear()
     with warehouse.connect() as conn:
-        conn.execute("drop schema if exists raw_onestop, raw_documents, dq, kho, kho_work, staging, intermediate, "
-                     "marts, reference cascade")
+        conn.execute("drop schema if exists raw_onestop, raw_documents, raw_civil_status, raw_population, dq, kho, "
+                     "kho_work, security, staging, intermediate, marts, reference cascade")
     warehouse.bootstrap()
     dags = airflow_env.load_dags()
     run_pipeline(dags)
@@ -112,7 +117,8 @@ def pipeline_run(warehouse, make_sandbox_module):
 def run_pipeline(dags, window: dict | None = None) -> None:
     """Extract both sources (incremental, or a backfill of ``window``) then transform, all under dag.test()."""
     extract = {"run_conf": window} if window else {}
-    for dag_id, kw in (("extract_onestop", extract), ("extract_documents", extract), ("transform_warehouse", {})):
+    for dag_id, kw in (("extract_onestop", extract), ("extract_documents", extract), ("extract_civil_status", {}),
+                       ("verify_citizen_ids", {}), ("transform_warehouse", {})):
         run = dags[dag_id].test(logical_date=datetime.now(timezone.utc), **kw)
         assert str(run.state).endswith("success"), dag_id
 
@@ -125,17 +131,26 @@ def clean_records(srv) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def make_sandbox_module():
+def make_sandbox_module(tmp_path_factory):
+    from sandbox.civil_status.exports import write_exports
+    from sandbox.civil_status.generator import Registry
     from sandbox.documents.server import DocumentServer, SandboxDocumentSystem
     from sandbox.onestop.generator import SandboxConfig
     from sandbox.onestop.server import SandboxOneStop, SandboxServer
+    from sandbox.population.server import Faults, PopulationServer, PopulationService
 
     app = SandboxOneStop(SandboxConfig(dossiers=3000, dirty_share=0.05))
     axis = SandboxDocumentSystem(app.dossiers)
     clock = app.dossiers.default_clock - 15 * 86400  # mid-June: the last month is still running
     app.set_clock(clock)
     axis.set_clock(clock)
-    with SandboxServer(app) as srv, DocumentServer(axis) as srv.axis:
+    registry = Registry(app.dossiers)
+    drop = tmp_path_factory.mktemp("civil_status")
+    until = (datetime(1970, 1, 1) + timedelta(seconds=clock)).date()
+    write_exports(registry, drop, until)
+    people = PopulationService(registry, faults=Faults(outage_after=500, outage_seconds=1.5, stall_seconds=1.0))
+    with SandboxServer(app) as srv, DocumentServer(axis) as srv.axis, PopulationServer(people) as srv.people:
+        srv.registry, srv.drop, srv.until = registry, drop, until
         yield srv
 
 
@@ -422,3 +437,132 @@ def test_every_mart_column_is_documented(pipeline_run, warehouse):
     assert set(built) <= set(documented), set(built) - set(documented)
     missing = {t: sorted(cols - documented[t]) for t, cols in built.items() if cols - documented[t]}
     assert not missing
+
+
+# -- civil status --------------------------------------------------------------------------------------------------
+def _version_is_clean(kind: str, fields: dict) -> bool:
+    """The civil-status suite's error rules that the sandbox's defects can break, re-stated."""
+    required = {"KS": ("nksHoTen", "nksGioiTinh", "nksNgaySinh"), "KT": ("nktHoTen", "nktNgayChet"),
+                "KH": ("chongHoTen", "voHoTen", "chongNgaySinh", "voNgaySinh")}[kind]
+    if any(not fields.get(c) for c in required):
+        return False
+    reg = fields["ngayDangKy"]
+    born = [fields.get(f"{p}NgaySinh") for p in ("me", "cha", "nkt", "chong", "vo", "nks")]
+    if any(b and b > reg for b in born):
+        return False
+    return not (kind == "KT" and (fields["nktNgayChet"] < fields["nktNgaySinh"] or fields["nktNgayChet"] > reg))
+
+
+def expected_registrations(srv) -> dict[str, object]:
+    """registration_key -> the registration, for entries whose latest sent version passes the error rules."""
+    from sandbox.civil_status.generator import _month_end
+
+    out = {}
+    for reg in srv.registry.visible(srv.until):
+        versions = [reg.fields]
+        if reg.corrected_on and _month_end(reg.corrected_on) <= srv.until:
+            versions.append(reg.current_fields())
+        if any(_version_is_clean(reg.kind, v) for v in versions):
+            out[f"{reg.unit_code}/{reg.kind}/{reg.book}/{reg.number}"] = reg
+    return out
+
+
+def test_civil_registrations_match_the_sandbox_registers(pipeline_run, warehouse):
+    _, srv = pipeline_run
+    expected = expected_registrations(srv)
+    _, rows = warehouse.query("select registration_key, record_type, unit_code, registered_on, verified_status, "
+                              "is_corrected from marts.fct_civil_registrations")
+    got = {r[0]: r for r in rows}
+    assert set(got) == set(expected)
+    for key, reg in expected.items():
+        assert got[key][1:4] == (reg.kind, reg.unit_code, reg.registered_on)
+    # every person is verified or pending; answered checks roll up to what the registry says
+    answers = srv.registry.expected_checks(srv.until)
+    rank = {"mismatch": 0, "not_found": 1}
+    pending = 0
+    for key, reg in expected.items():
+        status = got[key][4]
+        if status == "pending":
+            pending += 1
+            continue
+        mine = [answers[(reg.unit_code, reg.kind, reg.number, role)] for role in
+                {"KS": ("me", "cha"), "KT": ("nkt",), "KH": ("chong", "vo")}[reg.kind]]
+        worst = min(mine, key=lambda a: rank.get(a, 9))
+        want = worst if worst in rank else "verified"
+        assert status in (want, "not_checkable"), (key, status, mine)
+    _, [(left,)] = warehouse.query("select count(*) from raw_population.checks where status not in "
+                                   "('pending', 'match', 'mismatch', 'not_found')")
+    assert left == 0
+    print(f"\ncivil status: {len(expected)} registrations, {pending} still pending verification")
+
+
+def test_registrations_are_reconciled_with_the_one_stop(pipeline_run, warehouse):
+    _, srv = pipeline_run
+    expected = expected_registrations(srv)
+    truth = {k: reg.dossier_code for k, reg in expected.items() if reg.dossier_code}
+    _, rows = warehouse.query("select registration_key, dossier_code from marts.civil_registration_dossier_links "
+                              "where match_status = 'matched'")
+    found = dict(rows)
+    right = sum(1 for k, d in found.items() if truth.get(k) == d)
+    precision, recall = right / max(len(found), 1), right / max(len(truth), 1)
+    print(f"\ncivil-status links: {len(truth)} true, {len(found)} found, precision {precision:.4f}, "
+          f"recall {recall:.4f}")
+    assert precision >= 0.95 and recall >= 0.95
+    _, rows = warehouse.query("select dossier_code from marts.civil_registration_dossier_links "
+                              "where match_status = 'dossier_only'")
+    assert srv.registry.unregistered_dossiers & {r[0] for r in rows}, "dossiers never registered show up"
+
+
+def _connect_as(warehouse, role: str):
+    import psycopg
+
+    return psycopg.connect(warehouse.uri.replace(f"{warehouse.user}@", f"{role}@", 1), autocommit=True)
+
+
+def test_roles_see_what_they_may_and_nothing_else(pipeline_run, warehouse, settings):
+    import psycopg
+
+    from kho.roles import apply_roles
+
+    apply_roles(warehouse, settings)
+    with warehouse.connect(autocommit=True) as conn:
+        for login, group in (("t_analyst", "kho_analyst"), ("t_engineer", "kho_engineer")):
+            if not conn.execute("select 1 from pg_roles where rolname = %s", (login,)).fetchone():
+                conn.execute(f"create role {login} login in role {group}")
+    _, [(unit,)] = warehouse.query("select unit_code from marts.fct_civil_registrations group by 1 "
+                                   "order by count(*) desc limit 1")
+    _, [(total, mine)] = warehouse.query(
+        "select count(*), count(*) filter (where unit_code = %s) from marts.fct_civil_registrations", (unit,))
+    _, [(dossiers_mine,)] = warehouse.query("select count(*) from marts.fct_dossiers where unit_code = %s", (unit,))
+    raw_ids = {r[0] for r in warehouse.query(
+        "select x from raw_civil_status.births, unnest(array[mesogiaytotuythan, chasogiaytotuythan, "
+        "nycsogiaytotuythan, sodinhdanh]) x where x is not null union select nktsogiaytotuythan from "
+        "raw_civil_status.deaths union select sogiaytochuhoso from raw_onestop.dossiers")[1]}
+    raw_names = {r[0] for r in warehouse.query(
+        "select x from raw_civil_status.births, unnest(array[nkshoten, mehoten, chahoten, nychoten]) x "
+        "where x is not null union select chuhoso from raw_onestop.dossiers")[1]}
+
+    with _connect_as(warehouse, "t_analyst") as analyst:
+        for table in ("raw_civil_status.births", "raw_onestop.dossiers", "staging.stg_civil_status__births",
+                      "raw_population.checks"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                analyst.execute(f"select * from {table} limit 1")
+        assert analyst.execute("select count(*) from marts.fct_civil_registrations").fetchone()[0] == total
+        marts = [r[0] for r in analyst.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()]
+        leaked = []
+        for table in marts:
+            for (row,) in analyst.execute(f"select row_to_json(t)::text from marts.{table} t"):
+                values = json.loads(row).values()
+                leaked += [v for v in values if isinstance(v, str) and (v in raw_ids or v in raw_names)]
+        assert not leaked, leaked[:5]
+    with _connect_as(warehouse, f"kho_unit_{unit}") as department:
+        assert department.execute("select count(*), count(distinct unit_code) from "
+                                  "marts.fct_civil_registrations").fetchone() == (mine, 1)
+        assert department.execute("select count(*) from marts.fct_dossiers").fetchone()[0] == dossiers_mine
+        assert department.execute("select count(*) from marts.dim_units").fetchone()[0] > 3000  # reference: all
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            department.execute("select * from raw_civil_status.births limit 1")
+    with _connect_as(warehouse, "t_engineer") as engineer:
+        assert engineer.execute("select count(*) from marts.fct_civil_registrations").fetchone()[0] == total
+        assert engineer.execute("select count(*) from raw_civil_status.births").fetchone()[0] > 0

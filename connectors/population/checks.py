@@ -120,7 +120,8 @@ def verify_pending(wh: Warehouse, settings: KhoSettings, client: PopulationClien
     own = client is None
     client = client or PopulationClient(settings.population_url, settings.population_token.get_secret_value(),
                                         timeout=settings.population_timeout_seconds)
-    call = with_retries(lambda cid, name, born: breaker.call(client.verify, cid, name, born),
+    # the decorated form: it is the decorator's wrapper that refuses calls while the breaker is open
+    call = with_retries(breaker.decorate(client.verify),
                         max_attempts=settings.population_max_attempts,
                         backoff_seconds=settings.population_backoff_seconds)
 
