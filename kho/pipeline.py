@@ -85,19 +85,29 @@ def extract_documents(run_start: datetime, interval_end: datetime | None = None,
     return manifests
 
 
+def load_streams(manifests: list[dict], raw_tables: dict, settings: KhoSettings | None = None) -> list[dict]:
+    """Load each stream's batch into its raw table (a source with several streams)."""
+    wh = Warehouse.open(settings or get_settings())
+    return [{"batch_id": m["batch_id"], "stream": m["stream"],
+             "loaded": load_batch(wh, BatchManifest.from_dict(m), raw_tables[m["stream"]])} for m in manifests]
+
+
+def validate_streams(loaded: list[dict], suites: dict, settings: KhoSettings | None = None) -> list[dict]:
+    """Validate each loaded batch with its stream's suite."""
+    wh = Warehouse.open(settings or get_settings())
+    return [asdict(validate_batch(wh, suites[b["stream"]](), b["batch_id"])) for b in loaded]
+
+
 def load_documents(manifests: list[dict], settings: KhoSettings | None = None) -> list[dict]:
     from connectors.documents.streams import RAW_TABLES
 
-    wh = Warehouse.open(settings or get_settings())
-    return [{"batch_id": m["batch_id"], "stream": m["stream"],
-             "loaded": load_batch(wh, BatchManifest.from_dict(m), RAW_TABLES[m["stream"]])} for m in manifests]
+    return load_streams(manifests, RAW_TABLES, settings)
 
 
 def validate_documents(loaded: list[dict], settings: KhoSettings | None = None) -> list[dict]:
     from expectations.documents import SUITES
 
-    wh = Warehouse.open(settings or get_settings())
-    return [asdict(validate_batch(wh, SUITES[b["stream"]](), b["batch_id"])) for b in loaded]
+    return validate_streams(loaded, SUITES, settings)
 
 
 def import_documents_folder(folder: Path, settings: KhoSettings | None = None) -> list[dict]:
@@ -122,16 +132,13 @@ def extract_civil_status(folder: Path | None = None, settings: KhoSettings | Non
 def load_civil_status(manifests: list[dict], settings: KhoSettings | None = None) -> list[dict]:
     from connectors.civil_status.streams import RAW_TABLES
 
-    wh = Warehouse.open(settings or get_settings())
-    return [{"batch_id": m["batch_id"], "stream": m["stream"],
-             "loaded": load_batch(wh, BatchManifest.from_dict(m), RAW_TABLES[m["stream"]])} for m in manifests]
+    return load_streams(manifests, RAW_TABLES, settings)
 
 
 def validate_civil_status(loaded: list[dict], settings: KhoSettings | None = None) -> list[dict]:
     from expectations.civil_status import SUITES
 
-    wh = Warehouse.open(settings or get_settings())
-    return [asdict(validate_batch(wh, SUITES[b["stream"]](), b["batch_id"])) for b in loaded]
+    return validate_streams(loaded, SUITES, settings)
 
 
 def import_civil_status_folder(folder: Path, settings: KhoSettings | None = None) -> list[dict]:

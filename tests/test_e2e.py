@@ -347,7 +347,7 @@ def test_reconciliation_recovers_the_sandbox_links(pipeline_run, warehouse):
     by_method = Counter(m for doc, dossier, m in rows if truth.get(doc) == dossier)
     print(f"\nreconciliation: {len(truth)} true links, {len(found)} found, {right} right: "
           f"precision {precision:.4f}, recall {recall:.4f}; right by method {dict(by_method)}")
-    assert precision >= 0.95 and recall >= 0.95, (precision, recall)
+    assert precision >= 0.98 and recall >= 0.98, (precision, recall)
     assert set(by_method) == {"structured_code", "code_in_text", "applicant_procedure"}
 
     _, [(both, only, dup)] = warehouse.query(
@@ -499,7 +499,9 @@ def test_civil_registrations_match_the_sandbox_registers(pipeline_run, warehouse
 def test_registrations_are_reconciled_with_the_one_stop(pipeline_run, warehouse):
     _, srv = pipeline_run
     expected = expected_registrations(srv)
-    truth = {k: reg.dossier_code for k, reg in expected.items() if reg.dossier_code}
+    # a dossier quarantined on the one-stop side cannot be matched: its registration is registration_only
+    present = {r[0] for r in warehouse.query("select dossier_code from marts.fct_dossiers")[1]}
+    truth = {k: reg.dossier_code for k, reg in expected.items() if reg.dossier_code in present}
     _, rows = warehouse.query("select registration_key, dossier_code from marts.civil_registration_dossier_links "
                               "where match_status = 'matched'")
     found = dict(rows)
@@ -507,7 +509,7 @@ def test_registrations_are_reconciled_with_the_one_stop(pipeline_run, warehouse)
     precision, recall = right / max(len(found), 1), right / max(len(truth), 1)
     print(f"\ncivil-status links: {len(truth)} true, {len(found)} found, precision {precision:.4f}, "
           f"recall {recall:.4f}")
-    assert precision >= 0.95 and recall >= 0.95
+    assert precision >= 0.98 and recall >= 0.98
     _, rows = warehouse.query("select dossier_code from marts.civil_registration_dossier_links "
                               "where match_status = 'dossier_only'")
     assert srv.registry.unregistered_dossiers & {r[0] for r in rows}, "dossiers never registered show up"
