@@ -7,7 +7,14 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import httpx
-from tenacity import RetryCallState, before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_exponential
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    before_sleep_log,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -43,14 +50,19 @@ class wait_retry_after:
 
 def with_retries(fn: Callable[..., T], *, max_attempts: int, backoff_seconds: float) -> Callable[..., T]:
     """``fn`` retried on retryable failures, waiting as ``Retry-After`` asks or backing off exponentially (capped at
-    30 s), re-raising the last failure."""
-    return retry(
-        retry=retry_if_exception(is_retryable),
-        stop=stop_after_attempt(max_attempts),
-        wait=wait_retry_after(backoff_seconds),
-        before_sleep=before_sleep_log(log, logging.WARNING),
-        reraise=True,
-    )(fn)
+    30 s), re-raising the last failure. Each call gets its own ``Retrying``: tenacity keeps per-call statistics on it,
+    which worker threads sharing one decorated function would clobber."""
+
+    def call(*args, **kwargs) -> T:
+        return Retrying(
+            retry=retry_if_exception(is_retryable),
+            stop=stop_after_attempt(max_attempts),
+            wait=wait_retry_after(backoff_seconds),
+            before_sleep=before_sleep_log(log, logging.WARNING),
+            reraise=True,
+        )(fn, *args, **kwargs)
+
+    return call
 
 
 def check_auth(resp: httpx.Response, system: str) -> None:

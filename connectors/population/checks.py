@@ -121,8 +121,7 @@ def verify_pending(wh: Warehouse, settings: KhoSettings, client: PopulationClien
     client = client or PopulationClient(settings.population_url, settings.population_token.get_secret_value(),
                                         timeout=settings.population_timeout_seconds)
     # the decorated form: it is the decorator's wrapper that refuses calls while the breaker is open
-    call = with_retries(breaker.decorate(client.verify),
-                        max_attempts=settings.population_max_attempts,
+    call = with_retries(breaker.decorate(client.verify), max_attempts=settings.population_max_attempts,
                         backoff_seconds=settings.population_backoff_seconds)
 
     def one(item: tuple[str, str, str, date]) -> tuple[str, str | None, str | None]:

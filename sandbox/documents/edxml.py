@@ -47,7 +47,8 @@ def attachment_bytes(doc: Document, k: int) -> bytes:
         return b"%PDF-1.4\n" + data
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
-        z.writestr(name.replace(".zip", ".pdf"), data)
+        # a fixed timestamp: writestr(name, …) stamps the current time, so the bytes changed from second to second
+        z.writestr(zipfile.ZipInfo(name.replace(".zip", ".pdf"), date_time=(2026, 1, 1, 0, 0, 0)), data)
     return buf.getvalue()
 
 
