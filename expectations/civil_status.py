@@ -10,17 +10,16 @@ same key twice is not a defect here (a correction is sent as the entry again), s
 
 from __future__ import annotations
 
-from connectors.civil_status.schema import KIND_OF, STREAM_OF
+from connectors.civil_status.schema import CHECKED_PEOPLE, KIND_OF, STREAM_OF
 from kho.citizen_ids import citizen_id_regex, inconsistency_sql
 from kho.units import unit_codes
 from kho.validation import Rule, Suite
 
-# people with an ID and a birth date in each record type: (column prefix, Vietnamese label, female SQL)
-PEOPLE = {
-    "KS": (("me", "mẹ", "true"), ("cha", "cha", "false")),
-    "KT": (("nkt", "người chết", "case nktgioitinh when 'Nữ' then true when 'Nam' then false end"),),
-    "KH": (("chong", "chồng", "false"), ("vo", "vợ", "true")),
-}
+# each checked person (schema.CHECKED_PEOPLE): Vietnamese label and sex as SQL (known from the role, or read)
+LABEL = {"me": "mẹ", "cha": "cha", "nkt": "người chết", "chong": "chồng", "vo": "vợ"}
+FEMALE = {"me": "true", "cha": "false", "nkt": "case nktgioitinh when 'Nữ' then true when 'Nam' then false end",
+          "chong": "false", "vo": "true"}
+PEOPLE = {kind: tuple((p, LABEL[p], FEMALE[p]) for p in prefixes) for kind, prefixes in CHECKED_PEOPLE.items()}
 REQUIRED = {
     "KS": (("nkshoten", "họ tên người được khai sinh"), ("nksgioitinh", "giới tính người được khai sinh"),
            ("nksngaysinh", "ngày sinh người được khai sinh")),

@@ -105,12 +105,12 @@ class Warehouse:
     # -- schema ------------------------------------------------------------------------------------------
     def bootstrap(self) -> None:
         """Create the landing-side schemas and tables (idempotent); dbt owns everything downstream."""
-        from connectors.civil_status.schema import raw_ddl
+        from kho.raw_tables import contract_ddl
 
         ddl = resources.files("kho").joinpath("sql/bootstrap.sql").read_text(encoding="utf-8")
         with self.connect() as conn:
             conn.execute(ddl)
-            conn.execute(raw_ddl())
+            conn.execute(contract_ddl())
 
     def query(self, sql: str, params: Any = None) -> tuple[list[str], list[tuple]]:
         with self.connect() as conn, conn.cursor() as cur:

@@ -32,6 +32,8 @@ TEMPLATE = {
     "KH": COMMON + ("ngayXacLapQuanHeHonNhan", "tinhTrangKetHon") + _person("chong") + _person("vo"),
 }
 STREAM_OF = {"KS": "births", "KT": "deaths", "KH": "marriages"}
+# people on an entry with a citizen ID and a birth date (column prefixes): the ones a population check can confirm
+CHECKED_PEOPLE = {"KS": ("me", "cha"), "KT": ("nkt",), "KH": ("chong", "vo")}
 KIND_OF = {stream: kind for kind, stream in STREAM_OF.items()}
 TITLES = {"KS": "SỔ ĐĂNG KÝ KHAI SINH", "KT": "SỔ ĐĂNG KÝ KHAI TỬ", "KH": "SỔ ĐĂNG KÝ KẾT HÔN"}
 # which column prefix tells a header's record type apart (the file name must agree)
@@ -47,17 +49,6 @@ def raw_columns(kind: str) -> tuple[str, ...]:
 def to_arrow(kind: str, records: Iterable[dict]) -> pa.Table:
     rows = list(records)
     return pa.table({c: pa.array([r.get(c) for r in rows], pa.string()) for c in raw_columns(kind)})
-
-
-def raw_ddl(schema: str = "raw_civil_status") -> str:
-    """``create table`` for the three raw tables, generated from the contract (one source of truth)."""
-    parts = []
-    for kind, stream in STREAM_OF.items():
-        cols = ",\n    ".join(f"{c} {'json' if c == '_extra' else 'text'}" for c in raw_columns(kind))
-        parts.append(f"create table if not exists {schema}.{stream} (\n    _batch_id text not null,\n"
-                     f"    _row_num integer not null,\n    _extracted_at timestamptz not null,\n    {cols},\n"
-                     f"    primary key (_batch_id, _row_num)\n);")
-    return "\n".join(parts)
 
 
 def extra_json(extra: dict[str, str]) -> str | None:

@@ -22,6 +22,7 @@ from datetime import date
 import httpx
 from circuitbreaker import CircuitBreaker, CircuitBreakerError
 
+from connectors.civil_status.schema import CHECKED_PEOPLE, STREAM_OF
 from connectors.http import with_retries
 from connectors.population.client import PopulationClient, PopulationProtocolError
 from kho.pseudonyms import name_key, pseudonymize
@@ -31,7 +32,7 @@ from kho.warehouse import Warehouse
 log = logging.getLogger(__name__)
 
 # (raw civil-status table, column prefix) of every person whose ID the registers record with a birth date
-PEOPLE = (("births", "me"), ("births", "cha"), ("deaths", "nkt"), ("marriages", "chong"), ("marriages", "vo"))
+PEOPLE = tuple((STREAM_OF[kind], p) for kind, prefixes in CHECKED_PEOPLE.items() for p in prefixes)
 CHUNK = 500
 NOT_TRIED = "not_tried"  # the breaker was open or the run out of time: the check stays as it was
 
@@ -143,7 +144,10 @@ def verify_pending(wh: Warehouse, settings: KhoSettings, client: PopulationClien
                 # every check is submitted at once (no barrier per chunk: one stalled request holds up nothing);
                 # results are written every CHUNK answers
                 for item, result in zip(queue, pool.map(one, queue), strict=True):
-                    (untried if result[2] == NOT_TRIED else done).append(item if result[2] == NOT_TRIED else result)
+                    if result[2] == NOT_TRIED:
+                        untried.append(item)
+                    else:
+                        done.append(result)
                     if len(done) >= CHUNK:
                         _record(wh, done, settings, run)
                         done = []

@@ -34,6 +34,29 @@
     select * from numbered where version_no = version_count
 {%- endmacro %}
 
+{# The columns every civil-status staging model starts with: the entry's key, where its current version lies in
+   raw (for the population checks), commune, book, number, registration date. #}
+{% macro civil_status_entry_key(kind, stream) -%}
+    registration_key,
+    '{{ kind }}' as record_type,
+    '{{ stream }}' as source_table,
+    _batch_id as batch_id,
+    _row_num as row_num,
+    _file_unit_code as unit_code,
+    quyenso as book,
+    so as registration_number,
+    kho.parse_vn_date(ngaydangky) as registered_on
+{%- endmacro %}
+
+{# ... and ends with: the requester as keyed pseudonyms (to match one-stop dossiers), and the version history. #}
+{% macro civil_status_entry_tail() -%}
+    {{ pseudonymize('nycsogiaytotuythan') }} as requester_id_pseudonym,
+    {{ pseudonymize(person_name_key('nychoten')) }} as requester_name_pseudonym,
+    version_count,
+    first_export_period,
+    _file_period as current_export_period
+{%- endmacro %}
+
 {# Sex as the registers write it ("Nam"/"Nữ") to 'male'/'female'. #}
 {% macro civil_sex(column) -%}
     case {{ column }} when 'Nam' then 'male' when 'Nữ' then 'female' end

@@ -41,70 +41,7 @@ create table if not exists kho.source_files (   -- drop-folder files already rea
     primary key (source, sha256)
 );
 
--- edXML messages as parsed (connectors/documents/schema.py); attachments only as name/type/size/hash in json text
-create table if not exists raw_documents.edocs (
-    _batch_id        text not null,
-    _row_num         integer not null,
-    _extracted_at    timestamptz not null,
-    message_id text,
-    source_ref text,
-    received_at text,
-    namespace text,
-    message_bytes text,
-    message_sha256 text,
-    from_organ_id text,
-    from_organ_name text,
-    document_id text,
-    to_organs text,
-    code_number text,
-    code_notation text,
-    promulgation_place text,
-    promulgation_date text,
-    document_type text,
-    type_detail text,
-    type_name text,
-    subject text,
-    content text,
-    signer_competence text,
-    signer_position text,
-    signer_full_name text,
-    due_date text,
-    to_places text,
-    priority text,
-    steering_type text,
-    response_for text,
-    trace_organ_id text,
-    trace_timestamp text,
-    business_doc_type text,
-    business_doc_reason text,
-    replaced_document_ids text,
-    has_signature text,
-    signature_subject text,
-    attachments text,
-    primary key (_batch_id, _row_num)
-);
-create table if not exists raw_documents.status_events (
-    _batch_id        text not null,
-    _row_num         integer not null,
-    _extracted_at    timestamptz not null,
-    message_id text,
-    source_ref text,
-    received_at text,
-    namespace text,
-    message_bytes text,
-    message_sha256 text,
-    from_organ_id text,
-    from_organ_name text,
-    document_id text,
-    response_organ_id text,
-    response_code text,
-    status_code text,
-    description text,
-    status_timestamp text,
-    staff_department text,
-    staff_name text,
-    primary key (_batch_id, _row_num)
-);
+-- raw_documents.* and raw_civil_status.* are generated from the connectors' schema contracts (kho/raw_tables.py)
 
 create table if not exists raw_onestop.dossiers (
     _batch_id        text not null,

@@ -12,13 +12,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import random
 import shutil
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
 from connectors.civil_status.schema import TEMPLATE, TITLES
-from sandbox.civil_status.generator import Registration, Registry, _month_end
+from sandbox.civil_status.generator import Registration, Registry
 
 DATE_STYLES = ("%d/%m/%Y", "dmy-short", "%Y-%m-%d", "%d-%m-%Y", "excel")
 GROUPS = {"nyc": "Người yêu cầu", "nks": "Người được khai sinh", "me": "Mẹ", "cha": "Cha", "nkt": "Người chết",
@@ -109,10 +110,10 @@ def write_exports(registry: Registry, folder: Path, until: date) -> list[Path]:
     for reg in registry.visible(until):
         files[(reg.unit_code, reg.kind, f"{reg.registered_on:%Y%m}")].append((reg, reg.fields))
         names[reg.unit_code] = reg.unit_name
-        if reg.corrected_on and _month_end(reg.corrected_on) <= until:
+        if reg.correction_sent_by(until):
             files[(reg.unit_code, reg.kind, f"{reg.corrected_on:%Y%m}")].append((reg, reg.current_fields()))
     written = []
-    r = registry.rng.__class__(registry.dossiers.config.seed + 11)
+    r = random.Random(registry.dossiers.config.seed + 11)
     for (unit, kind, period), entries in sorted(files.items()):
         habits = _habits(unit)
         entries.sort(key=lambda e: (e[0].registered_on, e[0].number, bool(e[0].correction and e[1] is not e[0].fields)))

@@ -17,6 +17,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from connectors.civil_status.schema import CHECKED_PEOPLE
 from sandbox.onestop.catalog import PROCEDURES
 from sandbox.onestop.generator import (
     EV_END,
@@ -35,8 +36,6 @@ from sandbox.onestop.records import citizen_id, person_name
 KINDS = ("KS", "KT", "KH")  # birth, death, marriage (domain.md §7)
 PROCEDURE_OF = {"KS": "1.001193", "KT": "1.000656", "KH": "1.000894"}
 KIND_OF_PROCEDURE = {PROCEDURES.index(p): k for p in PROCEDURES for k, c in PROCEDURE_OF.items() if p.code == c}
-# people whose ID the registry records and the population service can check, per kind (column prefix)
-CHECKED_ROLES = {"KS": ("me", "cha"), "KT": ("nkt",), "KH": ("chong", "vo")}
 ETHNICITIES = ("Kinh",) * 9 + ("Mường", "Thái", "Dao")
 
 
@@ -83,6 +82,10 @@ class Registration:
 
     def current_fields(self) -> dict[str, object]:
         return {**self.fields, **self.correction}
+
+    def correction_sent_by(self, until: date) -> bool:
+        """The correction went out in an export of a month that ended before ``until``."""
+        return bool(self.corrected_on and month_end(self.corrected_on) <= until)
 
 
 def _typo(name: str, r: random.Random) -> str:
@@ -234,7 +237,7 @@ class Registry:
     def _dirty(self, reg: Registration) -> None:
         """Inject at most one defect, and sometimes a later correction."""
         cfg, r, f = self.config, self.rng, reg.fields
-        role = r.choice(CHECKED_ROLES[reg.kind])
+        role = r.choice(CHECKED_PEOPLE[reg.kind])
         u = r.random()
         edges = [("name_typo", cfg.name_typo_share), ("birth_date_typo", cfg.birth_date_typo_share),
                  ("unknown_id", cfg.unknown_id_share), ("inconsistent_id", cfg.inconsistent_id_share),
@@ -284,15 +287,14 @@ class Registry:
     # -- answer keys -------------------------------------------------------------------------------------
     def visible(self, until: date) -> list[Registration]:
         """Registrations whose export month ended before ``until`` (communes hand over whole months)."""
-        return [reg for reg in self.registrations if _month_end(reg.registered_on) <= until]
+        return [reg for reg in self.registrations if month_end(reg.registered_on) <= until]
 
     def expected_checks(self, until: date) -> dict[tuple[str, str, int, str], str]:
         """(unit, kind, number, role) -> the service's answer for the current version of each registration."""
         out = {}
         for reg in self.visible(until):
-            corrected = reg.corrected_on and _month_end(reg.corrected_on) <= until
-            fields = reg.current_fields() if corrected else reg.fields
-            for role in CHECKED_ROLES[reg.kind]:
+            fields = reg.current_fields() if reg.correction_sent_by(until) else reg.fields
+            for role in CHECKED_PEOPLE[reg.kind]:
                 cid = str(fields.get(f"{role}SoGiayToTuyThan") or "")
                 out[(reg.unit_code, reg.kind, reg.number, role)] = self.answer(
                     cid, str(fields.get(f"{role}HoTen") or ""), fields.get(f"{role}NgaySinh"))
@@ -316,6 +318,6 @@ def _epoch_day(epoch: int) -> date:
     return date(1970, 1, 1) + timedelta(seconds=int(epoch))
 
 
-def _month_end(day: date) -> date:
+def month_end(day: date) -> date:
     """The first day of the month after ``day``."""
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)

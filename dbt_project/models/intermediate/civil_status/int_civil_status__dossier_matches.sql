@@ -4,11 +4,7 @@
 -- finish, and the same requester: by ID pseudonym, else by name pseudonym (a mis-keyed ID on one side). Pairs are
 -- kept one-to-one: each side's best candidate (ID before name, then fewest days apart, then the key), mutually.
 with dossiers as (
-    select d.dossier_code, d.unit_code, t.record_type, d.finished_at::date as finished_on,
-        d.owner_id_pseudonym, d.owner_name_pseudonym
-    from {{ ref('int_onestop__dossiers_resolved') }} as d
-    inner join {{ ref('civil_status_record_types') }} as t on t.procedure_code = d.procedure_code
-    where d.status_code in (9, 10) and d.finished_at is not null
+    select * from {{ ref('int_civil_status__registration_dossiers') }}
 ),
 
 registrations as (

@@ -3,10 +3,8 @@
 -- (the result was never entered, or entered elsewhere); 'registration_only' = an entry with no dossier (a walk-in
 -- registration, or a dossier on paper).
 with dossiers as (
-    select d.dossier_code, d.unit_code, t.record_type, d.finished_at::date as finished_on
-    from {{ ref('int_onestop__dossiers_resolved') }} as d
-    inner join {{ ref('civil_status_record_types') }} as t on t.procedure_code = d.procedure_code
-    where d.status_code in (9, 10) and d.finished_at is not null
+    select dossier_code, unit_code, record_type, finished_on
+    from {{ ref('int_civil_status__registration_dossiers') }}
 ),
 
 registrations as (

@@ -8,15 +8,7 @@ with current_entries as (
 )
 
 select
-    registration_key,
-    'KS' as record_type,
-    'births' as source_table,
-    _batch_id as batch_id,
-    _row_num as row_num,
-    _file_unit_code as unit_code,
-    quyenso as book,
-    so as registration_number,
-    kho.parse_vn_date(ngaydangky) as registered_on,
+    {{ civil_status_entry_key('KS', 'births') }},
     kho.parse_vn_date(nksngaysinh) as event_date,
     extract(year from kho.parse_vn_date(nksngaysinh))::int as subject_birth_year,
     {{ civil_sex('nksgioitinh') }} as subject_sex,
@@ -24,9 +16,5 @@ select
     {{ pseudonymize('sodinhdanh') }} as subject_id_pseudonym,
     null::int as husband_birth_year,
     null::int as wife_birth_year,
-    {{ pseudonymize('nycsogiaytotuythan') }} as requester_id_pseudonym,
-    {{ pseudonymize(person_name_key('nychoten')) }} as requester_name_pseudonym,
-    version_count,
-    first_export_period,
-    _file_period as current_export_period
+    {{ civil_status_entry_tail() }}
 from current_entries

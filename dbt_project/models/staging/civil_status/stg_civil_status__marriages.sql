@@ -8,15 +8,7 @@ with current_entries as (
 )
 
 select
-    registration_key,
-    'KH' as record_type,
-    'marriages' as source_table,
-    _batch_id as batch_id,
-    _row_num as row_num,
-    _file_unit_code as unit_code,
-    quyenso as book,
-    so as registration_number,
-    kho.parse_vn_date(ngaydangky) as registered_on,
+    {{ civil_status_entry_key('KH', 'marriages') }},
     coalesce(kho.parse_vn_date(ngayxaclapquanhehonnhan), kho.parse_vn_date(ngaydangky)) as event_date,
     null::int as subject_birth_year,
     null::text as subject_sex,
@@ -24,9 +16,5 @@ select
     null::text as subject_id_pseudonym,
     extract(year from kho.parse_vn_date(chongngaysinh))::int as husband_birth_year,
     extract(year from kho.parse_vn_date(vongaysinh))::int as wife_birth_year,
-    {{ pseudonymize('nycsogiaytotuythan') }} as requester_id_pseudonym,
-    {{ pseudonymize(person_name_key('nychoten')) }} as requester_name_pseudonym,
-    version_count,
-    first_export_period,
-    _file_period as current_export_period
+    {{ civil_status_entry_tail() }}
 from current_entries
