@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import dag, task
+from airflow.sdk import dag, get_current_context, task, teardown
 
 from kho.assets import RAW_CIVIL_STATUS, VALIDATED_CIVIL_STATUS
 
@@ -37,7 +37,16 @@ def extract_civil_status():
 
         return validate_civil_status(loaded)
 
-    validate(load(extract_land()))
+
+    @teardown
+    def summarize() -> dict:
+        """This run's warnings and failures by rule, logged at WARNING level. A teardown: it runs even when a
+        step failed, and the run's state stays that of the steps."""
+        from kho.pipeline import summarize_run
+
+        return summarize_run("civil_status", get_current_context()["dag_run"].start_date)
+
+    validate(load(extract_land())) >> summarize()
 
 
 extract_civil_status()

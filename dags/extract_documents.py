@@ -10,7 +10,7 @@ watermark in one transaction; validation runs the GX suites and quarantines fail
 
 from __future__ import annotations
 
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import dag, get_current_context, task, teardown
 
 from kho.assets import RAW_DOCUMENTS, VALIDATED_DOCUMENTS, extract_dag_args
 
@@ -39,7 +39,16 @@ def extract_documents():
 
         return validate_documents(loaded)
 
-    validate(load(extract_land()))
+
+    @teardown
+    def summarize() -> dict:
+        """This run's warnings and failures by rule, logged at WARNING level. A teardown: it runs even when a
+        step failed, and the run's state stays that of the steps."""
+        from kho.pipeline import summarize_run
+
+        return summarize_run("documents", get_current_context()["dag_run"].start_date)
+
+    validate(load(extract_land())) >> summarize()
 
 
 extract_documents()

@@ -8,7 +8,7 @@ is not moved).
 
 from __future__ import annotations
 
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import dag, get_current_context, task, teardown
 
 from kho.assets import RAW_ONESTOP_DOSSIERS, VALIDATED_ONESTOP_DOSSIERS, extract_dag_args
 
@@ -37,7 +37,16 @@ def extract_onestop():
 
         return validate_onestop(loaded["batch_id"])
 
-    validate(load(extract_land()))
+
+    @teardown
+    def summarize() -> dict:
+        """This run's warnings and failures by rule, logged at WARNING level. A teardown: it runs even when a
+        step failed, and the run's state stays that of the steps."""
+        from kho.pipeline import summarize_run
+
+        return summarize_run("onestop", get_current_context()["dag_run"].start_date)
+
+    validate(load(extract_land())) >> summarize()
 
 
 extract_onestop()

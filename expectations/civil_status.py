@@ -105,7 +105,7 @@ def rules(kind: str) -> list[Rule]:
 def suite(stream: str) -> Suite:
     kind = KIND_OF[stream]
     return Suite(name=f"civil_status_{stream}_raw", rules=rules(kind), batch_query=batch_query(kind),
-                 key="registration_key", unit="_file_unit_code")
+                 key="registration_key", unit="_file_unit_code", date="ngaydangky_d")
 
 
 SUITES = {stream: (lambda s=stream: suite(s)) for stream in STREAM_OF.values()}

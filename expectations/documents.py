@@ -119,9 +119,15 @@ def status_rules() -> list[Rule]:
     ]
 
 
+def _day(column: str) -> str:
+    """The day of an edXML date or timestamp (yyyy/MM/dd…), null when unreadable."""
+    return f"kho.parse_vn_date(replace(left({column}, 10), '/', '-'))"
+
+
 SUITES = {
     "edocs": lambda: Suite(name="documents_edocs_raw", rules=edocs_rules(), batch_query=EDOCS_QUERY,
-                           key="message_id", unit="from_organ_id"),
+                           key="message_id", unit="from_organ_id", date=_day("promulgation_date")),
     "status_events": lambda: Suite(name="documents_status_events_raw", rules=status_rules(),
-                                   batch_query=STATUS_QUERY, key="message_id", unit="from_organ_id"),
+                                   batch_query=STATUS_QUERY, key="message_id", unit="from_organ_id",
+                                   date=_day("status_timestamp")),
 }

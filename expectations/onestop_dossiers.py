@@ -83,5 +83,10 @@ def rules() -> list[Rule]:
     ]
 
 
+# the day of reception (NgayTiepNhan, yyyyMMddHHmmss) when it is one
+RECEIVED_ON = ("case when ngaytiepnhan ~ '^[0-9]{14}' then kho.valid_date(substr(ngaytiepnhan, 1, 4)::int, "
+               "substr(ngaytiepnhan, 5, 2)::int, substr(ngaytiepnhan, 7, 2)::int) end")
+
+
 def suite() -> Suite:
-    return Suite(name=SUITE, rules=rules(), batch_query=BATCH_QUERY, key=KEY, unit=UNIT)
+    return Suite(name=SUITE, rules=rules(), batch_query=BATCH_QUERY, key=KEY, unit=UNIT, date=RECEIVED_ON)

@@ -12,6 +12,7 @@ RAW_CIVIL_STATUS = Asset("postgres://kho/raw_civil_status/registrations", extra=
 VALIDATED_CIVIL_STATUS = Asset("postgres://kho/dq/civil_status_raw", extra={"layer": "dq"})
 POPULATION_CHECKS = Asset("postgres://kho/raw_population/checks", extra={"layer": "raw"})
 WAREHOUSE_MARTS = Asset("postgres://kho/marts/unit_month_kpis", extra={"layer": "marts"})
+DQ_REPORTS = Asset("file://kho/reports", extra={"layer": "reports"})
 
 # manual runs of an extract DAG may backfill a window (state is not moved)
 BACKFILL_PARAMS = {

@@ -46,9 +46,7 @@ def import_onestop(path: Path) -> None:
     console.print(f"batch {manifest['batch_id']}: {manifest['rows'] + manifest['rejected']:,} records read, "
                   f"{manifest['rejected']:,} rejected, {loaded:,} loaded, {summary['passed']:,} passed, "
                   f"{summary['quarantined']:,} quarantined")
-    for rule, failed in summary["failed_by_rule"].items():
-        if failed:
-            console.print(f"  {rule}: {failed:,}")
+    print_tally([summary["run_id"]])
     console.print("Run `kho transform` (or the transform_warehouse DAG) to update the marts.")
 
 
@@ -67,9 +65,26 @@ def _print_validations(summaries: list[dict], what: str) -> None:
     for summary in summaries:
         console.print(f"batch {summary['batch_id']}: {summary['checked']:,} {what}, {summary['passed']:,} passed, "
                       f"{summary['quarantined']:,} quarantined")
-        for rule, failed in summary["failed_by_rule"].items():
-            if failed:
-                console.print(f"  {rule}: {failed:,}")
+    print_tally([s["run_id"] for s in summaries])
+
+
+def print_tally(run_ids: list[str] | None = None, since=None) -> None:
+    """The warnings-and-failures table that ends every command that validates: warnings are never invisible."""
+    from kho.run_summary import validation_tally
+    from kho.settings import get_settings
+    from kho.warehouse import Warehouse
+
+    tally = validation_tally(Warehouse.open(get_settings()), since=since, run_ids=run_ids)
+    if not tally:
+        console.print("[green]No rule failed.[/]")
+        return
+    table = Table(title="Warnings and failures by rule")
+    for h in ("suite", "rule", "severity", "rows", "of rows", "units"):
+        table.add_column(h, justify="right" if h in ("rows", "of rows", "units") else "left")
+    for t in tally:
+        sev = "[red]error (quarantined)[/]" if t.severity == "error" else "[yellow]warning (kept)[/]"
+        table.add_row(t.suite, t.rule, sev, f"{t.failed:,}", f"{t.checked:,}", f"{t.units:,}")
+    console.print(table)
 
 
 @import_.command("civil-status")
@@ -117,6 +132,37 @@ def transform(full_refresh: bool) -> None:
     s = get_settings()
     results = run_dbt(["build", *(["--full-refresh"] if full_refresh else [])], Warehouse.open(s), s)
     console.print(f"dbt build: {len(results)} nodes, all passed or warned")
+
+
+@main.command()
+@click.option("--period", help="Month to report, YYYY-MM (default: the latest closed month of the data).")
+@click.option("--unit", "units", multiple=True, help="Only this unit (current code); repeatable.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), help="Report language (default KHO_REPORT_LANG, vi).")
+@click.option("--pdf/--no-pdf", default=None, help="Also render PDFs (default KHO_REPORT_PDF).")
+@click.option("--send", is_flag=True, help="E-mail each report to its unit (KHO_REPORT_RECIPIENTS_FILE, KHO_SMTP_*).")
+@click.option("--resend", is_flag=True, help="With --send: send again what was sent before for this period.")
+@click.option("--data-docs/--no-data-docs", default=True, help="Also rebuild GX Data Docs for the engineers.")
+def report(period, units, lang, pdf, send, resend, data_docs) -> None:
+    """Render the data-quality reports (one per unit, and the province overview) from the DQ marts."""
+    from kho.reports.publish import deliver_reports, render_reports
+
+    try:
+        rs = render_reports(period, lang, pdf, list(units) or None)
+    except (LookupError, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+    console.print(f"{len(rs.units):,} unit reports and the overview for {rs.period:%Y-%m} ({rs.lang}): "
+                  f"[cyan]{rs.overview.html}[/]")
+    if send:
+        counts = deliver_reports(rs, resend=resend)
+        console.print("e-mail: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items())
+                      + " (log: kho.report_deliveries)")
+    if data_docs:
+        from kho.gx_docs import build_data_docs
+        from kho.settings import get_settings
+        from kho.warehouse import Warehouse
+
+        s = get_settings()
+        console.print(f"GX Data Docs: [cyan]{build_data_docs(Warehouse.open(s), s)}[/]")
 
 
 @main.command()

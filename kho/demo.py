@@ -1,8 +1,8 @@
 """``kho demo``: the whole pipeline end to end on the embedded default, then a summary.
 
-Starts the embedded PostgreSQL and the sandbox one-stop system on 127.0.0.1, runs the ``extract_onestop`` and
-``transform_warehouse`` DAGs in-process with ``dag.test()``, and prints rows per stage, the quarantine, a KPI
-table and where everything is.
+Starts the embedded PostgreSQL and the sandbox source systems on 127.0.0.1, runs every DAG in-process with
+``dag.test()`` (extract, verify, transform, publish the data-quality reports), and prints rows per stage, the
+warnings and failures, KPI tables and where everything is.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def run_demo(settings: KhoSettings | None = None) -> dict:
         apply_roles(wh, settings)
         dags = airflow_env.load_dags()
         for dag_id in ("extract_onestop", "extract_documents", "extract_civil_status", "verify_citizen_ids",
-                       "transform_warehouse"):
+                       "transform_warehouse", "publish_dq_reports"):
             run_dag(dags, dag_id, logical_date=datetime.now(timezone.utc))
     summary = collect_summary(wh)
     print_summary(summary, wh, settings)
@@ -103,10 +103,9 @@ def _print_table(title: str, headers: tuple[str, ...], rows, left: int = 1) -> N
 def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
     _print_table("Records per stage", ("stage", "one-stop dossiers", "document messages", "civil-status entries"),
                  [(k, *v) for k, v in summary.items()])
-    _, rows = wh.query(
-        "select r.rule, sum(r.failed)::bigint from dq.rule_results r join dq.validation_runs v using (run_id) "
-        "group by 1 having sum(r.failed) > 0 order by 2 desc")
-    _print_table("Validation failures by rule", ("rule", "failed"), rows)
+    from kho.cli import print_tally
+
+    print_tally()
     _, rows = wh.query(
         "select unit_code_resolution, count(*), count(*) filter (where is_unit_ambiguous) from marts.fct_dossiers "
         "group by 1 order by 2 desc")
@@ -158,3 +157,10 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
     console.print(f"[bold]Landing zone[/]: {settings.landing}")
     console.print(f"[bold]Airflow home[/]: {settings.airflow_home} (task logs under logs/)")
     console.print(f"[bold]dbt docs/artifacts[/]: {airflow_env.PROJECT_ROOT / 'dbt_project' / 'target'}")
+    reports = sorted(settings.reports_dir.glob("*/*/index.html"))
+    if reports:
+        latest = reports[-1]
+        units = len([p for p in latest.parent.glob("*.html") if p.name != "index.html"])
+        console.print(f"[bold]Data-quality reports[/]: [cyan]{latest}[/] (province overview; {units} unit reports "
+                      f"beside it, with PDFs and CSVs of records to fix)")
+    console.print(f"[bold]GX Data Docs[/]: [cyan]{settings.gx_docs_dir / 'index.html'}[/]")

@@ -155,3 +155,11 @@ def verify_citizen_ids(settings: KhoSettings | None = None) -> dict:
     wh = Warehouse.open(settings)
     filed = enqueue(wh, settings)
     return {"filed": filed, **verify_pending(wh, settings).to_dict()}
+
+
+def summarize_run(source: str, since: datetime | None, settings: KhoSettings | None = None) -> dict:
+    """The warnings and failures of a source's validations since ``since`` (a DAG run's start), logged."""
+    from kho.run_summary import log_tally, validation_tally
+
+    tally = validation_tally(Warehouse.open(settings or get_settings()), since, source)
+    return log_tally(tally, f"{source} validation")

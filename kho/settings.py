@@ -75,6 +75,21 @@ class KhoSettings(BaseSettings):
     departments_file: Path | None = Field(
         default=None, description="TOML file of department login roles and their units (kept out of the repo).")
 
+    report_lang: str = Field(default="vi", pattern="^(vi|en)$", description="Language of the reports (vi, en).")
+    report_pdf: bool = Field(default=True, description="Also render each report as PDF (WeasyPrint).")
+    report_max_records: int = Field(
+        default=300, ge=0, description="Records to fix listed in a report; the full list goes in its CSV.")
+    report_recipients_file: Path | None = Field(
+        default=None, description="TOML file of report recipients per unit (kept out of the repo; unset = no mail).")
+    smtp_host: str = Field(default="localhost", description="SMTP server for report e-mail.")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str | None = Field(default=None, description="SMTP login (unset = no authentication).")
+    smtp_password: SecretStr = Field(default=SecretStr(""))
+    smtp_starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS before login.")
+    smtp_ssl: bool = Field(default=False, description="Connect over implicit TLS (port 465).")
+    smtp_timeout_seconds: float = Field(default=30, gt=0)
+    mail_from: str = Field(default="Kho <kho@localhost>", description="From: address of report e-mail.")
+
     pseudonym_key: SecretStr = Field(
         default=SecretStr("kho-dev-only-pseudonym-key"),
         description="Secret for the keyed hash of citizen IDs. Set a real one outside development.",
@@ -110,6 +125,10 @@ class KhoSettings(BaseSettings):
     @property
     def reports_dir(self) -> Path:
         return self.home / "reports"
+
+    @property
+    def gx_docs_dir(self) -> Path:
+        return self.home / "gx_docs"
 
     def pseudonym_pads(self) -> tuple[str, str]:
         """HMAC-SHA256 inner and outer pads of the pseudonym key, hex-encoded.

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from psycopg.types.json import Jsonb
+
 from kho.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,9 @@ class Suite:
     batch_query: str  # with a {batch_id} placeholder
     key: str
     unit: str
+    # the record's business date (reception, promulgation, registration) as SQL over the batch query: DQ marts
+    # place each record in the month it belongs to, not the month it happened to be extracted
+    date: str = "null::date"
 
 
 @dataclass
@@ -138,24 +143,55 @@ def materialized_batch(wh: Warehouse, suite: Suite, batch_id: str) -> Iterator[s
             conn.execute(f"drop table if exists {qualified}")
 
 
-def run_gx(wh: Warehouse, suite: Suite, table: str) -> tuple[bool, dict[str, dict]]:
-    """Validate the materialized batch ``table`` with GX; returns overall success and, per rule, GX's counts."""
+def ephemeral_context():
+    """A GX context in memory, progress bars off (they flood task logs)."""
     import great_expectations as gx  # heavy import (~8 s): only when validating
-    import great_expectations.expectations as gxe
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return ctx
+
+
+def gx_suite(suite: Suite):
+    """The suite as a GX ExpectationSuite: one expectation per rule, the rule's name and severity in its meta."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    out = gx.ExpectationSuite(name=suite.name, meta={"notes": {"format": "markdown", "content": [
+        f"Kho rule `{r.name}` ({r.severity}): {r.message_en}" for r in suite.rules]}})
+    for rule in suite.rules:
+        cls = getattr(gxe, rule.expectation)
+        out.add_expectation(cls(**rule.kwargs, meta={"rule": rule.name, "severity": rule.severity,
+                                                      "message_vi": rule.message_vi, "message_en": rule.message_en}))
+    return out
+
+
+# result fields that carry values from the rows (a malformed citizen ID, a name): never stored, never in Data Docs
+_VALUE_FIELDS = ("partial_unexpected_list", "partial_unexpected_counts", "partial_unexpected_index_list",
+                 "unexpected_list", "unexpected_index_list", "unexpected_index_query", "details")
+
+
+def scrubbed(result_json: dict) -> dict:
+    """GX's validation result with every sample of row values removed; counts and verdicts stay."""
+    for r in result_json.get("results", []):
+        for f in _VALUE_FIELDS:
+            (r.get("result") or {}).pop(f, None)
+    return result_json
+
+
+def run_gx(wh: Warehouse, suite: Suite, table: str) -> tuple[bool, dict[str, dict], dict]:
+    """Validate the materialized batch ``table`` with GX; returns overall success, per rule GX's counts, and the
+    scrubbed result document (kept in ``dq.validation_runs`` for Data Docs)."""
+    import great_expectations as gx
+
+    ctx = ephemeral_context()
     ds = ctx.data_sources.add_sql(name="warehouse", connection_string=wh.sqlalchemy_url,
                                  kwargs={"connect_args": {"options": f"-c search_path={WORK_SCHEMA}"}})
     asset = ds.add_table_asset(name=f"{suite.name}_batch", table_name=table)
     batch_def = asset.add_batch_definition_whole_table("batch")
-    gx_suite = gx.ExpectationSuite(name=suite.name)
-    for rule in suite.rules:
-        cls = getattr(gxe, rule.expectation)
-        gx_suite.add_expectation(cls(**rule.kwargs, meta={"rule": rule.name, "severity": rule.severity}))
-    gx_suite = ctx.suites.add(gx_suite)
-    vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=suite.name, data=batch_def, suite=gx_suite))
+    suite_gx = ctx.suites.add(gx_suite(suite))
+    vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=suite.name, data=batch_def, suite=suite_gx))
     result = vd.run(result_format="BASIC")
     per_rule: dict[str, dict] = {}
     for r in result.results:
@@ -167,7 +203,18 @@ def run_gx(wh: Warehouse, suite: Suite, table: str) -> tuple[bool, dict[str, dic
             "unexpected_count": r.result.get("unexpected_count", r.result.get("observed_value")) or 0,
             "expectation": r.expectation_config.type,
         }
-    return bool(result.success), per_rule
+    return bool(result.success), per_rule, scrubbed(result.to_json_dict())
+
+
+def record_rules(conn, suite: Suite) -> None:
+    """Keep ``dq.rules`` (the catalog reports read rule wording from) in step with the suite as coded."""
+    with conn.cursor() as cur:
+        cur.executemany(
+            "insert into dq.rules (suite, rule, severity, expectation, message_vi, message_en) "
+            "values (%s, %s, %s, %s, %s, %s) on conflict (suite, rule) do update set severity = excluded.severity, "
+            "expectation = excluded.expectation, message_vi = excluded.message_vi, "
+            "message_en = excluded.message_en, updated_at = now()",
+            [(suite.name, r.name, r.severity, r.expectation, r.message_vi, r.message_en) for r in suite.rules])
 
 
 def validate_batch(wh: Warehouse, suite: Suite, batch_id: str) -> ValidationSummary:
@@ -177,14 +224,15 @@ def validate_batch(wh: Warehouse, suite: Suite, batch_id: str) -> ValidationSumm
 
 
 def _validate(wh: Warehouse, suite: Suite, batch_id: str, table: str, started: datetime) -> ValidationSummary:
-    gx_success, gx_rules = run_gx(wh, suite, table)
+    gx_success, gx_rules, gx_doc = run_gx(wh, suite, table)
     run_id = f"{suite.name}-{batch_id}-{uuid.uuid4().hex[:6]}"
     b = f"{WORK_SCHEMA}.{table} as b"
     counts = ", ".join(f"count(*) filter (where {r.failing}) as \"{r.name}\"" for r in suite.rules)
     errors = [r for r in suite.rules if r.severity == "error"]
     with wh.connect() as conn:  # one transaction: a rerun replaces the batch's previous results
-        conn.execute("delete from dq.quarantine where batch_id = %s and run_id in "
-                     "(select run_id from dq.validation_runs where suite = %s)", (batch_id, suite.name))
+        for table_ in ("dq.quarantine", "dq.warnings"):
+            conn.execute(f"delete from {table_} where batch_id = %s and run_id in "
+                         "(select run_id from dq.validation_runs where suite = %s)", (batch_id, suite.name))
         conn.execute("delete from dq.validation_runs where batch_id = %s and suite = %s", (batch_id, suite.name))
         per_unit = conn.execute(
             f"select coalesce({suite.unit}, '?') as unit, count(*), {counts} from {b} group by 1"
@@ -197,9 +245,11 @@ def _validate(wh: Warehouse, suite: Suite, batch_id: str, table: str, started: d
             raise ValidationIntegrityError(f"suite {suite.name}, batch {batch_id}: quarantine query and GX "
                                            f"disagree (rule: (sql, gx)) {drift}")
         conn.execute(
-            "insert into dq.validation_runs values (%s, %s, %s, %s, now(), %s, 0, 0, %s)",
-            (run_id, batch_id, suite.name, started, checked, gx_success),
+            "insert into dq.validation_runs (run_id, batch_id, suite, started_at, finished_at, rows_checked, "
+            "rows_passed, rows_quarantined, gx_success, gx_result) values (%s, %s, %s, %s, now(), %s, 0, 0, %s, %s)",
+            (run_id, batch_id, suite.name, started, checked, gx_success, Jsonb(gx_doc)),
         )
+        record_rules(conn, suite)
         with conn.cursor() as cur:
             cur.executemany(
                 "insert into dq.expectation_results values (%s, %s, %s, %s, %s, %s)",
@@ -211,14 +261,20 @@ def _validate(wh: Warehouse, suite: Suite, batch_id: str, table: str, started: d
                 [(run_id, batch_id, suite.name, r.name, r.severity, row[0], row[1], row[2 + i])
                  for row in per_unit for i, r in enumerate(suite.rules)],
             )
-        if errors:  # one pass: each row paired with every error rule it breaks
-            checks = ", ".join(f"('{r.name}', {r.failing})" for r in errors)
-            conn.execute(
-                f"insert into dq.quarantine (batch_id, row_num, record_key, unit_code, rule, run_id) "
-                f"select %s, _row_num, {suite.key}, {suite.unit}, f.rule, %s from {b} "
-                f"cross join lateral (values {checks}) as f(rule, failed) where f.failed",
-                (batch_id, run_id),
-            )
+        # every row, narrow (key, unit, business date): the DQ marts' denominator, with no personal data
+        conn.execute(
+            f"insert into dq.checked_records (run_id, batch_id, row_num, record_key, unit_code, record_date) "
+            f"select %s, %s, _row_num, {suite.key}, {suite.unit}, {suite.date} from {b}", (run_id, batch_id))
+        warnings = [r for r in suite.rules if r.severity != "error"]
+        for target, chosen in (("dq.quarantine", errors), ("dq.warnings", warnings)):
+            if chosen:  # one pass: each row paired with every rule of the severity it breaks
+                checks = ", ".join(f"('{r.name}', {r.failing})" for r in chosen)
+                conn.execute(
+                    f"insert into {target} (batch_id, row_num, record_key, unit_code, rule, run_id) "
+                    f"select %s, _row_num, {suite.key}, {suite.unit}, f.rule, %s from {b} "
+                    f"cross join lateral (values {checks}) as f(rule, failed) where f.failed",
+                    (batch_id, run_id),
+                )
         quarantined = conn.execute("select count(distinct row_num) from dq.quarantine where run_id = %s",
                                    (run_id,)).fetchone()[0]
         conn.execute("update dq.validation_runs set rows_passed = %s, rows_quarantined = %s where run_id = %s",

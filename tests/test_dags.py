@@ -6,12 +6,13 @@ from kho import airflow_env
 def test_dags_import_without_errors_and_link_through_assets():
     dags = airflow_env.load_dags()  # raises with the import errors if any
     assert {"extract_onestop", "extract_documents", "extract_civil_status", "verify_citizen_ids",
-            "transform_warehouse"} <= set(dags)
+            "transform_warehouse", "publish_dq_reports"} <= set(dags)
 
     validated = set()
     for dag_id in ("extract_onestop", "extract_documents", "extract_civil_status"):
         extract = dags[dag_id]
-        assert [t.task_id for t in extract.topological_sort()] == ["extract_land", "load", "validate"]
+        assert [t.task_id for t in extract.topological_sort()] == ["extract_land", "load", "validate", "summarize"]
+        assert extract.get_task("summarize").is_teardown  # runs after a failure, and leaves the run's state alone
         outlets = {o.uri for o in extract.get_task("validate").outlets}
         assert outlets, dag_id
         validated |= outlets
@@ -28,5 +29,14 @@ def test_dags_import_without_errors_and_link_through_assets():
     dbt_tasks = [t.task_id for t in transform.tasks if t.task_id.startswith("dbt.")]
     for model in ("stg_onestop__dossiers", "fct_dossiers", "dim_units", "unit_month_kpis", "stg_documents__edocs",
                   "fct_documents", "dossier_document_links", "case_reconciliation", "fct_civil_registrations",
-                  "civil_registration_dossier_links"):
+                  "civil_registration_dossier_links", "dq_rule_results", "dq_unit_scores", "dq_top_failing_rules",
+                  "dq_records_to_fix", "dq_source_freshness"):
         assert any(model in t for t in dbt_tasks), model
+
+    # reports follow the marts (re-rendered after every transform) and go out monthly
+    publish = dags["publish_dq_reports"]
+    marts = {o.uri for t in transform.tasks for o in t.outlets}
+    assert publish.timetable.asset_condition.uri in marts
+    assert publish.timetable.timetable._expression == "0 7 3 * *"
+    assert [t.task_id for t in publish.topological_sort()][:2] == ["render", "deliver"]
+    assert {o.uri for o in publish.get_task("render").outlets} == {"file://kho/reports"}

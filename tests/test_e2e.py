@@ -8,13 +8,16 @@ import hmac
 import json
 import os
 import re
+import shutil
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import documents_truth
 import pytest
+from personal_data import leaks_in_files, leaks_in_text, raw_personal_data
 from raw_registers import legacy_province_codes, receiving_commune
 from rules_766 import as_of_time, expected_indicators, judge, round_half_up
 
@@ -168,6 +171,211 @@ def test_every_record_is_accounted_for(pipeline_run, warehouse):
     assert passed + quarantined == checked
     assert passed == len(clean) and quarantined == len(records) - len(clean) > 0
     assert warehouse.query("select count(*) from marts.fct_dossiers")[1][0][0] == len(clean)
+
+
+MASK = re.compile(r"(^|[^0-9])([0-9]{12}|[0-9]{9})(?![0-9])")
+
+
+def test_records_to_fix_are_exactly_the_dossiers_the_rules_reject(pipeline_run, warehouse):
+    """DQ marts against the sandbox: the keys listed to fix (errors) are the dossiers this test judges unclean, and
+    each unit-month counts the dossiers the sandbox placed there."""
+    _, srv = pipeline_run
+    records = list(srv.app.all_records())
+    dup = {c for c, n in Counter(r["MaHoSo"] for r in records).items() if n > 1}
+    dirty = {MASK.sub(r"\1[ẩn]", r["MaHoSo"]) for r in records if r["MaHoSo"] and not is_clean(r, dup)}
+    _, rows = warehouse.query("select distinct record_key from marts.dq_records_to_fix "
+                              "where source = 'onestop' and severity = 'error' and record_key is not null")
+    assert {r[0] for r in rows} == dirty and dirty
+    expected: Counter = Counter()
+    dup_cells = set()
+    for r in records:
+        unit = current_unit(r["MaDonViXuLy"])
+        if unit and TS14.match(r["NgayTiepNhan"]):
+            cell = (unit, f"{r['NgayTiepNhan'][:4]}-{r['NgayTiepNhan'][4:6]}")
+            expected[cell] += 1
+            if r["MaHoSo"] in dup or not r["MaHoSo"]:
+                dup_cells.add(cell)
+    _, rows = warehouse.query("select distinct unit_code, to_char(period_month, 'YYYY-MM'), checked "
+                              "from marts.dq_rule_results where suite = 'onestop_dossiers_raw' and unit_code <> '?'")
+    got = {(u, m): n for u, m, n in rows}
+    comparable = set(expected) - dup_cells
+    assert len(comparable) > 20
+    assert {c: got.get(c) for c in comparable} == {c: expected[c] for c in comparable}
+
+
+@pytest.fixture(scope="module")
+def published(pipeline_run, warehouse, settings, tmp_path_factory):
+    """publish_dq_reports run under dag.test() with e-mail to a real SMTP server on loopback (aiosmtpd)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from kho.reports.data import default_period
+
+    class Inbox:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+            return "250 OK"
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    _, rows = warehouse.query(
+        "select unit_code from marts.dq_unit_scores where unit_code <> '?' and period_month = %s "
+        "order by records_with_errors desc, unit_code limit 3", (default_period(warehouse),))
+    units = [r[0] for r in rows]
+    recipients = tmp_path_factory.mktemp("config") / "recipients.toml"
+    recipients.write_text('[overview]\nto = ["so-noi-vu@example.gov.vn"]\n' + "".join(
+        f'[units."{u}"]\nto = ["mot-cua-{u}@example.gov.vn"]\ncc = ["van-thu-{u}@example.gov.vn"]\n' for u in units))
+    env = {"KHO_REPORT_RECIPIENTS_FILE": str(recipients), "KHO_SMTP_HOST": "127.0.0.1", "KHO_SMTP_PORT": str(port),
+           "KHO_REPORT_PDF": "false", "KHO_MAIL_FROM": "Kho <kho@example.gov.vn>"}
+    os.environ.update(env)
+    get_settings.cache_clear()
+    try:
+        dags, _ = pipeline_run
+        for _ in range(2):  # the second run must send nothing again
+            run = dags["publish_dq_reports"].test(logical_date=datetime.now(timezone.utc), run_conf={"send": True})
+            assert str(run.state).endswith("success")
+        yield {"inbox": inbox.messages, "units": units, "period": default_period(warehouse),
+               "folder": get_settings().reports_dir / default_period(warehouse).strftime("%Y-%m") / "vi"}
+    finally:
+        controller.stop()
+        for k in env:
+            os.environ.pop(k, None)
+        get_settings.cache_clear()
+
+
+def test_a_report_per_unit_and_the_overview(published, warehouse, settings):
+    from kho.reports.data import report_units
+
+    folder = published["folder"]
+    units = report_units(warehouse, settings.province_code)
+    assert len(units) > 100
+    assert {p.stem for p in folder.glob("*.html")} == {u for u, _ in units} | {"index"}
+    index = (folder / "index.html").read_text()
+    _, scored = warehouse.query("select unit_code from marts.dq_unit_scores where period_month = %s "
+                                "and unit_code <> '?'", (published["period"],))
+    assert len(scored) > 50 and all(f'href="{u}.html"' in index for (u,) in scored)
+    # the overview ranks units by score, best first, as the mart does
+    _, rows = warehouse.query("select unit_name from marts.dq_unit_scores where period_month = %s and "
+                              "province_rank is not null order by province_rank, unit_code", (published["period"],))
+    ranking = index[index.index('id="ranking"'):]
+    positions = [ranking.index(f">{n}</a>") for (n,) in rows]
+    assert positions == sorted(positions)
+
+
+def test_a_report_lists_its_records_to_fix_in_plain_words(published, warehouse, settings):
+    unit = published["units"][0]
+    _, rows = warehouse.query(
+        "select record_key, message_vi from marts.dq_records_to_fix where unit_code = %s and period_month = %s",
+        (unit, published["period"]))
+    assert rows
+    page = (published["folder"] / f"{unit}.html").read_text()
+    table = page[page.index('id="records-to-fix"'):]
+    listed = table.count("<tr>") - 1
+    assert listed == min(len(rows), settings.report_max_records)
+    from html import escape
+
+    if len(rows) <= settings.report_max_records:  # all listed: every key and every rule in its plain words
+        assert all(escape(m) in table and (k is None or f"<code>{escape(k)}</code>" in table) for k, m in rows)
+    csv_rows = (published["folder"] / f"{unit}-records-to-fix.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(csv_rows) == len(rows) + 1
+    assert 'class="chart"' in page and "<svg" in page
+
+
+def test_reports_are_mailed_to_each_units_recipients_once(published, warehouse):
+    import email
+    from email import policy
+
+    inbox, units = published["inbox"], published["units"]
+    assert len(inbox) == len(units) + 1  # the second run sent nothing
+    by_to = {}
+    for mail_from, rcpts, content in inbox:
+        msg = email.message_from_bytes(content, policy=policy.default)
+        assert mail_from == "kho@example.gov.vn"
+        by_to[msg["To"]] = (rcpts, msg)
+    for u in units:
+        rcpts, msg = by_to[f"mot-cua-{u}@example.gov.vn"]
+        assert sorted(rcpts) == sorted([f"mot-cua-{u}@example.gov.vn", f"van-thu-{u}@example.gov.vn"])
+        name = warehouse.query("select unit_full_name from marts.dim_units where unit_code = %s and is_current",
+                               (u,))[1][0][0]
+        assert msg["Subject"] == f"[Kho] Báo cáo chất lượng dữ liệu tháng {published['period']:%m/%Y} — {name}"
+        files = {p.get_filename(): p.get_content() for p in msg.iter_attachments()}
+        assert files[f"{u}.html"] == (published["folder"] / f"{u}.html").read_text()
+        assert f"{u}-records-to-fix.csv" in files
+        assert name in msg.get_body(("plain",)).get_content()
+    assert "so-noi-vu@example.gov.vn" in by_to
+    _, rows = warehouse.query("select unit_code, status, recipients from kho.report_deliveries")
+    assert sorted(r[0] for r in rows) == sorted([*units, "province"]) and {r[1] for r in rows} == {"sent"}
+
+
+def test_a_report_renders_in_chromium_with_its_charts(published):
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.fail("Debian's chromium is not installed: `bash scripts/test.sh` installs it")
+    artifacts = Path(os.environ.get("KHO_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
+    artifacts.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        try:
+            for name, charts in ((f"{published['units'][0]}.html", 2), ("index.html", 3)):
+                page = browser.new_page(viewport={"width": 1100, "height": 900})
+                errors = []
+                page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+                page.on("requestfailed", lambda r, errors=errors: errors.append(f"request failed: {r.url}"))
+                page.goto((published["folder"] / name).as_uri(), wait_until="load")
+                svgs = page.locator("svg.chart")
+                assert svgs.count() == charts
+                for i in range(charts):
+                    box = svgs.nth(i).bounding_box()
+                    assert box and box["width"] > 300 and box["height"] > 100
+                    assert svgs.nth(i).locator("path").count() > 5  # drawn bars and lines, not an empty frame
+                assert page.title() and not errors, errors
+                page.screenshot(path=str(artifacts / f"report-{name.replace('.html', '')}.png"), full_page=True)
+                page.close()
+        finally:
+            browser.close()
+    assert (artifacts / "report-index.png").stat().st_size > 10_000
+
+
+def test_english_reports_and_pdf_on_request(published, warehouse, settings):
+    from pypdf import PdfReader
+
+    from kho.reports.publish import render_reports
+
+    unit = published["units"][0]
+    rs = render_reports(published["period"], "en", pdf=True, units=[unit])
+    assert [r.unit_code for r in rs.units] == [unit]
+    html = rs.units[0].html.read_text()
+    assert "Data-quality report" in html and "Records to fix" in html and 'lang="en"' in html
+    text = "".join(page.extract_text() for page in PdfReader(rs.units[0].pdf).pages)
+    assert rs.units[0].unit_name in text and "Records to fix" in text
+
+
+def test_no_report_or_data_docs_page_shows_personal_data(published, warehouse, settings):
+    from kho.gx_docs import build_data_docs
+
+    index = build_data_docs(warehouse, settings)
+    pages = list(index.parent.rglob("*.html"))
+    assert any("/validations/" in str(p) for p in pages) and any("/expectations/" in str(p) for p in pages)
+    ids, names = raw_personal_data(warehouse)
+    assert len(ids) > 1000 and len(names) > 1000
+    reports = [p for p in settings.reports_dir.rglob("*") if p.suffix in (".html", ".csv", ".pdf")]
+    assert len(reports) > 100
+    mails = [c for _, _, c in published["inbox"]]
+    assert not leaks_in_files(reports + pages, ids, names)
+    assert not [m for m in mails if leaks_in_text(m.decode("utf-8", "replace"), ids, names)]
 
 
 def test_marts_match_figures_computed_from_the_sandbox(pipeline_run, warehouse):
@@ -534,13 +742,7 @@ def test_roles_see_what_they_may_and_nothing_else(pipeline_run, warehouse, setti
     _, [(total, mine)] = warehouse.query(
         "select count(*), count(*) filter (where unit_code = %s) from marts.fct_civil_registrations", (unit,))
     _, [(dossiers_mine,)] = warehouse.query("select count(*) from marts.fct_dossiers where unit_code = %s", (unit,))
-    raw_ids = {r[0] for r in warehouse.query(
-        "select x from raw_civil_status.births, unnest(array[mesogiaytotuythan, chasogiaytotuythan, "
-        "nycsogiaytotuythan, sodinhdanh]) x where x is not null union select nktsogiaytotuythan from "
-        "raw_civil_status.deaths union select sogiaytochuhoso from raw_onestop.dossiers")[1]}
-    raw_names = {r[0] for r in warehouse.query(
-        "select x from raw_civil_status.births, unnest(array[nkshoten, mehoten, chahoten, nychoten]) x "
-        "where x is not null union select chuhoso from raw_onestop.dossiers")[1]}
+    raw_ids, raw_names = raw_personal_data(warehouse)
 
     with _connect_as(warehouse, "t_analyst") as analyst:
         for table in ("raw_civil_status.births", "raw_onestop.dossiers", "staging.stg_civil_status__births",

@@ -133,6 +133,55 @@ create table if not exists dq.quarantine (
     primary key (batch_id, row_num, rule)
 );
 
+-- GX's result document per run, with every sample of row values removed (kho.validation.scrubbed): Data Docs
+alter table dq.validation_runs add column if not exists gx_result jsonb;
+
+create table if not exists dq.warnings (         -- rows failing a warn rule: recorded, not quarantined
+    batch_id    text not null,
+    row_num     integer not null,
+    record_key  text,
+    unit_code   text,
+    rule        text not null,
+    run_id      text not null references dq.validation_runs (run_id) on delete cascade,
+    flagged_at  timestamptz not null default now(),
+    primary key (batch_id, row_num, rule)
+);
+
+create table if not exists dq.checked_records (  -- every validated row, narrow: the DQ marts' denominator
+    run_id      text not null references dq.validation_runs (run_id) on delete cascade,
+    batch_id    text not null,
+    row_num     integer not null,
+    record_key  text,
+    unit_code   text,                              -- as the record names it (resolved to today's unit in dbt)
+    record_date date,                              -- business date (reception, promulgation, registration)
+    primary key (batch_id, row_num, run_id)
+);
+
+create table if not exists dq.rules (            -- the rules as coded, with their wording for reports
+    suite       text not null,
+    rule        text not null,
+    severity    text not null,
+    expectation text not null,
+    message_vi  text not null,
+    message_en  text not null,
+    updated_at  timestamptz not null default now(),
+    primary key (suite, rule)
+);
+
+create table if not exists kho.report_deliveries ( -- one row per report e-mail attempted
+    delivery_id   bigint generated always as identity primary key,
+    period        date not null,                   -- first day of the reported month
+    unit_code     text not null,                   -- 'province' for the overview
+    lang          text not null,
+    recipients    text[] not null,
+    subject       text not null,
+    report_sha256 text not null,
+    status        text not null check (status in ('sent', 'failed')),
+    error         text,
+    attempted_at  timestamptz not null default now()
+);
+create index if not exists report_deliveries_unit_idx on kho.report_deliveries (unit_code, period, lang);
+
 -- Dates as Vietnamese registers write them: yyyy-mm-dd, dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy. Null when
 -- empty or not a real date (31/02/2026), so a rule can tell "missing" from "unreadable". Used by validation and dbt.
 create or replace function kho.valid_date(y int, m int, d int) returns date

@@ -1,0 +1,69 @@
+"""publish_dq_reports: the data-quality reports - one per unit and the province overview - rendered from the DQ
+marts, e-mailed to each unit's recipients, and GX Data Docs rebuilt for the engineers.
+
+Runs on the 3rd of each month at 07:00 (Asia/Ho_Chi_Minh), reporting the month before and sending it (two days
+for late syncs to arrive); and after every transform, re-rendering without sending so the folder is always
+current. A manual run takes ``period`` (YYYY-MM), ``lang`` (vi/en), ``pdf`` and ``send``. Each unit gets a report
+once per period and language: a rerun sends only what was not sent (see kho.report_deliveries).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from airflow.sdk import Param, dag, get_current_context, task
+from airflow.timetables.assets import AssetOrTimeSchedule
+from airflow.timetables.trigger import CronTriggerTimetable
+
+from kho.assets import DQ_REPORTS, WAREHOUSE_MARTS
+
+
+@dag(
+    dag_id="publish_dq_reports",
+    schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable("0 7 3 * *", timezone="Asia/Ho_Chi_Minh"),
+                                 assets=WAREHOUSE_MARTS),
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    params={
+        "period": Param(None, type=["null", "string"], pattern="^[0-9]{4}-[0-9]{2}$",
+                        description="Month to report (YYYY-MM); default the latest closed month of the data"),
+        "lang": Param(None, type=["null", "string"], enum=[None, "vi", "en"], description="Default KHO_REPORT_LANG"),
+        "pdf": Param(None, type=["null", "boolean"], description="Also PDF; default KHO_REPORT_PDF"),
+        "send": Param(False, type="boolean", description="E-mail the reports (scheduled monthly runs always do)"),
+    },
+    tags=["kho", "reports", "dq"],
+    doc_md=__doc__,
+)
+def publish_dq_reports():
+    @task(outlets=[DQ_REPORTS])
+    def render() -> dict:
+        from kho.reports.publish import render_reports
+
+        params = get_current_context()["params"]
+        return render_reports(params.get("period"), params.get("lang"), params.get("pdf")).to_dict()
+
+    @task
+    def deliver(rendered: dict) -> dict:
+        from kho.reports.publish import deliver_reports
+
+        ctx = get_current_context()
+        scheduled = str(ctx["dag_run"].run_type).lower().endswith("scheduled")
+        if not (scheduled or ctx["params"].get("send")):
+            return {"sent": 0, "reason": "not a monthly run and send not asked"}
+        return deliver_reports(rendered)
+
+    @task
+    def data_docs() -> str:
+        from kho.gx_docs import build_data_docs
+        from kho.settings import get_settings
+        from kho.warehouse import Warehouse
+
+        settings = get_settings()
+        return str(build_data_docs(Warehouse.open(settings), settings))
+
+    deliver(render())
+    data_docs()
+
+
+publish_dq_reports()

@@ -1,0 +1,53 @@
+{{ config(materialized="table", indexes=[{"columns": ["unit_code", "period_month"]}, {"columns": ["batch_id", "row_num"]}]) }}
+-- Every record a validation suite has seen, in its latest version: the unit of a data-quality report. A record is
+-- its key within its suite (MaHoSo, message id, commune/type/book/number); a row with no key is a record of its own.
+-- The latest version is the one from the latest extraction, so a record corrected at the source stops counting
+-- against its unit. The unit is resolved to today's unit (the 2025 reform re-coded communes; documents name an
+-- agency, placed at the unit it serves); the period is the month of the record's business date, else of its
+-- extraction.
+with versions as (
+    select
+        *,
+        record_key is null as is_keyless,
+        coalesce(record_key, batch_id || '#' || row_num) as record_id
+    from {{ ref('stg_dq__checked_records') }}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (partition by suite, record_id order by extracted_at desc, batch_id desc, row_num desc)
+            as version_rank,
+        count(*) over (partition by suite, record_id) as version_count,
+        min(extracted_at) over (partition by suite, record_id) as first_extracted_at
+    from versions
+),
+
+latest as (
+    select * from ranked where version_rank = 1
+)
+
+select
+    l.source,
+    l.stream,
+    l.suite,
+    l.record_id,
+    l.record_key,
+    l.is_keyless,
+    l.batch_id,
+    l.row_num,
+    l.run_id,
+    l.named_unit_code,
+    coalesce(case when l.source = 'documents' then a.unit_code else r.unit_code end, '?') as unit_code,
+    l.record_date,
+    date_trunc('month', coalesce(l.record_date, l.extracted_at::date))::date as period_month,
+    l.extracted_at,
+    l.first_extracted_at,
+    l.version_count
+from latest as l
+left join {{ ref('int_unit_codes__resolved') }} as r
+    on l.source <> 'documents'
+    and r.source_unit_code = l.named_unit_code
+    and r.era = case when l.record_date < '{{ var("reform_date") }}'::date then 'pre_reform' else 'post_reform' end
+left join {{ ref('int_documents__agency_units') }} as a
+    on l.source = 'documents' and a.agency_code = l.named_unit_code

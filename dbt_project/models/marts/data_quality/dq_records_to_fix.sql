@@ -1,0 +1,17 @@
+-- The records a unit should correct at the source, one row per record and rule it breaks in its latest version,
+-- with the rule in plain words. Keys as the source system knows them (anything shaped like a citizen ID masked);
+-- no names, no IDs.
+select
+    f.unit_code,
+    f.period_month,
+    f.source,
+    f.stream,
+    {{ dq_safe_key('f.record_key') }} as record_key,
+    f.record_key is null as is_keyless,
+    f.record_date,
+    f.rule,
+    f.severity,
+    q.message_vi,
+    q.message_en
+from {{ ref('int_dq__record_failures') }} as f
+inner join {{ ref('stg_dq__rules') }} as q on q.suite = f.suite and q.rule = f.rule

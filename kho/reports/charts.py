@@ -1,0 +1,85 @@
+"""Charts as inline SVG (matplotlib, object API, no display): they render in any browser and in the PDF with no
+network and no script. Text stays text (svg.fonttype none), so the page's own font draws the Vietnamese."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+import matplotlib
+from matplotlib.figure import Figure
+
+from kho.reports.i18n import Words
+
+matplotlib.rcParams.update({
+    "svg.fonttype": "none",
+    "font.family": ["DejaVu Sans", "sans-serif"],
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.hashsalt": "kho",  # stable element ids: the same data renders the same bytes
+})
+ERROR, WARN, OK, LINE = "#c0392b", "#e6a23c", "#2e8b57", "#1f4e79"
+
+
+def _svg(fig: Figure, label: str) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg"):]
+    # an accessible name for the chart, and a class the page and the browser test find it by
+    return svg.replace("<svg ", f'<svg class="chart" role="img" aria-label="{label}" ', 1)
+
+
+def trend(history: list[dict], t: Words) -> str:
+    """The unit's (or province's) quality score per month, with the share of records in error beneath."""
+    fig = Figure(figsize=(7.2, 2.8))
+    ax = fig.subplots()
+    months = [t.short_month(h["period_month"]) for h in history]
+    scores = [float(h["quality_score"]) for h in history]
+    errors = [100 * float(h["error_rate"]) for h in history]
+    ax.bar(months, errors, color=ERROR, alpha=0.35, label=t("trend_errors") + " (%)")
+    ax.plot(months, scores, color=LINE, marker="o", linewidth=2, label=t("trend_score"))
+    for x, y in zip(months, scores, strict=True):
+        ax.annotate(t.number(y, 1), (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
+    ax.set_ylim(0, 109)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(loc="lower left", frameon=False, fontsize=8)
+    return _svg(fig, t("trend"))
+
+
+def rule_breakdown(rules: list[dict], t: Words, limit: int = 10) -> str:
+    """Records failing each rule in the period, most first, coloured by severity."""
+    top = sorted((r for r in rules if r["failed"]), key=lambda r: r["failed"], reverse=True)[:limit][::-1]
+    fig = Figure(figsize=(7.2, 0.45 * len(top) + 0.8))
+    ax = fig.subplots()
+    labels = ["\n".join(textwrap.wrap(r["message_" + t.lang], 48)[:2]) for r in top]
+    bars = ax.barh(range(len(top)), [r["failed"] for r in top],
+                   color=[ERROR if r["severity"] == "error" else WARN for r in top])
+    ax.set_yticks(range(len(top)), labels, fontsize=8)
+    ax.bar_label(bars, labels=[t.number(r["failed"]) for r in top], padding=3, fontsize=8)
+    ax.set_xlabel(t("failed"))
+    ax.grid(axis="x", alpha=0.3)
+    return _svg(fig, t("breakdown"))
+
+
+def score_ranking(scores: list[dict], t: Words, limit: int = 20) -> str:
+    """The lowest-scoring units of the province."""
+    low = sorted(scores, key=lambda s: (s["quality_score"], s["unit_code"]))[:limit][::-1]
+    fig = Figure(figsize=(7.2, 0.32 * len(low) + 0.8))
+    ax = fig.subplots()
+    bars = ax.barh([s["unit_name"] or s["unit_code"] for s in low], [float(s["quality_score"]) for s in low],
+                   color=[ERROR if s["quality_score"] < 90 else WARN if s["quality_score"] < 97 else OK for s in low])
+    ax.bar_label(bars, labels=[t.number(s["quality_score"], 1) for s in low], padding=3, fontsize=8)
+    ax.set_xlim(0, 105)
+    ax.tick_params(axis="y", labelsize=8)
+    return _svg(fig, t("attention"))
+
+
+def score_distribution(scores: list[dict], t: Words) -> str:
+    fig = Figure(figsize=(7.2, 2.4))
+    ax = fig.subplots()
+    ax.hist([float(s["quality_score"]) for s in scores], bins=20, range=(0, 100), color=LINE)
+    ax.set_xlabel(t("score"))
+    ax.set_ylabel(t("units"))
+    return _svg(fig, t("distribution"))

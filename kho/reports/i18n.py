@@ -1,0 +1,207 @@
+"""Words and number formats of the reports, Vietnamese and English (numbers and dates through Babel's CLDR data)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
+
+LANGS = ("vi", "en")
+LOCALES = {"vi": "vi_VN", "en": "en_GB"}
+
+SOURCES = {
+    "vi": {"onestop": "Hồ sơ một cửa", "documents": "Văn bản điện tử", "civil_status": "Hộ tịch"},
+    "en": {"onestop": "One-stop dossiers", "documents": "Official documents", "civil_status": "Civil status"},
+}
+
+STREAMS = {
+    "vi": {"dossiers": "hồ sơ", "edocs": "văn bản", "status_events": "trạng thái văn bản", "births": "khai sinh",
+           "deaths": "khai tử", "marriages": "kết hôn"},
+    "en": {"dossiers": "dossier", "edocs": "document", "status_events": "document status", "births": "birth",
+           "deaths": "death", "marriages": "marriage"},
+}
+
+LABELS = {
+    "vi": {
+        "title_unit": "Báo cáo chất lượng dữ liệu",
+        "title_overview": "Tổng quan chất lượng dữ liệu toàn tỉnh",
+        "period": "Kỳ báo cáo",
+        "month_of": "Tháng {month}",
+        "generated": "Lập lúc",
+        "score": "Điểm chất lượng",
+        "score_note": "100 × (1 − (bản ghi có lỗi + 0,25 × bản ghi chỉ có cảnh báo) / bản ghi được kiểm tra)",
+        "rank": "Xếp hạng trong tỉnh",
+        "rank_of": "{rank}/{total}",
+        "change": "So với tháng trước",
+        "no_previous": "chưa có tháng trước",
+        "records_checked": "Bản ghi được kiểm tra",
+        "records_clean": "Bản ghi đạt",
+        "records_errors": "Bản ghi có lỗi (bị giữ lại)",
+        "records_warnings": "Bản ghi chỉ có cảnh báo",
+        "trend": "Diễn biến 12 tháng",
+        "trend_score": "Điểm chất lượng",
+        "trend_errors": "Tỷ lệ bản ghi có lỗi",
+        "breakdown": "Lỗi theo quy tắc trong tháng",
+        "rules": "Kết quả theo quy tắc",
+        "rule": "Quy tắc",
+        "source": "Nguồn",
+        "severity": "Mức độ",
+        "error": "Lỗi",
+        "warn": "Cảnh báo",
+        "checked": "Kiểm tra",
+        "failed": "Vi phạm",
+        "rate": "Tỷ lệ",
+        "examples": "Ví dụ",
+        "no_failures": "Không có bản ghi nào vi phạm quy tắc trong tháng này.",
+        "no_records": "Không nhận được bản ghi nào của đơn vị trong tháng này.",
+        "freshness": "Tính kịp thời và đầy đủ",
+        "records": "Bản ghi",
+        "missing_days": "Ngày làm việc không có dữ liệu",
+        "last_record": "Bản ghi gần nhất",
+        "days_behind": "Chậm so với nguồn (ngày)",
+        "late_syncs": "Đồng bộ DVCQG trễ (>24 giờ) hoặc chưa đồng bộ",
+        "to_fix": "Bản ghi cần sửa",
+        "to_fix_note": "Sửa các bản ghi dưới đây trên hệ thống nguồn; bản ghi có lỗi chưa được đưa vào kho cho đến khi "
+                       "được sửa. Danh sách đầy đủ: tệp CSV kèm theo.",
+        "shown_of": "Hiển thị {shown} trên {total} vi phạm.",
+        "key": "Mã bản ghi",
+        "date": "Ngày",
+        "no_key": "(không có mã)",
+        "what_to_fix": "Cần sửa",
+        "ranking": "Xếp hạng đơn vị",
+        "unit": "Đơn vị",
+        "units": "Số đơn vị",
+        "attention": "Đơn vị cần chú ý (điểm thấp nhất)",
+        "distribution": "Phân bố điểm chất lượng",
+        "province_rules": "Quy tắc bị vi phạm nhiều nhất toàn tỉnh",
+        "province_freshness": "Đơn vị thiếu dữ liệu nhiều ngày nhất",
+        "unattributed": "Bản ghi không xác định được đơn vị (mã đơn vị không có trong danh mục)",
+        "unit_reports": "Báo cáo từng đơn vị",
+        "privacy": "Báo cáo không chứa họ tên hay số định danh cá nhân; bản ghi được nêu bằng mã trên hệ thống nguồn.",
+        "footer": "Kho — kho dữ liệu dùng chung",
+        "mail_subject": "[Kho] Báo cáo chất lượng dữ liệu tháng {month} — {unit}",
+        "mail_body": "Kính gửi {unit},\n\nKho gửi báo cáo chất lượng dữ liệu tháng {month} của đơn vị (tệp đính kèm).\n"
+                     "Điểm chất lượng: {score}. Bản ghi có lỗi: {errors}; chỉ có cảnh báo: {warnings}.\n"
+                     "Danh sách bản ghi cần sửa nằm trong báo cáo và tệp CSV kèm theo.\n\nTrân trọng,\nKho",
+    },
+    "en": {
+        "title_unit": "Data-quality report",
+        "title_overview": "Province data-quality overview",
+        "period": "Period",
+        "month_of": "{month}",
+        "generated": "Generated",
+        "score": "Quality score",
+        "score_note": "100 × (1 − (records with an error + 0.25 × records with warnings only) / records checked)",
+        "rank": "Rank in the province",
+        "rank_of": "{rank} of {total}",
+        "change": "Against the previous month",
+        "no_previous": "no previous month",
+        "records_checked": "Records checked",
+        "records_clean": "Records passing",
+        "records_errors": "Records with errors (held back)",
+        "records_warnings": "Records with warnings only",
+        "trend": "Last 12 months",
+        "trend_score": "Quality score",
+        "trend_errors": "Share of records with errors",
+        "breakdown": "Failures by rule this month",
+        "rules": "Results by rule",
+        "rule": "Rule",
+        "source": "Source",
+        "severity": "Severity",
+        "error": "Error",
+        "warn": "Warning",
+        "checked": "Checked",
+        "failed": "Failed",
+        "rate": "Rate",
+        "examples": "Examples",
+        "no_failures": "No record broke a rule this month.",
+        "no_records": "No records were received from this unit this month.",
+        "freshness": "Timeliness and completeness",
+        "records": "Records",
+        "missing_days": "Working days without data",
+        "last_record": "Latest record",
+        "days_behind": "Days behind the source",
+        "late_syncs": "Synced to DVCQG late (>24 h) or not at all",
+        "to_fix": "Records to fix",
+        "to_fix_note": "Correct these records in the source system; records with errors stay out of the warehouse "
+                       "until fixed. The full list is in the attached CSV.",
+        "shown_of": "Showing {shown} of {total} failures.",
+        "key": "Record key",
+        "date": "Date",
+        "no_key": "(no key)",
+        "what_to_fix": "To fix",
+        "ranking": "Units ranked",
+        "unit": "Unit",
+        "units": "Units",
+        "attention": "Units needing attention (lowest scores)",
+        "distribution": "Distribution of quality scores",
+        "province_rules": "Rules broken most across the province",
+        "province_freshness": "Units with the most days without data",
+        "unattributed": "Records whose unit cannot be determined (unit code not in the register)",
+        "unit_reports": "Unit reports",
+        "privacy": "This report holds no names or personal ID numbers; records are named by their key in the source "
+                   "system.",
+        "footer": "Kho — the shared data warehouse",
+        "mail_subject": "[Kho] Data-quality report {month} — {unit}",
+        "mail_body": "Dear {unit},\n\nKho sends your data-quality report for {month} (attached).\n"
+                     "Quality score: {score}. Records with errors: {errors}; with warnings only: {warnings}.\n"
+                     "The records to fix are listed in the report and the attached CSV.\n\nKind regards,\nKho",
+    },
+}
+
+
+class Words:
+    """Labels and formatters for one language, handed to the templates as ``t``."""
+
+    def __init__(self, lang: str):
+        if lang not in LANGS:
+            raise ValueError(f"report language {lang!r}: expected one of {', '.join(LANGS)}")
+        self.lang = lang
+        self.locale = LOCALES[lang]
+        self.labels = LABELS[lang]
+
+    def __call__(self, key: str, **kw) -> str:
+        return self.labels[key].format(**kw) if kw else self.labels[key]
+
+    def source(self, source: str) -> str:
+        return SOURCES[self.lang].get(source, source)
+
+    def stream(self, stream: str) -> str:
+        return STREAMS[self.lang].get(stream, stream)
+
+    def severity(self, severity: str) -> str:
+        return self.labels["error" if severity == "error" else "warn"]
+
+    def number(self, value, digits: int = 0) -> str:
+        if value is None:
+            return "–"
+        fmt = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, format=fmt, locale=self.locale)
+
+    def percent(self, value, digits: int = 1) -> str:
+        if value is None:
+            return "–"
+        return format_percent(value, format="#,##0." + "0" * digits + "%", locale=self.locale)
+
+    def signed_points(self, change, digits: int = 1) -> str:
+        """A change in percentage points (rates) or score points, with its sign."""
+        if change is None:
+            return "–"
+        sign = "+" if change > 0 else "−" if change < 0 else "±"
+        return sign + format_decimal(abs(change), format="#,##0." + "0" * digits, locale=self.locale)
+
+    def month(self, value: date) -> str:
+        return self("month_of", month=format_date(value, "MM/yyyy" if self.lang == "vi" else "MMMM yyyy",
+                                                    locale=self.locale))
+
+    def short_month(self, value: date) -> str:
+        return format_date(value, "MM/yy" if self.lang == "vi" else "MMM yy", locale=self.locale)
+
+    def day(self, value: date | None) -> str:
+        return "–" if value is None else format_date(value, "dd/MM/yyyy" if self.lang == "vi" else "d MMM yyyy",
+                                                     locale=self.locale)
+
+    def timestamp(self, value: datetime) -> str:
+        return format_datetime(value, "dd/MM/yyyy HH:mm" if self.lang == "vi" else "d MMM yyyy HH:mm",
+                               locale=self.locale)
