@@ -17,7 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class KhoSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="KHO_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="KHO_", env_file=".env", extra="ignore", env_ignore_empty=True)
 
     home: Path = Field(
         default=PROJECT_ROOT / ".kho",

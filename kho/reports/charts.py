@@ -4,10 +4,12 @@ network and no script. Text stays text (svg.fonttype none), so the page's own fo
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from kho.reports.i18n import Words
 
@@ -22,11 +24,17 @@ matplotlib.rcParams.update({
 ERROR, WARN, OK, LINE = "#c0392b", "#e6a23c", "#2e8b57", "#1f4e79"
 
 
-def _svg(fig: Figure, label: str) -> str:
+_REF = re.compile(r'(id="|href="#|url\(#)([A-Za-z][\w.-]*)')
+
+
+def _svg(fig: Figure, name: str, label: str) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     svg = buf.getvalue()
     svg = svg[svg.index("<svg"):]
+    # matplotlib numbers its element ids per figure (line2d_1, …): prefixed with the chart's name so that two charts
+    # on one page do not share ids (their clip paths and references would cross)
+    svg = _REF.sub(lambda m: f"{m.group(1)}{name}-{m.group(2)}", svg)
     # an accessible name for the chart, and a class the page and the browser test find it by
     return svg.replace("<svg ", f'<svg class="chart" role="img" aria-label="{label}" ', 1)
 
@@ -45,7 +53,7 @@ def trend(history: list[dict], t: Words) -> str:
     ax.set_ylim(0, 109)
     ax.grid(axis="y", alpha=0.3)
     ax.legend(loc="lower left", frameon=False, fontsize=8)
-    return _svg(fig, t("trend"))
+    return _svg(fig, "trend", t("trend"))
 
 
 def rule_breakdown(rules: list[dict], t: Words, limit: int = 10) -> str:
@@ -59,8 +67,9 @@ def rule_breakdown(rules: list[dict], t: Words, limit: int = 10) -> str:
     ax.set_yticks(range(len(top)), labels, fontsize=8)
     ax.bar_label(bars, labels=[t.number(r["failed"]) for r in top], padding=3, fontsize=8)
     ax.set_xlabel(t("failed"))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # records are counted, not measured
     ax.grid(axis="x", alpha=0.3)
-    return _svg(fig, t("breakdown"))
+    return _svg(fig, "rules", t("breakdown"))
 
 
 def score_ranking(scores: list[dict], t: Words, limit: int = 20) -> str:
@@ -73,7 +82,7 @@ def score_ranking(scores: list[dict], t: Words, limit: int = 20) -> str:
     ax.bar_label(bars, labels=[t.number(s["quality_score"], 1) for s in low], padding=3, fontsize=8)
     ax.set_xlim(0, 105)
     ax.tick_params(axis="y", labelsize=8)
-    return _svg(fig, t("attention"))
+    return _svg(fig, "attention", t("attention"))
 
 
 def score_distribution(scores: list[dict], t: Words) -> str:
@@ -82,4 +91,4 @@ def score_distribution(scores: list[dict], t: Words) -> str:
     ax.hist([float(s["quality_score"]) for s in scores], bins=20, range=(0, 100), color=LINE)
     ax.set_xlabel(t("score"))
     ax.set_ylabel(t("units"))
-    return _svg(fig, t("distribution"))
+    return _svg(fig, "distribution", t("distribution"))

@@ -82,7 +82,7 @@ def load_recipients(path: Path | None) -> dict[str, Recipients]:
 def build_message(report: RenderedReport, report_set: ReportSet, recipients: Recipients,
                   settings: KhoSettings) -> EmailMessage:
     t = Words(report_set.lang)
-    month = t.month(report_set.period)
+    month = t.month_plain(report_set.period)
     msg = EmailMessage()
     msg["Subject"] = t("mail_subject", month=month, unit=report.unit_name)
     msg["From"] = settings.mail_from
@@ -95,7 +95,11 @@ def build_message(report: RenderedReport, report_set: ReportSet, recipients: Rec
     for path in report.attachments:
         ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         maintype, subtype = ctype.split("/", 1)
-        msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+        if maintype == "text":  # declared UTF-8, so a mail client decodes the Vietnamese right
+            msg.add_attachment(path.read_text(encoding="utf-8"), subtype=subtype, charset="utf-8",
+                               filename=path.name)
+        else:
+            msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
     return msg
 
 

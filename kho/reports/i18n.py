@@ -188,12 +188,17 @@ class Words:
         """A change in percentage points (rates) or score points, with its sign."""
         if change is None:
             return "–"
+        change = round(float(change), digits)  # a change that rounds to zero reads ±0, not −0
         sign = "+" if change > 0 else "−" if change < 0 else "±"
         return sign + format_decimal(abs(change), format="#,##0." + "0" * digits, locale=self.locale)
 
+    def month_plain(self, value: date) -> str:
+        """06/2026 (vi), June 2026 (en): for running text ("tháng 06/2026")."""
+        return format_date(value, "MM/yyyy" if self.lang == "vi" else "MMMM yyyy", locale=self.locale)
+
     def month(self, value: date) -> str:
-        return self("month_of", month=format_date(value, "MM/yyyy" if self.lang == "vi" else "MMMM yyyy",
-                                                    locale=self.locale))
+        """Tháng 06/2026 (vi), June 2026 (en): as a heading."""
+        return self("month_of", month=self.month_plain(value))
 
     def short_month(self, value: date) -> str:
         return format_date(value, "MM/yy" if self.lang == "vi" else "MMM yy", locale=self.locale)
