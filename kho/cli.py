@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 140)  # pipes and CI logs get full tables
 
 
 @click.group()
