@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import dag, get_current_context, task, teardown
+from airflow.sdk import dag, task
 
-from kho.assets import RAW_CIVIL_STATUS, VALIDATED_CIVIL_STATUS
+from kho.assets import RAW_CIVIL_STATUS, VALIDATED_CIVIL_STATUS, validation_summary
 
 
 @dag(dag_id="extract_civil_status", schedule="@hourly", start_date=datetime(2026, 1, 1), catchup=False,
@@ -37,16 +37,7 @@ def extract_civil_status():
 
         return validate_civil_status(loaded)
 
-
-    @teardown
-    def summarize() -> dict:
-        """This run's warnings and failures by rule, logged at WARNING level. A teardown: it runs even when a
-        step failed, and the run's state stays that of the steps."""
-        from kho.pipeline import summarize_run
-
-        return summarize_run("civil_status", get_current_context()["dag_run"].start_date)
-
-    validate(load(extract_land())) >> summarize()
+    validate(load(extract_land())) >> validation_summary("civil_status")
 
 
 extract_civil_status()

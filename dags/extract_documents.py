@@ -10,9 +10,9 @@ watermark in one transaction; validation runs the GX suites and quarantines fail
 
 from __future__ import annotations
 
-from airflow.sdk import dag, get_current_context, task, teardown
+from airflow.sdk import dag, get_current_context, task
 
-from kho.assets import RAW_DOCUMENTS, VALIDATED_DOCUMENTS, extract_dag_args
+from kho.assets import RAW_DOCUMENTS, VALIDATED_DOCUMENTS, extract_dag_args, validation_summary
 
 
 @dag(dag_id="extract_documents", **extract_dag_args("documents", __doc__))
@@ -39,16 +39,7 @@ def extract_documents():
 
         return validate_documents(loaded)
 
-
-    @teardown
-    def summarize() -> dict:
-        """This run's warnings and failures by rule, logged at WARNING level. A teardown: it runs even when a
-        step failed, and the run's state stays that of the steps."""
-        from kho.pipeline import summarize_run
-
-        return summarize_run("documents", get_current_context()["dag_run"].start_date)
-
-    validate(load(extract_land())) >> summarize()
+    validate(load(extract_land())) >> validation_summary("documents")
 
 
 extract_documents()

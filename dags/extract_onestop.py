@@ -8,9 +8,9 @@ is not moved).
 
 from __future__ import annotations
 
-from airflow.sdk import dag, get_current_context, task, teardown
+from airflow.sdk import dag, get_current_context, task
 
-from kho.assets import RAW_ONESTOP_DOSSIERS, VALIDATED_ONESTOP_DOSSIERS, extract_dag_args
+from kho.assets import RAW_ONESTOP_DOSSIERS, VALIDATED_ONESTOP_DOSSIERS, extract_dag_args, validation_summary
 
 
 @dag(dag_id="extract_onestop", **extract_dag_args("onestop", __doc__))
@@ -37,16 +37,7 @@ def extract_onestop():
 
         return validate_onestop(loaded["batch_id"])
 
-
-    @teardown
-    def summarize() -> dict:
-        """This run's warnings and failures by rule, logged at WARNING level. A teardown: it runs even when a
-        step failed, and the run's state stays that of the steps."""
-        from kho.pipeline import summarize_run
-
-        return summarize_run("onestop", get_current_context()["dag_run"].start_date)
-
-    validate(load(extract_land())) >> summarize()
+    validate(load(extract_land())) >> validation_summary("onestop")
 
 
 extract_onestop()

@@ -1,8 +1,9 @@
-"""Airflow Assets shared by Kho's DAGs (each DAG's outlet is the next one's schedule). Needs Airflow."""
+"""Airflow pieces shared by Kho's DAGs: the Assets (each DAG's outlet is the next one's schedule), the extract DAGs'
+arguments and their closing summary. Needs Airflow."""
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, Param
+from airflow.sdk import Asset, Param, get_current_context, teardown
 
 RAW_ONESTOP_DOSSIERS = Asset("postgres://kho/raw_onestop/dossiers", extra={"layer": "raw"})
 VALIDATED_ONESTOP_DOSSIERS = Asset("postgres://kho/dq/onestop_dossiers_raw", extra={"layer": "dq"})
@@ -26,3 +27,16 @@ def extract_dag_args(source: str, doc: str | None) -> dict:
     return {"schedule": "@hourly", "start_date": datetime(2026, 1, 1), "catchup": False, "max_active_runs": 1,
             "default_args": {"retries": 2, "retry_delay": timedelta(minutes=5)}, "params": BACKFILL_PARAMS,
             "tags": ["kho", source, "extract"], "doc_md": doc}
+
+
+def validation_summary(source: str):
+    """The ``summarize`` teardown that ends an extract DAG: this run's warnings and failures by rule for ``source``,
+    logged at WARNING level. As a teardown it runs even when a step failed, and the run's state stays the steps'."""
+
+    @teardown
+    def summarize() -> dict:
+        from kho.pipeline import summarize_run
+
+        return summarize_run(source, get_current_context()["dag_run"].start_date)
+
+    return summarize()

@@ -16,10 +16,9 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
-console = Console()
+from kho.console import console
 
 
 def _peak_mb() -> float:

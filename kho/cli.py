@@ -9,10 +9,9 @@ import time
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-console = Console(width=None if sys.stdout.isatty() else 140)  # pipes and CI logs get full tables
+from kho.console import console, print_tally
 
 
 @click.group()
@@ -66,25 +65,6 @@ def _print_validations(summaries: list[dict], what: str) -> None:
         console.print(f"batch {summary['batch_id']}: {summary['checked']:,} {what}, {summary['passed']:,} passed, "
                       f"{summary['quarantined']:,} quarantined")
     print_tally([s["run_id"] for s in summaries])
-
-
-def print_tally(run_ids: list[str] | None = None, since=None) -> None:
-    """The warnings-and-failures table that ends every command that validates: warnings are never invisible."""
-    from kho.run_summary import validation_tally
-    from kho.settings import get_settings
-    from kho.warehouse import Warehouse
-
-    tally = validation_tally(Warehouse.open(get_settings()), since=since, run_ids=run_ids)
-    if not tally:
-        console.print("[green]No rule failed.[/]")
-        return
-    table = Table(title="Warnings and failures by rule")
-    for h in ("suite", "rule", "severity", "rows", "of rows", "units"):
-        table.add_column(h, justify="right" if h in ("rows", "of rows", "units") else "left")
-    for t in tally:
-        sev = "[red]error (quarantined)[/]" if t.severity == "error" else "[yellow]warning (kept)[/]"
-        table.add_row(t.suite, t.rule, sev, f"{t.failed:,}", f"{t.checked:,}", f"{t.units:,}")
-    console.print(table)
 
 
 @import_.command("civil-status")

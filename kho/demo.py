@@ -8,16 +8,11 @@ warnings and failures, KPI tables and where everything is.
 from __future__ import annotations
 
 import os
-import sys
 from datetime import datetime, timezone
 
-from rich.console import Console
-from rich.table import Table
-
 from kho import airflow_env
+from kho.console import console, print_table, print_tally
 from kho.settings import KhoSettings, get_settings
-
-console = Console(width=None if sys.stdout.isatty() else 140)
 
 
 def run_dag(dags: dict, dag_id: str, **kw) -> None:
@@ -90,39 +85,27 @@ def collect_summary(wh) -> dict:
     return summary
 
 
-def _print_table(title: str, headers: tuple[str, ...], rows, left: int = 1) -> None:
-    """A rich table: the first ``left`` columns left-aligned text, the rest right-aligned, integers with separators."""
-    table = Table(title=title)
-    for i, h in enumerate(headers):
-        table.add_column(h, justify="left" if i < left else "right")
-    for row in rows:
-        table.add_row(*["–" if v is None else f"{v:,}" if isinstance(v, int) else str(v) for v in row])
-    console.print(table)
-
-
 def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
-    _print_table("Records per stage", ("stage", "one-stop dossiers", "document messages", "civil-status entries"),
+    print_table("Records per stage", ("stage", "one-stop dossiers", "document messages", "civil-status entries"),
                  [(k, *v) for k, v in summary.items()])
-    from kho.cli import print_tally
-
     print_tally()
     _, rows = wh.query(
         "select unit_code_resolution, count(*), count(*) filter (where is_unit_ambiguous) from marts.fct_dossiers "
         "group by 1 order by 2 desc")
-    _print_table("Unit codes resolved to today's units (2025 reform)", ("resolution", "dossiers", "ambiguous (split)"),
+    print_table("Unit codes resolved to today's units (2025 reform)", ("resolution", "dossiers", "ambiguous (split)"),
                  rows)
     _, rows = wh.query(
         "select coalesce(unit_name, unit_code), to_char(month, 'YYYY-MM'), received, finished, on_time_share, "
         "online_share, online_payment_share, digitized_share from marts.unit_month_kpis "
         "order by received desc, unit_code, month limit 12")
-    _print_table("unit_month_kpis (busiest 12 unit-months)",
+    print_table("unit_month_kpis (busiest 12 unit-months)",
                  ("unit", "month", "received", "finished", "on time", "online", "online pay", "digitized"),
                  rows, left=2)
     _, rows = wh.query(
         "select to_char(period_month, 'YYYY-MM'), on_time_rate, online_dossiers_rate, full_online_dossiers_rate, "
         "electronic_results_rate, online_payment_dossiers_rate, dossier_sync_rate, total_score, max_score_computed "
         "from marts.service_index_766 where scope = 'province' and unit_role = 'competent' order by 1")
-    _print_table("Decision 766 index, province (details: service_index_766_indicators, dossiers behind each "
+    print_table("Decision 766 index, province (details: service_index_766_indicators, dossiers behind each "
                  "figure: service_index_766_dossiers)",
                  ("month", "on time", "online×sync", "full online", "e-result", "online pay", "synced", "score",
                   "of max computable"), rows)
@@ -130,14 +113,14 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
         "select to_char(month, 'YYYY-MM'), documents_sent, signature_rate, documents_received, handled_on_time, "
         "handled_late, open_overdue, on_time_rate from marts.document_unit_month_kpis where scope = 'province' "
         "order by month")
-    _print_table("Documents, province (document_unit_month_kpis)",
+    print_table("Documents, province (document_unit_month_kpis)",
                  ("month", "sent", "signed", "received", "on time", "late", "overdue", "on-time rate"), rows)
     _, rows = wh.query(
         "select to_char(month, 'YYYY-MM'), sum(dossiers)::bigint, sum(on_both_platforms)::bigint, "
         "sum(onestop_only)::bigint, sum(document_only)::bigint, sum(duplicate_cases)::bigint, "
         "sum(matched_by_structured_code)::bigint, sum(matched_by_code_in_text)::bigint, "
         "sum(matched_by_applicant_procedure)::bigint from marts.case_reconciliation group by 1 order by 1")
-    _print_table("Cases across platforms (case_reconciliation; links: dossier_document_links)",
+    print_table("Cases across platforms (case_reconciliation; links: dossier_document_links)",
                  ("month", "dossiers", "both", "one-stop only", "document only", "keyed twice", "by code",
                   "code in text", "applicant+procedure"), rows)
     _, rows = wh.query(
@@ -145,7 +128,7 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
         "sum(verified)::bigint, sum(id_mismatch)::bigint, sum(id_not_found)::bigint, "
         "sum(verification_pending)::bigint, sum(with_dossier)::bigint, sum(registrations_without_dossier)::bigint, "
         "sum(dossiers_without_registration)::bigint from marts.civil_registration_unit_months group by 1 order by 1")
-    _print_table("Civil status (civil_registration_unit_months; entries: fct_civil_registrations)",
+    print_table("Civil status (civil_registration_unit_months; entries: fct_civil_registrations)",
                  ("type", "registered", "late", "corrected", "IDs verified", "ID mismatch", "ID not found", "pending",
                   "with dossier", "no dossier", "dossier, no entry"), rows)
     _, [checks] = wh.query("select count(*) filter (where status <> 'pending'), count(*) filter (where status = "

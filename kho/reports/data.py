@@ -10,6 +10,8 @@ from datetime import date
 from kho.warehouse import Warehouse
 
 TREND_MONTHS = 12
+# records to fix as a unit reads them, on the page and in its CSV: errors first, then by source and date
+FIX_ORDER = "severity, source, record_date nulls first, record_key nulls first, rule"
 
 
 @dataclass
@@ -83,10 +85,10 @@ def unit_reports(wh: Warehouse, period: date, units: list[tuple[str, str]], max_
         "freshness": ("select * from marts.dq_source_freshness where unit_code = any(%s) and period_month = %s "
                       "order by source", (codes, period)),
         "records_to_fix": (
-            "select * from (select *, row_number() over (partition by unit_code order by severity, source, "
-            "record_date nulls first, record_key nulls first, rule) as n, count(*) over (partition by unit_code) "
-            "as total from marts.dq_records_to_fix where unit_code = any(%s) and period_month = %s) as r "
-            "where n <= %s order by unit_code, n", (codes, period, max_records)),
+            f"select * from (select *, row_number() over (partition by unit_code order by {FIX_ORDER}) as n, "
+            "count(*) over (partition by unit_code) as total from marts.dq_records_to_fix "
+            "where unit_code = any(%s) and period_month = %s) as r where n <= %s order by unit_code, n",
+            (codes, period, max_records)),
     }
     for name, (sql, params) in queries.items():
         for row in _rows(wh, sql, params):
@@ -106,8 +108,8 @@ def records_to_fix(wh: Warehouse, period: date, unit_code: str) -> tuple[list[st
     """The unit's full list for its CSV."""
     return wh.query(
         "select source, stream, record_key, record_date, rule, severity, message_vi, message_en "
-        "from marts.dq_records_to_fix where unit_code = %s and period_month = %s "
-        "order by severity, source, record_date nulls first, record_key nulls first, rule", (unit_code, period))
+        f"from marts.dq_records_to_fix where unit_code = %s and period_month = %s order by {FIX_ORDER}",
+        (unit_code, period))
 
 
 def overview(wh: Warehouse, period: date, province_code: str) -> Overview:

@@ -1,0 +1,38 @@
+"""Terminal output shared by the CLI, the demo and the benchmark: one console, one table style, and the
+warnings-and-failures table that ends every command that validates (warnings are never invisible)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from datetime import datetime
+
+from rich.console import Console
+from rich.table import Table
+
+console = Console(width=None if sys.stdout.isatty() else 140)  # pipes and CI logs get full tables
+
+
+def print_table(title: str, headers: tuple[str, ...], rows: Iterable, left: int = 1) -> None:
+    """A rich table: the first ``left`` columns left-aligned text, the rest right-aligned, integers with separators."""
+    table = Table(title=title)
+    for i, h in enumerate(headers):
+        table.add_column(h, justify="left" if i < left else "right")
+    for row in rows:
+        table.add_row(*["–" if v is None else f"{v:,}" if isinstance(v, int) else str(v) for v in row])
+    console.print(table)
+
+
+def print_tally(run_ids: list[str] | None = None, since: datetime | None = None) -> None:
+    """Warnings and failures by rule of the given validation runs (all runs when None)."""
+    from kho.run_summary import validation_tally
+    from kho.settings import get_settings
+    from kho.warehouse import Warehouse
+
+    tally = validation_tally(Warehouse.open(get_settings()), since=since, run_ids=run_ids)
+    if not tally:
+        console.print("[green]No rule failed.[/]")
+        return
+    print_table("Warnings and failures by rule", ("suite", "rule", "severity", "rows", "of rows", "units"),
+                [(t.suite, t.rule, "[red]error (quarantined)[/]" if t.severity == "error"
+                  else "[yellow]warning (kept)[/]", t.failed, t.checked, t.units) for t in tally], left=3)
