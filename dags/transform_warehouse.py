@@ -19,10 +19,11 @@ from kho.assets import (
     VALIDATED_ONESTOP_DOSSIERS,
     WAREHOUSE_MARTS,
 )
-from kho.dbt import DBT_PROJECT, static_dbt_env
+from kho.dbt import DBT_PROJECT, export_dbt_secrets, static_dbt_env
 from kho.settings import get_settings
 
 settings = get_settings()
+export_dbt_secrets(settings)  # the password reaches dbt through this process's environment, not a rendered field
 
 
 @dag(
@@ -44,7 +45,7 @@ def transform_warehouse():
         from kho.warehouse import Warehouse
 
         wh = Warehouse.open(settings)
-        os.environ.update(dbt_env(wh, settings))
+        os.environ.update(dbt_env(wh))
         return wh.dbname
 
     dbt = DbtTaskGroup(

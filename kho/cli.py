@@ -100,6 +100,48 @@ def roles() -> None:
     console.print(f"{result['departments']:,} department roles covering {result['units']:,} units")
 
 
+@main.group()
+def pseudonyms() -> None:
+    """The pseudonym key (held in the warehouse by kho_secure; README, "Security")."""
+
+
+@pseudonyms.command("status")
+def pseudonyms_status() -> None:
+    """List the key versions the warehouse has had (no key material is ever shown)."""
+    from kho.pseudonyms import key_versions
+    from kho.settings import get_settings
+    from kho.warehouse import Warehouse
+
+    with Warehouse.open(get_settings(), check_key=False).connect() as conn:
+        versions = key_versions(conn)
+    table = Table("version", "state", "created", "retired", "pads erased")
+    for version, active, created, retired, destroyed in versions:
+        state = "active" if active else ("destroyed" if destroyed else "retired (rebuild pending)")
+        table.add_row(str(version), state, f"{created:%Y-%m-%d %H:%M}", f"{retired:%Y-%m-%d %H:%M}" if retired else "",
+                      f"{destroyed:%Y-%m-%d %H:%M}" if destroyed else "")
+    console.print(table)
+
+
+@pseudonyms.command("rotate")
+def pseudonyms_rotate() -> None:
+    """Move the warehouse to the key now in KHO_PSEUDONYM_KEY: new key version, stored checks re-keyed, every model
+    rebuilt, then the old key erased. Pause the DAGs first; rerun to resume if the rebuild fails."""
+    from kho.dbt import run_dbt
+    from kho.key_rotation import rotate
+    from kho.settings import get_settings
+    from kho.warehouse import Warehouse
+
+    s = get_settings()
+    wh = Warehouse.open(s, check_key=False)
+    try:
+        r = rotate(wh, s, lambda: run_dbt(["build", "--full-refresh"], wh, s))
+    except RuntimeError as e:
+        raise click.ClickException(str(e)) from e
+    verb = "resumed: rebuilt with" if r.resumed else f"rotated from version {r.from_version} to"
+    console.print(f"pseudonym key {verb} version {r.to_version}; {r.checks_rekeyed:,} citizen-ID checks re-keyed; "
+                  f"every model rebuilt; {r.keys_destroyed} retired key(s) erased")
+
+
 @main.command()
 @click.option("--full-refresh", is_flag=True,
               help="Rebuild the incremental models from scratch (after reference data or model logic changed).")

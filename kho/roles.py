@@ -27,6 +27,46 @@ from kho.units import communes_of
 from kho.warehouse import Warehouse
 
 ANALYST_SCHEMAS = ("marts", "reference")
+READER_GROUPS = ("kho_engineer", "kho_analyst", "kho_department")
+AUDITED_GROUPS = ("kho_analyst", "kho_department")  # every statement they run goes to the server log
+
+
+# (member, superuser, bypassrls, group) for every role granted a reader group, directly or through other roles
+# (pg_has_role would also call every superuser a member)
+READER_MEMBERS = """
+    with recursive members (member, grp) as (
+        select m.member, g.rolname from pg_auth_members m join pg_roles g on g.oid = m.roleid
+        where g.rolname = any(%s)
+        union
+        select m.member, x.grp from pg_auth_members m join members x on m.roleid = x.member
+    )
+    select r.rolname, r.rolsuper, r.rolbypassrls, x.grp from members x join pg_roles r on r.oid = x.member"""
+
+
+class UnsafeReaderRole(RuntimeError):
+    """A reader role that could skip the row-level security and grants meant for it."""
+
+
+def harden_readers(conn) -> list[str]:
+    """Readers never bypass row-level security: a reader login that is a superuser is refused, BYPASSRLS is taken
+    away; analysts' and departments' logins get ``log_statement = all`` (who read what, for an auditor).
+    Returns the audited login roles. Run again after adding people (``kho roles``)."""
+    rows = conn.execute(READER_MEMBERS, (list(READER_GROUPS),)).fetchall()
+    supers = sorted({r[0] for r in rows if r[1]})
+    if supers:
+        raise UnsafeReaderRole(f"reader roles that are superusers (they would see every row): {supers}; "
+                               "take SUPERUSER away or the role out of the kho_* reader groups")
+    for role in sorted({r[0] for r in rows if r[2]} | {g for g in READER_GROUPS if _bypasses(conn, g)}):
+        conn.execute(sql.SQL("alter role {} nobypassrls").format(sql.Identifier(role)))
+    audited = sorted({r[0] for r in rows if r[3] in AUDITED_GROUPS})
+    for role in audited:
+        conn.execute(sql.SQL("alter role {} set log_statement = 'all'").format(sql.Identifier(role)))
+    return audited
+
+
+def _bypasses(conn, role: str) -> bool:
+    row = conn.execute("select rolbypassrls or rolsuper from pg_roles where rolname = %s", (role,)).fetchone()
+    return bool(row and row[0])
 
 
 @dataclass(frozen=True)
@@ -69,5 +109,6 @@ def apply_roles(wh: Warehouse, settings: KhoSettings) -> dict:
         conn.execute("grant select on all tables in schema reference to kho_analyst, kho_department")
         conn.execute("grant usage on schema security to kho_department")
         conn.execute("grant select on security.department_units to kho_department")
-    return {"departments": len(deps), "units": sum(len(d.units) for d in deps)}
+        audited = harden_readers(conn)
+    return {"departments": len(deps), "units": sum(len(d.units) for d in deps), "audited": len(audited)}
 

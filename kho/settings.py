@@ -6,7 +6,6 @@ external PostgreSQL or a real Airflow deployment only changes these values.
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +27,10 @@ class KhoSettings(BaseSettings):
         description="SQLAlchemy-style URL of an external PostgreSQL (postgresql://user:pw@host:port/db). "
         "Unset = the embedded PostgreSQL under KHO_HOME/pgdata.",
     )
+    embedded_port: int | None = Field(
+        default=None, ge=1024, le=65535,
+        description="Also serve the embedded PostgreSQL on 127.0.0.1:PORT, password logins only (SCRAM). Unset = "
+        "unix socket only.")
     landing_dir: Path | None = Field(default=None, description="Landing zone root; default KHO_HOME/landing.")
 
     onestop_url: str = Field(default="http://127.0.0.1:8765", description="Base URL of the one-stop system API.")
@@ -92,7 +95,8 @@ class KhoSettings(BaseSettings):
 
     pseudonym_key: SecretStr = Field(
         default=SecretStr("kho-dev-only-pseudonym-key"),
-        description="Secret for the keyed hash of citizen IDs. Set a real one outside development.",
+        description="Secret for the keyed hash of personal IDs and names, installed in the warehouse's key holder by "
+        "the bootstrap. Set a real one outside development; change it only with `kho pseudonyms rotate`.",
     )
 
     sandbox_seed: int = 20260701
@@ -129,20 +133,6 @@ class KhoSettings(BaseSettings):
     @property
     def gx_docs_dir(self) -> Path:
         return self.home / "gx_docs"
-
-    def pseudonym_pads(self) -> tuple[str, str]:
-        """HMAC-SHA256 inner and outer pads of the pseudonym key, hex-encoded.
-
-        PostgreSQL has ``sha256()`` built in but no ``hmac()`` without pgcrypto (which the embedded server lacks),
-        so dbt computes HMAC as ``sha256(opad || sha256(ipad || message))`` from these two pads.
-        """
-        key = self.pseudonym_key.get_secret_value().encode()
-        if len(key) > 64:
-            key = hashlib.sha256(key).digest()
-        key = key.ljust(64, b"\0")
-        ipad = bytes(b ^ 0x36 for b in key)
-        opad = bytes(b ^ 0x5C for b in key)
-        return ipad.hex(), opad.hex()
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
+from kho.embedded_pg import configure_server
 from kho.settings import KhoSettings, get_settings
 
 log = logging.getLogger(__name__)
@@ -37,10 +38,11 @@ class Warehouse:
 
     # -- construction ------------------------------------------------------------------------------------
     @classmethod
-    def open(cls, settings: KhoSettings | None = None) -> Warehouse:
+    def open(cls, settings: KhoSettings | None = None, *, check_key: bool = True) -> Warehouse:
+        """Reach (or start) the warehouse and bootstrap it; ``check_key=False`` only for a key rotation."""
         settings = settings or get_settings()
         wh = cls.from_url(settings.warehouse_url) if settings.warehouse_url else cls._start_embedded(settings)
-        wh.bootstrap()
+        wh.bootstrap(settings, check_key=check_key)
         return wh
 
     @classmethod
@@ -59,10 +61,10 @@ class Warehouse:
             os.environ.pop("XDG_RUNTIME_DIR")  # pgserver needs a private runtime dir; it falls back to /tmp
         settings.pgdata.mkdir(parents=True, exist_ok=True)
         server = pgserver.get_server(settings.pgdata, cleanup_mode="stop")
-        p = conninfo_to_dict(server.get_uri())
-        wh = cls(host=p["host"], port=int(p.get("port", 5432)), user=p.get("user", "postgres"), password="",
+        info = configure_server(server, settings)
+        wh = cls(host=str(info.socket_dir), port=info.port or 5432, user="postgres", password="",
                  dbname=EMBEDDED_DB, embedded=True, _server=server)
-        with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+        with psycopg.connect(host=wh.host, port=wh.port, user=wh.user, dbname="postgres", autocommit=True) as conn:
             if not conn.execute("select 1 from pg_database where datname = %s", (EMBEDDED_DB,)).fetchone():
                 conn.execute(f"create database {EMBEDDED_DB}")
         return wh
@@ -72,6 +74,9 @@ class Warehouse:
         if self._server is not None:
             import atexit
 
+            from kho.embedded_pg import forget_dead_handles
+
+            forget_dead_handles(self._server)
             self._server.cleanup()
             atexit.unregister(self._server._cleanup)  # already done; its exit-time log would hit a closed stream
             self._server = None
@@ -103,14 +108,19 @@ class Warehouse:
         os.environ.update(self.dbt_env())
 
     # -- schema ------------------------------------------------------------------------------------------
-    def bootstrap(self) -> None:
-        """Create the landing-side schemas and tables (idempotent); dbt owns everything downstream."""
+    def bootstrap(self, settings: KhoSettings | None = None, *, check_key: bool = True) -> None:
+        """Create the landing-side schemas and tables and the pseudonym key holder (idempotent); install
+        KHO_PSEUDONYM_KEY as the first key, or refuse a key that is not the warehouse's. dbt owns the rest."""
+        from kho.pseudonyms import ensure_key
         from kho.raw_tables import contract_ddl
 
-        ddl = resources.files("kho").joinpath("sql/bootstrap.sql").read_text(encoding="utf-8")
+        sql_dir = resources.files("kho").joinpath("sql")
         with self.connect() as conn:
-            conn.execute(ddl)
+            conn.execute(sql_dir.joinpath("bootstrap.sql").read_text(encoding="utf-8"))
+            conn.execute(sql_dir.joinpath("pseudonyms.sql").read_text(encoding="utf-8"))
             conn.execute(contract_ddl())
+            if check_key:
+                ensure_key(conn, settings or get_settings())
 
     def query(self, sql: str, params: Any = None) -> tuple[list[str], list[tuple]]:
         with self.connect() as conn, conn.cursor() as cur:

@@ -1,23 +1,32 @@
-import hashlib
-import hmac
-
-from kho.dbt import static_dbt_env
+from kho.dbt import export_dbt_secrets, static_dbt_env
+from kho.pseudonyms import hmac_hex, key_pads
 from kho.settings import KhoSettings
 from kho.warehouse import Warehouse
 
 
-def test_external_warehouse_url_becomes_dbt_connection_env_without_connecting():
+def test_external_warehouse_url_becomes_dbt_connection_env_without_connecting(monkeypatch):
     s = KhoSettings(warehouse_url="postgresql+psycopg://analyst:s3cret@db.example:6543/kho_prod")
     env = static_dbt_env(s)
-    assert (env["KHO_PG_HOST"], env["KHO_PG_PORT"], env["KHO_PG_USER"], env["KHO_PG_PASSWORD"],
-            env["KHO_PG_DBNAME"]) == ("db.example", "6543", "analyst", "s3cret", "kho_prod")
+    assert (env["KHO_PG_HOST"], env["KHO_PG_PORT"], env["KHO_PG_USER"], env["KHO_PG_DBNAME"]) == (
+        "db.example", "6543", "analyst", "kho_prod")
+    assert "s3cret" not in str(env)  # Cosmos renders and stores env_vars: no password there
+    monkeypatch.delenv("KHO_PG_PASSWORD", raising=False)
+    export_dbt_secrets(s)
+    import os
+
+    assert os.environ["KHO_PG_PASSWORD"] == "s3cret"
     assert Warehouse.from_url(s.warehouse_url).uri == "postgresql://analyst:s3cret@db.example:6543/kho_prod"
     assert static_dbt_env(KhoSettings(warehouse_url=None)) == {}  # embedded: known only once started
 
 
 def test_pseudonym_pads_reproduce_hmac_sha256():
+    import hashlib
+
     s = KhoSettings(pseudonym_key="a-key")
-    ipad, opad = (bytes.fromhex(p) for p in s.pseudonym_pads())
-    msg = b"038095012345"
-    inner = hashlib.sha256(ipad + msg).digest()
-    assert hashlib.sha256(opad + inner).hexdigest() == hmac.new(b"a-key", msg, hashlib.sha256).hexdigest()
+    ipad, opad = key_pads(s)
+    msg = "038095012345"
+    inner = hashlib.sha256(ipad + msg.encode()).digest()
+    assert hashlib.sha256(opad + inner).hexdigest() == hmac_hex(msg, s)
+    long = KhoSettings(pseudonym_key="k" * 100)  # keys longer than a SHA-256 block are hashed first (RFC 2104)
+    ipad, opad = key_pads(long)
+    assert hashlib.sha256(opad + hashlib.sha256(ipad + msg.encode()).digest()).hexdigest() == hmac_hex(msg, long)

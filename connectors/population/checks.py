@@ -25,7 +25,7 @@ from circuitbreaker import CircuitBreaker, CircuitBreakerError
 from connectors.civil_status.schema import CHECKED_PEOPLE, STREAM_OF
 from connectors.http import with_retries
 from connectors.population.client import PopulationClient, PopulationProtocolError
-from kho.pseudonyms import name_key, pseudonymize
+from kho.pseudonyms import name_key, pseudonymize_many
 from kho.settings import KhoSettings
 from kho.warehouse import Warehouse
 
@@ -45,8 +45,9 @@ def people_sql() -> str:
         for table, p in PEOPLE)
 
 
-def check_key(citizen_id: str, name: str, birth_date: date, settings: KhoSettings) -> str:
-    return pseudonymize(f"{citizen_id}|{name_key(name)}|{birth_date.isoformat()}", settings)
+def check_key_input(citizen_id: str, name: str, birth_date: date) -> str:
+    """What a check's key is the pseudonym of: the person as entered (ID, normalized name, birth date)."""
+    return f"{citizen_id}|{name_key(name)}|{birth_date.isoformat()}"
 
 
 def enqueue(wh: Warehouse, settings: KhoSettings) -> int:
@@ -62,8 +63,10 @@ def enqueue(wh: Warehouse, settings: KhoSettings) -> int:
                                           where q.source_table = p.source_table and q.batch_id = p._batch_id
                                             and q.row_num = p._row_num and q.role = p.role)""")
         while rows := cur.fetchmany(5_000):
-            keyed = [(*r[:4], check_key(r[4], r[5], r[6], settings), pseudonymize(r[4], settings)) for r in rows]
             with write.transaction(), write.cursor() as w:
+                n = len(rows)
+                hashed = pseudonymize_many(write, [check_key_input(*r[4:7]) for r in rows] + [r[4] for r in rows])
+                keyed = [(*r[:4], hashed[i], hashed[n + i]) for i, r in enumerate(rows)]
                 w.executemany("insert into raw_population.checks (check_key, id_pseudonym) values (%s, %s) "
                               "on conflict do nothing", sorted({(k[4], k[5]) for k in keyed}))
                 w.executemany("insert into raw_population.check_requests values (%s, %s, %s, %s, %s) "
@@ -89,17 +92,22 @@ class VerificationRun:
                 "pending_after": self.pending_after, "errors": dict(self.errors)}
 
 
-def _due(wh: Warehouse, limit: int) -> list[tuple[str, str, str, date]]:
-    _, rows = wh.query(f"""
+def checked_people_sql(where: str = "true") -> str:
+    """(check_key, citizen_id, name, birth_date) of each filed check, from one raw entry it was filed for."""
+    return f"""
         select distinct on (c.check_key) c.check_key, p.citizen_id, p.name, p.birth_date
         from raw_population.checks c
         join raw_population.check_requests q using (check_key)
         join ({people_sql()}) as p
           on p.source_table = q.source_table and p._batch_id = q.batch_id and p._row_num = q.row_num
          and p.role = q.role
-        where c.status = 'pending' and c.next_attempt_at <= now()
-        order by c.check_key
-        limit %s""", (limit,))
+        where {where}
+        order by c.check_key"""
+
+
+def _due(wh: Warehouse, limit: int) -> list[tuple[str, str, str, date]]:
+    _, rows = wh.query(checked_people_sql("c.status = 'pending' and c.next_attempt_at <= now()") + " limit %s",
+                       (limit,))
     return rows
 
 

@@ -1,11 +1,9 @@
-{# Keyed pseudonym of a personal identifier: HMAC-SHA256(key, value) as hex, computed with core sha256()
-   (no pgcrypto needed) from the key's inner and outer pads, which Kho derives from KHO_PSEUDONYM_KEY.
-   The same ID gets the same pseudonym across systems, so analysts can still link records. #}
+{# Keyed pseudonym of a personal identifier: '<key version>:' || HMAC-SHA256(key, value) in hex, computed by the
+   key holder's function kho_secure.pseudonymize (kho/sql/pseudonyms.sql). No key material passes through dbt: the
+   SQL dbt renders, the views it creates and its artifacts name the function only. Null and '' give null. The same
+   value gets the same pseudonym in every source, so analysts can still link records. #}
 {% macro pseudonymize(column) -%}
-    case when nullif({{ column }}, '') is not null then
-        encode(sha256(decode('{{ var("pseudonym_opad") }}', 'hex')
-               || sha256(decode('{{ var("pseudonym_ipad") }}', 'hex') || convert_to({{ column }}, 'UTF8'))), 'hex')
-    end
+    kho_secure.pseudonymize({{ column }})
 {%- endmacro %}
 
 {# A person's name as a matching key: trimmed, inner whitespace collapsed (the same normalization on every source). #}

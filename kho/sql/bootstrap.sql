@@ -225,9 +225,11 @@ create table if not exists raw_population.check_requests (  -- which raw row and
     batch_id      text not null,
     row_num       integer not null,
     role          text not null,                  -- column prefix: me, cha, nkt, chong, vo
-    check_key     text not null references raw_population.checks (check_key),
+    check_key     text not null references raw_population.checks (check_key) deferrable,
     primary key (source_table, batch_id, row_num, role)
 );
+-- a key rotation re-keys checks and their requests in one transaction (the constraint is checked at its end)
+alter table raw_population.check_requests alter constraint check_requests_check_key_fkey deferrable;
 
 -- Access: group roles engineer / analyst / department; login roles are members. Creating roles needs CREATEROLE:
 -- without it (a managed warehouse) this is skipped with a notice and a DBA creates them (README, "Access").
@@ -250,6 +252,20 @@ create table if not exists security.department_units (  -- a department login ro
     unit_code  text not null,
     primary key (role_name, unit_code)
 );
+-- a department reads its own rows of the mapping only (the marts' policies read it as the department)
+alter table security.department_units enable row level security;
+do $$
+begin
+    if exists (select 1 from pg_roles where rolname = 'kho_department') then
+        drop policy if exists own_units on security.department_units;
+        create policy own_units on security.department_units for select to kho_department
+            using (role_name = current_user);
+    end if;
+    if exists (select 1 from pg_roles where rolname = 'kho_engineer') then
+        drop policy if exists all_units on security.department_units;
+        create policy all_units on security.department_units for select to kho_engineer using (true);
+    end if;
+end $$;
 
 -- Grants and row-level security on one mart table; dbt calls it after every build of a mart (a rebuilt table loses
 -- its policies), `kho roles apply` for every mart. row_filter: a unit column = departments see their units' rows;
@@ -275,6 +291,12 @@ begin
         return;
     end if;
     execute format('alter table %s enable row level security', tbl);
+    -- an owner skips its table's policies unless they are forced: force them where a reader owns the mart
+    if exists (select 1 from pg_class c where c.oid = tbl and exists (
+                   select 1 from pg_roles g where g.rolname in ('kho_analyst', 'kho_department')
+                   and pg_has_role(c.relowner, g.oid, 'member'))) then
+        execute format('alter table %s force row level security', tbl);
+    end if;
     execute format('drop policy if exists kho_all_rows on %s', tbl);
     execute format('create policy kho_all_rows on %s for select to kho_analyst, kho_engineer using (true)', tbl);
     execute format('drop policy if exists kho_own_units on %s', tbl);
