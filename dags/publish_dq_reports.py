@@ -38,10 +38,15 @@ from kho.assets import DQ_REPORTS, WAREHOUSE_MARTS
 def publish_dq_reports():
     @task(outlets=[DQ_REPORTS])
     def render() -> dict:
-        from kho.reports.publish import render_reports
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        from kho.reports.publish import NoMartsYet, render_reports
 
         params = get_current_context()["params"]
-        return render_reports(params.get("period"), params.get("lang"), params.get("pdf")).to_dict()
+        try:
+            return render_reports(params.get("period"), params.get("lang"), params.get("pdf")).to_dict()
+        except NoMartsYet as e:  # a scheduled run before any data: say so and end cleanly (delivery is skipped too)
+            raise AirflowSkipException(str(e)) from e
 
     @task
     def deliver(rendered: dict) -> dict:

@@ -59,10 +59,14 @@ def transform_warehouse():
         # run + test); tests on two models (relationships) get their own task after both
         render_config=RenderConfig(load_method=LoadMode.DBT_LS, invocation_mode=InvocationMode.DBT_RUNNER,
                                    test_behavior=TestBehavior.BUILD, should_detach_multiple_parents_tests=True),
-        operator_args={"outlets": [WAREHOUSE_MARTS]},
     )
 
-    open_warehouse() >> dbt
+    @task(outlets=[WAREHOUSE_MARTS])
+    def marts_built() -> None:
+        """Runs once every dbt node succeeded: only then are the marts announced (publish_dq_reports follows), so
+        nothing downstream starts on half-built marts."""
+
+    open_warehouse() >> dbt >> marts_built()
 
 
 transform_warehouse()

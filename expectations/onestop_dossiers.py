@@ -8,6 +8,7 @@ derives the few columns the rules need, without changing the raw data.
 
 from __future__ import annotations
 
+from connectors.onestop.schema import NESTED_FIELDS
 from kho.agencies import AGENCY_CODE_SQL
 from kho.citizen_ids import citizen_id_regex
 from kho.legacy_units import resolvable_unit_codes
@@ -22,6 +23,7 @@ CITIZEN_ID = citizen_id_regex()
 PROCEDURE_CODE = r"^[0-9]\.[0-9]{6}(\.[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2})?$"
 CHANNELS = ["1", "2", "3"]
 STATUSES = [str(i) for i in range(1, 11)]
+NESTED_COLUMNS = [f.lower() for f in NESTED_FIELDS]
 
 BATCH_QUERY = """
 select _row_num, mahoso, matthc, kenhthuchien, trangthaihoso, madonvixuly, madonvitiepnhan,
@@ -34,9 +36,36 @@ select _row_num, mahoso, matthc, kenhthuchien, trangthaihoso, madonvixuly, madon
        case when ngaytiepnhan ~ '^[0-9]{{14}}$' and ngayketthucxuly ~ '^[0-9]{{14}}$'
             then ngayketthucxuly end as finished_ts,
        case when trangthaihoso in ('1', '3') then 'n/a' else nullif(ngayhentra, '') end as due_if_accepted,
-       split_part(mahoso, '-', 1) as receiving_agency_code
-from raw_onestop.dossiers where _batch_id = '{batch_id}'
+       split_part(mahoso, '-', 1) as receiving_agency_code,
+       -- the same code on different dossiers (another reception, procedure or owner); two versions of one dossier
+       -- in a batch (it changed while the window was read) are not a duplicate: staging keeps the latest
+       case when mahoso is not null
+             and dense_rank() over (partition by mahoso order by h.case_identity)
+               + dense_rank() over (partition by mahoso order by h.case_identity desc) > 2
+            then mahoso end as code_on_different_dossiers,
+       -- list fields retyped at the source (a string or an object where a list belongs) cannot be modelled
+       nullif(concat_ws(', ', {nested_checks}), '') as list_fields_not_lists,
+       case when trangthaihoso in ('3', '7', '8', '9', '10') and h.steps = 0
+            then 'ended without a processing history' end as ended_without_history,
+       case when h.steps > 0 and trangthaihoso in ('9', '10') and not h.has_finish
+                then 'the history never reaches processed or returned'
+            when h.steps > 0 and trangthaihoso in ('1', '2', '4', '5', '6') and h.has_finish
+                then 'the history is finished, the dossier open' end as history_contradicts_status
+from raw_onestop.dossiers as d
+cross join lateral (
+    select count(*) as steps, coalesce(bool_or(s ->> 'TrangThai' in ('9', '10')), false) as has_finish,
+           md5(concat_ws('|', coalesce(d.ngaytiepnhan, '-'), coalesce(d.matthc, '-'), coalesce(d.chuhoso, '-'),
+                         coalesce(d.sogiaytochuhoso, '-'))) as case_identity
+    from json_array_elements(case when json_typeof(d.quatrinhxuly) = 'array' then d.quatrinhxuly
+                                  else '[]'::json end) as s
+) as h
+where _batch_id = '{batch_id}'
 """
+
+
+def _nested_checks() -> str:
+    """One term per list field of the contract: its name when it holds JSON that is not a list."""
+    return ", ".join(f"case when json_typeof({c}) not in ('array', 'null') then '{c}' end" for c in NESTED_COLUMNS)
 
 
 def rules() -> list[Rule]:
@@ -47,8 +76,11 @@ def rules() -> list[Rule]:
                       "Reception date missing"),
         Rule.not_null("procedure_code_required", "matthc", "Thiếu mã thủ tục (MaTTHC)", "Procedure code missing"),
         Rule.not_null("status_required", "trangthaihoso", "Thiếu trạng thái hồ sơ", "Status missing"),
-        Rule.unique("mahoso_unique_in_batch", "mahoso",
-                    "Mã hồ sơ bị trùng: hai hồ sơ khác nhau cùng một mã", "Same dossier code on different dossiers"),
+        Rule.null("list_fields_are_lists", "list_fields_not_lists",
+                  "Trường danh sách (QuaTrinhXuLy, TaiLieuNop, …) không phải là danh sách JSON",
+                  "A list field (QuaTrinhXuLy, TaiLieuNop, …) is not a JSON list"),
+        Rule.null("mahoso_unique_in_batch", "code_on_different_dossiers",
+                  "Mã hồ sơ bị trùng: hai hồ sơ khác nhau cùng một mã", "Same dossier code on different dossiers"),
         Rule.in_set("channel_code_list", "kenhthuchien", CHANNELS,
                     "Kênh thực hiện không thuộc danh mục (1, 2, 3)", "Channel outside the code list 1-3"),
         Rule.in_set("status_code_list", "trangthaihoso", STATUSES,
@@ -80,6 +112,15 @@ def rules() -> list[Rule]:
                       "Hồ sơ đã tiếp nhận nhưng thiếu ngày hẹn trả (sẽ dùng thời hạn theo quy định)",
                       "Accepted dossier without a due date (the statutory time is used instead)",
                       severity="warn"),
+        Rule.null("ended_with_history", "ended_without_history",
+                  "Hồ sơ đã kết thúc nhưng không có quá trình xử lý (QuaTrinhXuLy): đúng hạn được đánh giá theo "
+                  "trạng thái và các ngày của hồ sơ",
+                  "Ended dossier without a processing history (QuaTrinhXuLy): judged on time from the dossier's "
+                  "status and dates", severity="warn"),
+        Rule.null("history_agrees_with_status", "history_contradicts_status",
+                  "Quá trình xử lý mâu thuẫn với trạng thái hồ sơ (đã xong mà quá trình chưa xong, hoặc ngược lại)",
+                  "The processing history contradicts the dossier's status (finished without a finishing step, or "
+                  "the reverse)", severity="warn"),
     ]
 
 
@@ -89,4 +130,5 @@ RECEIVED_ON = ("case when ngaytiepnhan ~ '^[0-9]{14}' then kho.valid_date(substr
 
 
 def suite() -> Suite:
-    return Suite(name=SUITE, rules=rules(), batch_query=BATCH_QUERY, key=KEY, unit=UNIT, date=RECEIVED_ON)
+    return Suite(name=SUITE, rules=rules(), batch_query=BATCH_QUERY.replace("{nested_checks}", _nested_checks()),
+                 key=KEY, unit=UNIT, date=RECEIVED_ON)

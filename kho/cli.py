@@ -237,11 +237,12 @@ def warehouse_serve() -> None:
 @main.command()
 @click.option("--dossiers", type=int, default=100_000, show_default=True)
 @click.option("--keep", is_flag=True, help="Keep the benchmark's warehouse and landing zone afterwards.")
-def bench(dossiers: int, keep: bool) -> None:
+@click.option("--port", type=int, default=8799, show_default=True, help="Port of the benchmark's sandbox.")
+def bench(dossiers: int, keep: bool, port: int) -> None:
     """Time every stage on N sandbox dossiers; print seconds, rows/s and peak memory."""
     from kho.bench import run_bench
 
-    run_bench(dossiers, keep=keep)
+    run_bench(dossiers, keep=keep, port=port)
 
 
 if __name__ == "__main__":

@@ -40,8 +40,15 @@ def hmac_hex(value: str, settings: KhoSettings) -> str:
     return hmac.new(settings.pseudonym_key.get_secret_value().encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
+DEVELOPMENT_KEY = KhoSettings.model_fields["pseudonym_key"].default.get_secret_value()
+
+
 def ensure_key(conn: psycopg.Connection, settings: KhoSettings) -> None:
-    """Install KHO_PSEUDONYM_KEY as version 1 in a warehouse that has no key; refuse to go on with another key."""
+    """Install KHO_PSEUDONYM_KEY as version 1 in a warehouse that has no key; refuse to go on with another key, and
+    refuse the public development key on any warehouse but the embedded one."""
+    if settings.warehouse_url and settings.pseudonym_key.get_secret_value() == DEVELOPMENT_KEY:
+        raise PseudonymKeyMismatch("KHO_PSEUDONYM_KEY is the development key, which is public: set a secret key "
+                                   "before using an external warehouse (KHO_WAREHOUSE_URL)")
     ipad, opad = key_pads(settings)
     (matches,) = conn.execute("select kho_secure.ensure_key(%s, %s)", (ipad, opad)).fetchone()
     if not matches:

@@ -1,11 +1,15 @@
 """Test session: a throwaway KHO_HOME and AIRFLOW_HOME, one embedded PostgreSQL for the session (stopped at the
-end), and sandbox one-stop systems on loopback."""
+end) that also takes password logins on a loopback port, a pseudonym key of the session's own (the development
+default is public), and the sandboxes on loopback."""
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
+import socket
 import tempfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +17,10 @@ import pytest
 _HOME = Path(tempfile.mkdtemp(prefix="kho-test-"))
 os.environ["KHO_HOME"] = str(_HOME)
 os.environ["AIRFLOW_HOME"] = str(_HOME / "airflow")
+os.environ["KHO_PSEUDONYM_KEY"] = "test-" + secrets.token_urlsafe(24)
+with socket.socket() as _sock:
+    _sock.bind(("127.0.0.1", 0))
+    os.environ["KHO_EMBEDDED_PORT"] = str(_sock.getsockname()[1])
 
 from kho import airflow_env  # noqa: E402
 from kho.settings import KhoSettings, get_settings  # noqa: E402
@@ -45,6 +53,10 @@ def fresh_schema(warehouse):
     return warehouse
 
 
+FAULTS = ("fail_every", "fail_status", "churn_per_page", "stall_every", "stall_seconds", "repeat_every",
+          "shuffle_every")
+
+
 @pytest.fixture
 def make_sandbox():
     from sandbox.onestop.generator import SandboxConfig
@@ -53,8 +65,8 @@ def make_sandbox():
     servers = []
 
     def start(**config):
-        fail_every = config.pop("fail_every", 0)
-        app = SandboxOneStop(SandboxConfig(**config), fail_every=fail_every)
+        faults = {k: config.pop(k) for k in FAULTS if k in config}
+        app = SandboxOneStop(SandboxConfig(**config), **faults)
         srv = SandboxServer(app).__enter__()
         servers.append(srv)
         return srv
@@ -62,6 +74,68 @@ def make_sandbox():
     yield start
     for srv in servers:
         srv.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def pipeline_sandboxes(tmp_path_factory):
+    """The one-stop system, document axis, civil-status drop folder and population service the e2e runs read."""
+    from sandbox.civil_status.exports import write_exports
+    from sandbox.civil_status.generator import Registry
+    from sandbox.documents.server import DocumentServer, SandboxDocumentSystem
+    from sandbox.onestop.generator import SandboxConfig
+    from sandbox.onestop.server import SandboxOneStop, SandboxServer
+    from sandbox.population.server import Faults, PopulationServer, PopulationService
+
+    app = SandboxOneStop(SandboxConfig(dossiers=3000, dirty_share=0.05))
+    axis = SandboxDocumentSystem(app.dossiers)
+    clock = app.dossiers.default_clock - 15 * 86400  # mid-June: the last month is still running
+    app.set_clock(clock)
+    axis.set_clock(clock)
+    registry = Registry(app.dossiers)
+    drop = tmp_path_factory.mktemp("civil_status")
+    until = (datetime(1970, 1, 1) + timedelta(seconds=clock)).date()
+    write_exports(registry, drop, until)
+    people = PopulationService(registry, faults=Faults(outage_after=500, outage_seconds=1.5, stall_seconds=1.0))
+    with SandboxServer(app) as srv, DocumentServer(axis) as srv.axis, PopulationServer(people) as srv.people:
+        srv.registry, srv.drop, srv.until = registry, drop, until
+        yield srv
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(warehouse, pipeline_sandboxes):
+    """Every DAG once under dag.test() on an emptied warehouse; shared by the e2e and security modules."""
+    from pipeline_runs import run_pipeline
+
+    airflow_env.migrate()
+    srv = pipeline_sandboxes
+    os.environ["KHO_ONESTOP_URL"] = srv.url
+    os.environ["KHO_DOCUMENTS_URL"] = srv.axis.url
+    os.environ["KHO_POPULATION_URL"] = srv.people.url
+    os.environ["KHO_CIVIL_STATUS_DROP_FOLDER"] = str(srv.drop)
+    os.environ["KHO_POPULATION_TIMEOUT_SECONDS"] = "0.5"
+    os.environ["KHO_POPULATION_BREAKER_RESET_SECONDS"] = "1"
+    get_settings.cache_clear()
+    with warehouse.connect() as conn:
+        conn.execute("drop schema if exists raw_onestop, raw_documents, raw_civil_status, raw_population, dq, kho, "
+                     "kho_work, security, staging, intermediate, marts, reference cascade")
+    warehouse.bootstrap()
+    dags = airflow_env.load_dags()
+    run_pipeline(dags)
+    return dags, srv
+
+
+SERVER_FIXTURES = {"warehouse", "fresh_schema", "pipeline_run", "pipeline_sandboxes"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests on the shared e2e warehouse (``pipeline_run``) run first, together: a test that empties the warehouse
+    (``fresh_schema``) would otherwise wipe it under a later e2e module. Tests that need no PostgreSQL, Airflow run
+    or other process are the fast lane (``-m fast``)."""
+    items.sort(key=lambda item: 0 if "pipeline_run" in getattr(item, "fixturenames", ()) else 1)
+    for item in items:
+        needs = set(getattr(item, "fixturenames", ())) & SERVER_FIXTURES
+        if not needs and not item.get_closest_marker("integration") and not item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.fast)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -76,6 +76,7 @@ class Judged:
     on_time_local: str
     processing_days: int | None
     flags: dict[str, bool] = field(default_factory=dict)
+    judged_from: str = "history"  # history | dossier_fields | no_history
 
 
 def judge(r: dict, as_of: datetime) -> Judged:
@@ -99,6 +100,28 @@ def judge(r: dict, as_of: datetime) -> Judged:
         terminal, end = min((first[s], s) for s in (3, 8) if s in first)[::-1]
     elif 7 in first and accepted:
         terminal, end = 7, first[7]
+    # no terminal step in the history (none synced, or one that stops early): the dossier's own fields
+    status, fin, ret, ref = int(r["TrangThaiHoSo"]), ts(r["NgayKetThucXuLy"]), ts(r["NgayTra"]), ts(r["NgayTuChoi"])
+    withdrawn_unseen = False
+    from_fields = None
+    judged_from = "history" if terminal is not None else None
+    if terminal is None:
+        if status in (9, 10) and fin:
+            from_fields = (9, fin)
+        elif status == 10 and ret:
+            from_fields = (10, ret)
+        elif status == 3:
+            from_fields = (3, ref or received)
+        elif status == 8 and fin:
+            from_fields = (8, fin)
+        withdrawn_unseen = status == 7 and 7 not in first
+        if from_fields and from_fields[1] < period_end:
+            terminal, end = from_fields
+            judged_from = "dossier_fields"
+        elif withdrawn_unseen:
+            judged_from = "dossier_fields"
+        else:
+            judged_from = "history" if steps else "no_history"
 
     requests = [s for s in r["DanhSachHoSoBoSung"] if ts(s["NgayBoSung"]) < period_end]
     done = [(ts(s["NgayBoSung"]), ts(s["NgayTiepNhanBoSung"])) for s in requests
@@ -111,7 +134,7 @@ def judge(r: dict, as_of: datetime) -> Judged:
 
     proc = CATALOGUE.get(r["MaTTHC"])
     due = ts(r["NgayHenTra"]) or (add_working_days(received, proc.days) if proc else None)
-    if terminal is None and 7 in first:
+    if terminal is None and (7 in first or withdrawn_unseen):
         c766 = "not_counted"
     elif len(requests) > 1:
         c766 = "late"
@@ -126,7 +149,7 @@ def judge(r: dict, as_of: datetime) -> Judged:
         local = "no_due_date"
     elif terminal in (9, 10):
         local = "early" if end.date() < due.date() else "on_time" if end.date() == due.date() else "late"
-    elif terminal is not None or 7 in first:
+    elif terminal is not None or 7 in first or withdrawn_unseen:
         local = "not_applicable"
     else:
         local = "open_within" if due.date() >= (period_end - timedelta(seconds=1)).date() else "open_overdue"
@@ -174,7 +197,7 @@ def judge(r: dict, as_of: datetime) -> Judged:
         "online_payment_procedures_num": payable and paid_online,
         "fee_procedures_with_dossiers_num": fee_procedure,
     }
-    return Judged(f"{received:%Y-%m}", period_end, terminal, end, c766, local, days, flags)
+    return Judged(f"{received:%Y-%m}", period_end, terminal, end, c766, local, days, flags, judged_from)
 
 
 def as_of_time(records: list[dict]) -> datetime:

@@ -1,6 +1,7 @@
 """The one-stop connector against a sandbox on loopback and the embedded PostgreSQL."""
 
 import json
+from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -83,3 +84,56 @@ def test_import_of_a_file_that_is_not_json_names_the_file(tmp_path, settings):
     bad.write_text('[{"MaHoSo": "x"}, {oops')
     with pytest.raises(ValueError, match="broken.json"):
         import_export(bad, settings)
+
+
+def _offset_pages(srv, window: Window, page_size: int) -> list[dict]:
+    """The paging the connector used to do (page=1,2,… over one query), as the control."""
+    import httpx
+
+    rows, page = [], 1
+    while True:
+        body = httpx.get(f"{srv.url}/api/v1/dossiers", headers={"Authorization": "Bearer sandbox-token"}, params={
+            "updated_from": window.start.strftime("%Y%m%d%H%M%S"), "updated_to": window.end.strftime("%Y%m%d%H%M%S"),
+            "page": page, "page_size": page_size}).json()
+        rows += body["data"]
+        if not body["has_more"]:
+            return rows
+        page += 1
+
+
+def test_dossiers_edited_while_a_window_is_paged_are_neither_lost_nor_doubled(make_sandbox, settings):
+    """The sandbox edits already-served dossiers after every page (they jump to the end of the listing). Offset
+    paging loses the rows at the page boundaries; keyset paging returns every dossier of the window, each edited
+    one twice at most (its old version, then its new one), and no version twice."""
+    window = Window(datetime(2025, 1, 1), RUN)
+    control = make_sandbox(dossiers=1200, dirty_share=0, churn_per_page=7)
+    lost = {r["MaHoSo"] for r in control.app.all_records()} - {r["MaHoSo"] for r in _offset_pages(control, window, 100)}
+    assert lost, "the control should lose dossiers at page boundaries"
+
+    srv = make_sandbox(dossiers=1200, dirty_share=0, churn_per_page=7)
+    with OneStopClient(srv.url, "sandbox-token", page_size=100) as client:
+        rows = [r for page in client.iter_pages(window) for r in page]
+    final = {r["MaHoSo"]: r for r in srv.app.all_records()}
+    got = Counter(r["MaHoSo"] for r in rows)
+    assert srv.app.edited and set(got) == set(final)  # nothing lost
+    versions = Counter((r["MaHoSo"], r["NgayCapNhat"]) for r in rows)
+    assert max(versions.values()) == 1  # no version twice
+    edited = {srv.app.dossiers.dossier_code(i) for i in srv.app.edited}
+    assert {c for c, n in got.items() if n > 1} <= edited and max(got.values()) <= 2  # twice: edited ones only
+    latest = {r["MaHoSo"]: r for r in sorted(rows, key=lambda r: r["NgayCapNhat"])}
+    assert all(latest[c]["NgayCapNhat"] == final[c]["NgayCapNhat"] for c in final)  # the latest version arrived
+
+
+def test_keyset_paging_goes_on_within_a_second_shared_by_more_than_a_page():
+    from connectors.paging import key_field, keyset_pages, time_field
+
+    second = "20260301080000"
+    rows = [{"id": f"m{i:03d}", "time": second} for i in range(25)] + [{"id": "z", "time": "20260301080001"}]
+
+    def fetch(start, page):
+        found = [r for r in rows if r["time"] >= start.strftime("%Y%m%d%H%M%S")]
+        return {"data": found[(page - 1) * 10: page * 10], "has_more": page * 10 < len(found)}
+
+    got = [r["id"] for p in keyset_pages(fetch, datetime(2026, 3, 1), time_of=time_field("time"),
+                                         key_of=key_field("id")) for r in p]
+    assert got == [r["id"] for r in rows]

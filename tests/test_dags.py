@@ -1,5 +1,7 @@
 """DAG integrity: every DAG imports, tasks are wired, and Assets chain extract → validate → transform."""
 
+import pytest
+
 from kho import airflow_env
 
 
@@ -35,8 +37,25 @@ def test_dags_import_without_errors_and_link_through_assets():
 
     # reports follow the marts (re-rendered after every transform) and go out monthly
     publish = dags["publish_dq_reports"]
-    marts = {o.uri for t in transform.tasks for o in t.outlets}
-    assert publish.timetable.asset_condition.uri in marts
+    announcing = [t for t in transform.tasks if t.outlets]
+    assert [t.task_id for t in announcing] == ["marts_built"]  # once, after the whole build: never half-built marts
+    assert set(announcing[0].get_flat_relative_ids(upstream=True)) >= set(dbt_tasks)
+    assert publish.timetable.asset_condition.uri in {o.uri for o in announcing[0].outlets}
     assert publish.timetable.timetable._expression == "0 7 3 * *"
     assert [t.task_id for t in publish.topological_sort()][:2] == ["render", "deliver"]
     assert {o.uri for o in publish.get_task("render").outlets} == {"file://kho/reports"}
+
+
+@pytest.mark.integration
+def test_publishing_before_any_transform_says_so_and_ends_cleanly(fresh_schema):
+    """A scheduled report run on a warehouse with no marts yet: the render is skipped with the reason, nothing is
+    sent, the run succeeds (rather than failing on a missing table)."""
+    from kho.reports.publish import NoMartsYet, render_reports
+
+    with pytest.raises(NoMartsYet, match="dq_unit_scores.*transform_warehouse"):
+        render_reports()
+    airflow_env.migrate()
+    run = airflow_env.load_dags()["publish_dq_reports"].test()
+    assert str(run.state).endswith("success")
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    assert states["render"].endswith("skipped") and states["deliver"].endswith("skipped"), states

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
-from test_validation import _clean_records, _load
+from test_validation import _clean_records, _load, open_again
 
 from expectations.onestop_dossiers import suite
 from kho.dbt import run_dbt
@@ -30,8 +30,8 @@ def test_dq_marts_follow_the_latest_version_of_each_record(tmp_path, settings, f
     key = {i: records[i]["MaHoSo"] for i in range(len(records))}
     records[5]["KenhThucHien"] = "9"                                # error, fixed in batch 2
     records[6]["TrangThaiHoSo"] = "11"                              # error
-    records[7].update(TrangThaiHoSo="4", NgayHenTra="")             # warning only (due_date_present)
-    records[8].update(KenhThucHien="9", TrangThaiHoSo="4", NgayHenTra="")  # error and warning
+    open_again(records[7], NgayHenTra="")                            # warning only (due_date_present)
+    open_again(records[8], KenhThucHien="9", NgayHenTra="")          # error and warning
     agency = key[9].rsplit("-", 2)[0]
     records[9].update(MaHoSo=f"{agency}-012345678901-0001", KenhThucHien="9")  # a citizen-ID-shaped key
     (tmp_path / "1").mkdir()

@@ -89,7 +89,7 @@ def test_api_needs_the_token_and_pages_a_half_open_window(make_sandbox):
 
 
 def test_histories_are_realistic_and_sync_lags_vary():
-    d = Dossiers(SandboxConfig(dossiers=4000, dirty_share=0, legacy_code_share=0))
+    d = Dossiers(SandboxConfig.clean(dossiers=4000, legacy_code_share=0))
     recs = [render(d, i, d.default_clock) for i in range(d.n)]
     statuses = Counter(r["TrangThaiHoSo"] for r in recs)
     for status in ("3", "7", "8", "9", "10"):  # refused, withdrawn, stopped, processed, returned
@@ -125,3 +125,28 @@ def test_a_dossier_syncs_after_it_was_first_extracted():
     after = render(d, i, int(d.events[i][EV_SYNC]) + 1)
     assert before["TrangThaiDongBoDVC"] == "0" and after["TrangThaiDongBoDVC"] == "1"
     assert after["NgayCapNhat"] > before["NgayCapNhat"]  # the cursor moves, so the next window picks it up
+
+
+def test_some_histories_arrive_never_late_or_stale_and_the_answer_key_has_them_whole():
+    from sandbox.onestop.generator import EV_END, HIST_FULL, HIST_LATE, HIST_NEVER, HIST_STALE
+
+    d = Dossiers(SandboxConfig(dossiers=4000))
+    modes = Counter(d.history_mode.tolist())
+    assert 0.04 * d.n < modes[HIST_NEVER] < 0.08 * d.n and modes[HIST_LATE] > 0.02 * d.n and modes[HIST_STALE] > 20
+    clock = d.default_clock
+    for i in range(d.n):
+        served, key = render(d, i, clock), render(d, i, clock, full_history=True)
+        assert key["QuaTrinhXuLy"] and key["TrangThaiHoSo"] == served["TrangThaiHoSo"]
+        mode = int(d.history_mode[i])
+        if mode == HIST_FULL:
+            assert served["QuaTrinhXuLy"] == key["QuaTrinhXuLy"]
+        elif mode == HIST_NEVER:
+            assert served["QuaTrinhXuLy"] == []
+        elif mode == HIST_STALE:
+            assert not {s["TrangThai"] for s in served["QuaTrinhXuLy"]} & {"3", "7", "8", "9", "10"}
+    late = next(i for i in range(d.n) if d.history_mode[i] == HIST_LATE and d.events[i][EV_END] < clock - 40 * 86400)
+    at = int(d.history_at[late])
+    before, after = render(d, late, at), render(d, late, at + 1)
+    assert before["QuaTrinhXuLy"] == [] and after["QuaTrinhXuLy"]
+    assert after["NgayCapNhat"] > before["NgayCapNhat"]  # the next window re-extracts it with its history
+    assert int(d.updated_at(at + 1)[late]) == at

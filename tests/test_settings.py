@@ -30,3 +30,14 @@ def test_pseudonym_pads_reproduce_hmac_sha256():
     long = KhoSettings(pseudonym_key="k" * 100)  # keys longer than a SHA-256 block are hashed first (RFC 2104)
     ipad, opad = key_pads(long)
     assert hashlib.sha256(opad + hashlib.sha256(ipad + msg.encode()).digest()).hexdigest() == hmac_hex(msg, long)
+
+
+def test_the_public_development_key_is_refused_on_an_external_warehouse():
+    import pytest
+
+    from kho.pseudonyms import DEVELOPMENT_KEY, PseudonymKeyMismatch, ensure_key
+
+    assert DEVELOPMENT_KEY == "kho-dev-only-pseudonym-key"
+    external = KhoSettings(warehouse_url="postgresql://kho:pw@db.example:5432/kho", pseudonym_key=DEVELOPMENT_KEY)
+    with pytest.raises(PseudonymKeyMismatch, match="development key"):
+        ensure_key(None, external)  # refused before any connection is used

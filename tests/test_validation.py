@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 
 
 def _clean_records(n: int) -> list[dict]:
-    d = Dossiers(SandboxConfig(dossiers=n, dirty_share=0))
+    d = Dossiers(SandboxConfig.clean(dossiers=n))
     return [render(d, i, d.default_clock) for i in range(n)]
 
 
@@ -26,6 +26,12 @@ def _load(records, tmp_path, settings, wh) -> str:
     manifest = import_export(path, settings)
     load_batch(wh, manifest, RAW_TABLE)
     return manifest.batch_id
+
+
+def open_again(r: dict, **fields) -> None:
+    """Make a clean (finished) record an open one, its history too (else the history contradicts its status)."""
+    r.update(TrangThaiHoSo="4", NgayKetThucXuLy="", NgayTra="", **fields)
+    r["QuaTrinhXuLy"] = [s for s in r["QuaTrinhXuLy"] if s["TrangThai"] not in ("3", "7", "8", "9", "10")]
 
 
 # one broken record per rule: (rule, how to break a clean record)
@@ -41,8 +47,9 @@ BREAKS = {
     "due_date_format": lambda r: r.update(NgayHenTra="2026-03-10"),
     "finished_not_before_received": lambda r: r.update(NgayTiepNhan="20260310080000",
                                                        NgayKetThucXuLy="20260309080000"),
-    "due_date_present": lambda r: r.update(TrangThaiHoSo="4", NgayHenTra=""),
+    "due_date_present": lambda r: open_again(r, NgayHenTra=""),
     "agency_code_format": lambda r: r.update(MaHoSo="HS-2026-000123"),
+    "list_fields_are_lists": lambda r: r.update(TaiLieuNop={"TepDinhKemId": "retyped at the source"}),
 }
 WARNINGS = {"due_date_present", "agency_code_format"}  # recorded, not quarantined
 
@@ -100,3 +107,35 @@ def test_rerunning_validation_replaces_the_previous_results(tmp_path, settings, 
         "select sum(checked), sum(failed) from dq.rule_results where batch_id = %s and rule = 'unit_code_known'",
         (batch,))[1][0]
     assert tuple(per_unit) == (50, 1)
+
+
+def test_two_versions_of_one_dossier_in_a_batch_are_not_a_duplicate_code(tmp_path, settings, fresh_schema):
+    """A dossier edited while its window was read arrives twice (old and new version); a page served twice repeats
+    rows. Neither is the same code on different dossiers, which stays an error."""
+    records = _clean_records(120)
+    newer = copy.deepcopy(records[30])
+    newer.update(NgayCapNhat="20261130235959", TrangThaiHoSo="10")
+    other = copy.deepcopy(records[60])
+    other.update(NgayTiepNhan="20260105090000", ChuHoSo="Một hồ sơ khác")  # another case keyed with the same code
+    batch = _load([*records, newer, copy.deepcopy(records[40]), other], tmp_path, settings, fresh_schema)
+    s = validate_batch(fresh_schema, suite(), batch)
+    assert s.failed_by_rule["mahoso_unique_in_batch"] == s.gx_unexpected_by_rule["mahoso_unique_in_batch"] == 2
+    _, rows = fresh_schema.query("select distinct record_key from dq.quarantine where batch_id = %s", (batch,))
+    assert rows == [(records[60]["MaHoSo"],)]
+
+
+def test_ended_dossiers_without_or_against_their_history_are_warned_not_quarantined(tmp_path, settings,
+                                                                                      fresh_schema):
+    records = [r for r in _clean_records(200) if r["TrangThaiHoSo"] == "10" and r["QuaTrinhXuLy"]][:3]
+    no_history, stale, reopened = (copy.deepcopy(r) for r in records)
+    no_history["QuaTrinhXuLy"] = []
+    stale["QuaTrinhXuLy"] = [s for s in stale["QuaTrinhXuLy"] if s["TrangThai"] not in ("9", "10")]
+    reopened["TrangThaiHoSo"] = "4"
+    batch = _load([no_history, stale, reopened], tmp_path, settings, fresh_schema)
+    s = validate_batch(fresh_schema, suite(), batch)
+    assert s.quarantined == 0
+    _, rows = fresh_schema.query("select rule, record_key from dq.warnings where batch_id = %s order by 1, 2",
+                                 (batch,))
+    assert rows == sorted([("ended_with_history", no_history["MaHoSo"]),
+                           ("history_agrees_with_status", stale["MaHoSo"]),
+                           ("history_agrees_with_status", reopened["MaHoSo"])])

@@ -7,9 +7,11 @@ size limit, so an oversized message never sits whole in memory.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 from connectors.documents.edxml import EdxmlRejected
 from connectors.http import BearerClient, check_auth, with_retries
+from connectors.paging import key_field, keyset_pages, time_field
 from kho.windows import Window
 
 TS = "%Y%m%d%H%M%S"
@@ -31,15 +33,13 @@ class DocumentAxisClient(BearerClient):
         return resp.json()
 
     def iter_listing(self, messagetype: str, window: Window) -> Iterator[list[dict]]:
-        """Entries ``{"id", "messagetype", "from", "time"}`` of messages that arrived in ``window``, page by page."""
-        page = 1
-        while True:
-            body = self._list({"messagetype": messagetype, "from": window.start.strftime(TS),
-                               "to": window.end.strftime(TS), "page": page, "page_size": self.page_size})
-            yield body["data"]
-            if not body.get("has_more"):
-                return
-            page += 1
+        """Entries ``{"id", "messagetype", "from", "time"}`` of messages that arrived in ``window``, page by page
+        (keyset on arrival time and id, as the dossiers)."""
+        def fetch(start: datetime, page: int) -> dict:
+            return self._list({"messagetype": messagetype, "from": start.strftime(TS), "to": window.end.strftime(TS),
+                               "page": page, "page_size": self.page_size})
+
+        return keyset_pages(fetch, window.start, time_of=time_field("time"), key_of=key_field("id"))
 
     def _fetch_once(self, message_id: str) -> bytes:
         with self._http.stream("GET", f"/api/v1/edocs/{message_id}") as resp:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 from connectors.http import BearerClient, SourceAuthError, check_auth, with_retries
+from connectors.paging import key_field, keyset_pages, row_identity, time_field
 from kho.windows import Window
 
 TS = "%Y%m%d%H%M%S"
@@ -25,14 +27,14 @@ class OneStopClient(BearerClient):
         return resp.json()
 
     def iter_pages(self, window: Window) -> Iterator[list[dict]]:
-        """Dossiers changed in ``window``, one page at a time."""
-        page = 1
-        while True:
-            body = self._get("/api/v1/dossiers", {
-                "updated_from": window.start.strftime(TS), "updated_to": window.end.strftime(TS),
-                "page": page, "page_size": self.page_size,
-            })
-            yield body["data"]
-            if not body.get("has_more"):
-                return
-            page += 1
+        """Dossiers changed in ``window``, one page at a time, by keyset on NgayCapNhat (rows of the boundary second
+        told apart by their content: MaHoSo can repeat at the source), so a dossier that changes while the window is
+        read cannot push another one out of it (connectors/paging.py)."""
+        def fetch(start: datetime, page: int) -> dict:
+            return self._get("/api/v1/dossiers", {"updated_from": start.strftime(TS),
+                                                  "updated_to": window.end.strftime(TS), "page": page,
+                                                  "page_size": self.page_size})
+
+        return keyset_pages(fetch, window.start, time_of=time_field("NgayCapNhat"), key_of=row_identity,
+                            name_of=key_field("MaHoSo"))
+

@@ -19,10 +19,29 @@ def parse_period(value: str | date | None) -> date | None:
         raise ValueError(f"period {value!r}: expected YYYY-MM") from e
 
 
+REPORT_MARTS = ("marts.dq_unit_scores", "marts.dq_rule_results", "marts.dq_top_failing_rules",
+                "marts.dq_records_to_fix", "marts.dq_source_freshness")
+
+
+class NoMartsYet(LookupError):
+    """The warehouse has no data-quality marts yet: nothing has been transformed."""
+
+
+def missing_marts(wh: Warehouse) -> list[str]:
+    _, rows = wh.query("select m from unnest(%s::text[]) m where to_regclass(m) is null", (list(REPORT_MARTS),))
+    return [r[0] for r in rows]
+
+
 def render_reports(period: str | date | None = None, lang: str | None = None, pdf: bool | None = None,
                    units: list[str] | None = None, settings: KhoSettings | None = None) -> ReportSet:
+    """Render a period's reports; ``NoMartsYet`` (with what is missing) on a warehouse never transformed."""
     settings = settings or get_settings()
-    return publish(Warehouse.open(settings), settings, parse_period(period), units, lang, pdf)
+    wh = Warehouse.open(settings)
+    missing = missing_marts(wh)
+    if missing:
+        raise NoMartsYet(f"no reports: the warehouse has no data-quality marts yet ({', '.join(missing)}); run "
+                         "the transform_warehouse DAG or `kho transform` after the first extraction")
+    return publish(wh, settings, parse_period(period), units, lang, pdf)
 
 
 def deliver_reports(rendered: ReportSet | dict, resend: bool = False, settings: KhoSettings | None = None) -> dict:

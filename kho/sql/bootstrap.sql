@@ -236,7 +236,8 @@ alter table raw_population.check_requests alter constraint check_requests_check_
 do $$
 declare r text;
 begin
-    foreach r in array array['kho_engineer', 'kho_analyst', 'kho_department'] loop
+    -- readers; and the pseudonym key holder and the role allowed to pseudonymize (kho/sql/pseudonyms.sql)
+    foreach r in array array['kho_engineer', 'kho_analyst', 'kho_department', 'kho_keyholder', 'kho_transform'] loop
         if not exists (select 1 from pg_roles where rolname = r) then
             begin
                 execute format('create role %I nologin', r);

@@ -8,20 +8,7 @@
 --   kho_transform  may call kho_secure.pseudonymize() (the role dbt and the pipeline run as is a member)
 --   everyone else  no usage of kho_secure, no execute; pg_read_all_data (kho_engineer) reads the table's rows
 --                  through row-level security with no policy: none
-do $$
-declare r text;
-begin
-    foreach r in array array['kho_keyholder', 'kho_transform'] loop
-        if not exists (select 1 from pg_roles where rolname = r) then
-            begin
-                execute format('create role %I nologin', r);
-            exception when insufficient_privilege then
-                raise notice 'cannot create role % (needs CREATEROLE); the DBA creates it', r;
-            end;
-        end if;
-    end loop;
-end $$;
-
+-- the roles kho_keyholder and kho_transform are created with the other group roles (bootstrap.sql)
 create schema if not exists kho_secure;
 revoke all on schema kho_secure from public;
 

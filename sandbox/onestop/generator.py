@@ -39,6 +39,10 @@ N_EVENTS = 10
 # outcome of a dossier's life
 OUT_DONE, OUT_REFUSED, OUT_WITHDRAWN, OUT_STOPPED = range(4)
 
+# how its processing history reaches the one-stop API: whole, never, only from ``history_at`` on, or cut before
+# the end (the steps up to the processing, never the finish)
+HIST_FULL, HIST_NEVER, HIST_LATE, HIST_STALE = range(4)
+
 FAMILY = [
     "Nguyễn",
     "Trần",
@@ -189,8 +193,17 @@ class SandboxConfig:
     province: str = "38"
     dirty_share: float = 0.03
     legacy_code_share: float = 0.02  # dossiers whose units are sent with a pre-2025 code
+    no_history_share: float = 0.06  # dossiers synced without their processing history, for good
+    late_history_share: float = 0.04  # ... whose history arrives 2-20 days after they finished
+    stale_history_share: float = 0.02  # ... whose history stops before the end (never updated after processing)
     start: str = "2026-01-01"
     months: int = 6
+
+    @classmethod
+    def clean(cls, **overrides) -> SandboxConfig:
+        """A sandbox without defects: no dirty records, every history synced whole."""
+        return cls(**{"dirty_share": 0, "no_history_share": 0, "late_history_share": 0, "stale_history_share": 0,
+                      **overrides})
 
     @classmethod
     def from_settings(cls, settings, **overrides) -> SandboxConfig:
@@ -365,6 +378,20 @@ class Dossiers:
         self.legacy_pick = np.where(rng.random(n) < config.legacy_code_share,
                                     rng.integers(0, 1 << 30, n), -1).astype(np.int64)
 
+        # -- the processing history (QuaTrinhXuLy) is synced apart from the dossier, and not always: some dossiers
+        # are sent without it for good, some get it days after they finished (a later extraction), some keep a
+        # stale history that stops before the end (drawn last, so the draws above stay as they were)
+        u = rng.random(n)
+        self.history_mode = np.select([u < config.no_history_share,
+                                       u < config.no_history_share + config.late_history_share,
+                                       u < config.no_history_share + config.late_history_share
+                                       + config.stale_history_share], [HIST_NEVER, HIST_LATE, HIST_STALE],
+                                      HIST_FULL).astype(np.int8)
+        arrival = np.where(ev[:, EV_END] < NEVER, ev[:, EV_END], recv) + rng.integers(2 * 86400, 20 * 86400, n)
+        self.history_at = np.where(self.history_mode == HIST_LATE, arrival, 0).astype(np.int64)
+        # edits made while a listing is being read (SandboxOneStop churn): the time of a dossier's latest edit
+        self.edited_at = np.zeros(n, dtype=np.int64)
+
     def _sequence_numbers(self, day: np.ndarray) -> np.ndarray:
         agency = np.where(self.recv_unit_idx >= 0, self.recv_unit_idx, 10_000 + self.dept.astype(np.int32))
         order = np.lexsort((self.events[:, EV_RECEIVE], day, agency))
@@ -414,5 +441,7 @@ class Dossiers:
     def updated_at(self, clock: int) -> np.ndarray:
         """Last visible change of every dossier at ``clock`` (-1 = not yet received)."""
         ev = self.events
-        visible = np.where(ev < clock, ev, -1)
-        return visible.max(axis=1)
+        visible = np.where(ev < clock, ev, -1).max(axis=1)
+        arrived = np.where((self.history_at > 0) & (self.history_at < clock) & (visible >= 0), self.history_at, -1)
+        edited = np.where((self.edited_at > 0) & (self.edited_at < clock) & (visible >= 0), self.edited_at, -1)
+        return np.maximum(np.maximum(visible, arrived), edited)

@@ -20,6 +20,9 @@ from sandbox.onestop.generator import (
     FAMILY,
     GIVEN_F,
     GIVEN_M,
+    HIST_FULL,
+    HIST_LATE,
+    HIST_STALE,
     MIDDLE_F,
     MIDDLE_M,
     NEVER,
@@ -62,8 +65,15 @@ def person_name(d: Dossiers, i: int) -> str:
     return f"{r.choice(FAMILY)} {r.choice(MIDDLE_M)} {r.choice(GIVEN_M)}"
 
 
-def render(d: Dossiers, i: int, clock: int) -> dict:
-    """Dossier ``i`` as the one-stop system shows it at ``clock`` (epoch seconds, exclusive)."""
+def history_visible(d: Dossiers, i: int, clock: int) -> bool:
+    """Whether the API shows dossier ``i``'s processing history at ``clock`` (never for some, late for others)."""
+    mode = int(d.history_mode[i])
+    return mode in (HIST_FULL, HIST_STALE) or (mode == HIST_LATE and bool(d.history_at[i] < clock))
+
+
+def render(d: Dossiers, i: int, clock: int, full_history: bool = False) -> dict:
+    """Dossier ``i`` as the one-stop system shows it at ``clock`` (epoch seconds, exclusive). ``full_history``: with
+    the whole processing history whatever reached the API (the answer key of judging dossiers without it)."""
     ev = d.events[i]
     proc = PROCEDURES[d.proc[i]]
     kind = int(d.dirty_kind[i])
@@ -92,6 +102,16 @@ def render(d: Dossiers, i: int, clock: int) -> dict:
             "NgayBatDau": fmt_ts(ev[EV_RECEIVE]), "NgayKetThucTheoQuyDinh": fmt_ts(d.due[i]),
         })
     seen = {slot for slot, _ in visible}
+    updated = max(t for _, t in visible)
+    if not full_history:
+        if int(d.history_mode[i]) == HIST_STALE:
+            history = [h for h in history if h["TrangThai"] in ("1", "2", "4", "5")]
+        elif not history_visible(d, i, clock):
+            history = []
+        elif int(d.history_mode[i]) == HIST_LATE:
+            updated = max(updated, int(d.history_at[i]))
+    if 0 < d.edited_at[i] < clock:
+        updated = max(updated, int(d.edited_at[i]))
 
     supplements = []
     for req, done in ((EV_SUP1, EV_SUP1_DONE), (EV_SUP2, EV_SUP2_DONE)):
@@ -165,7 +185,7 @@ def render(d: Dossiers, i: int, clock: int) -> dict:
         "DuocThanhToanTrucTuyen": str(int(d.paid_online[i])),
         "TrangThaiDongBoDVC": "1" if EV_SYNC in seen else "0",
         "NgayDongBoDVC": fmt_ts(ev[EV_SYNC]) if EV_SYNC in seen else "",
-        "NgayCapNhat": fmt_ts(max(t for _, t in visible)),
+        "NgayCapNhat": fmt_ts(updated),
         "DSKetNoiCSDL": [{"MaCSDL": POPULATION_DB_CODE}] if citizen and d.population_db[i] else [],
         "DinhDanhCHS": [{"LoaiDinhDanh": "1", "SoDinhDanh": owner_id}] if citizen else [],
         "TaiLieuNop": docs,

@@ -4,12 +4,17 @@
 (Bearer token) returns ``{"data": [...], "page", "page_size", "total", "has_more"}``: dossiers whose last change
 (``NgayCapNhat``) falls in ``[updated_from, updated_to)``, ordered by that time then code.
 ``POST /admin/clock?now=yyyyMMddHHmmss`` moves the sandbox's clock (dossiers change as time passes);
-``GET /health`` answers ``ok``. ``fail_every=K`` answers every K-th API call with 503, to exercise retries.
+``GET /health`` answers ``ok``. ``fail_every=K`` answers every K-th API call with 503, to exercise retries;
+``churn_per_page=K`` edits K already-served dossiers after every page (they move to the end of the listing), the
+way officials keep working while a window is read. The fault suite also asks for another error status
+(``fail_status``), stalls (``stall_every``/``stall_seconds``), repeated answers (``repeat_every``) and rows out of
+order (``shuffle_every``).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 
@@ -21,10 +26,18 @@ from sandbox.onestop.records import render
 class SandboxOneStop:
     """Dossier store plus clock; thread-safe for the handler threads."""
 
-    def __init__(self, config: SandboxConfig, token: str = "sandbox-token", fail_every: int = 0):
+    def __init__(self, config: SandboxConfig, token: str = "sandbox-token", fail_every: int = 0,
+                 churn_per_page: int = 0, fail_status: int = 503, stall_every: int = 0, stall_seconds: float = 0.0,
+                 repeat_every: int = 0, shuffle_every: int = 0):
         self.dossiers = Dossiers(config)
         self.token = token
         self.fail_every = fail_every
+        self.fail_status = fail_status
+        self.stall_every, self.stall_seconds = stall_every, stall_seconds
+        self.repeat_every, self.shuffle_every = repeat_every, shuffle_every
+        self._last_body: dict | None = None
+        self.churn_per_page = churn_per_page
+        self.edited: list[int] = []  # dossiers edited by the churn, in order
         self.calls = 0
         self._lock = threading.Lock()
         self.set_clock(self.dossiers.default_clock)
@@ -48,11 +61,32 @@ class SandboxOneStop:
         idx = self.select(updated_from, updated_to)
         chunk = idx[(page - 1) * page_size: page * page_size]
         clock = self.clock
-        return {
+        body = {
             "data": [render(self.dossiers, int(i), clock) for i in chunk],
             "page": page, "page_size": page_size, "total": int(len(idx)),
             "has_more": page * page_size < len(idx),
         }
+        if self.churn_per_page and body["has_more"]:
+            self._churn(idx[: page * page_size])
+        return body
+
+    def faulty(self, call: int, body: dict) -> dict:
+        """A misbehaving gateway: every ``repeat_every``-th answer repeats the previous one (a cached page), every
+        ``shuffle_every``-th has its rows out of order."""
+        if self.repeat_every and call % self.repeat_every == 0 and self._last_body is not None:
+            return self._last_body
+        if self.shuffle_every and call % self.shuffle_every == 0 and len(body["data"]) > 1:
+            body = {**body, "data": body["data"][::-1]}
+        self._last_body = body
+        return body
+
+    def _churn(self, served: np.ndarray) -> None:
+        """Officials edit dossiers while a listing is read: some already served get a new last change (the
+        clock's last second), so they move to the end of the result and every row after them moves up one place."""
+        picks = served[:: max(1, len(served) // self.churn_per_page)][: self.churn_per_page]
+        self.dossiers.edited_at[picks] = self.clock - 1
+        self.edited += [int(i) for i in picks]
+        self.set_clock(self.clock)
 
     def all_records(self, clock: int | None = None):
         """Every dossier visible at ``clock``, for tests that recompute figures on their own."""
@@ -72,9 +106,11 @@ def _handler(app: SandboxOneStop) -> type[SandboxHandler]:
                 return self.send_error_json(401, "sai mã xác thực")
             with app._lock:
                 app.calls += 1
-                fail = app.fail_every and app.calls % app.fail_every == 0
-            if fail:
-                return self.send_error_json(503, "hệ thống bận")
+                n = app.calls
+            if app.fail_every and n % app.fail_every == 0:
+                return self.send_error_json(app.fail_status, "hệ thống bận")
+            if app.stall_every and n % app.stall_every == 0:
+                time.sleep(app.stall_seconds)  # longer than the client waits: it times out and asks again
             q = self.query()
             try:
                 start = to_epoch(parse_ts(q.get("updated_from", "19700101000000")))
@@ -84,7 +120,7 @@ def _handler(app: SandboxOneStop) -> type[SandboxHandler]:
                     raise ValueError("page and page_size start at 1")
             except (KeyError, ValueError) as exc:
                 return self.send_error_json(400, f"tham số không hợp lệ: {exc}")
-            self.send_json(200, app.page(start, end, page, size))
+            self.send_json(200, app.faulty(n, app.page(start, end, page, size)))
 
         def do_POST(self) -> None:
             self.serve_clock(app.set_clock)

@@ -31,7 +31,8 @@ steps as (
         min(s.step_at) filter (where s.status_code = 8) as first_stopped_at,
         min(s.step_at) filter (where s.status_code = 3) as first_refused_at,
         min(s.step_at) filter (where s.status_code = 7) as first_withdrawn_at,
-        (array_agg(s.status_code order by s.step_at desc, s.step_seq desc))[1] as status_at_period_end
+        (array_agg(s.status_code order by s.step_at desc, s.step_seq desc))[1] as status_at_period_end,
+        count(*) as history_steps_in_period
     from periods as p
     inner join {{ ref('stg_onestop__processing_steps') }} as s
         on s.dossier_code = p.dossier_code and s.step_at < p.period_end_at
@@ -64,6 +65,7 @@ select
     st.first_refused_at,
     st.first_withdrawn_at,
     st.status_at_period_end,
+    coalesce(st.history_steps_in_period, 0) as history_steps_in_period,
     coalesce(su.supplement_requests, 0) as supplement_requests_in_period,
     coalesce(su.supplement_seconds, 0) as supplement_seconds,
     su.open_supplement_requested_at

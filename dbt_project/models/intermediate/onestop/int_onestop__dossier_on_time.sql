@@ -13,9 +13,15 @@
 -- on_time_local - the date-granularity local report rule (domain.md §2.3 item 2): processed or returned dossiers
 --   are early / on_time / late by calendar date against the due date; open ones are open_within if due on or after
 --   the period's last day, else open_overdue; stopped, refused and withdrawn dossiers are not_applicable.
+-- Both read the processing history; when it shows no end by the period end (not synced yet, never synced, or a
+-- stale history), the dossier's own fields are read instead (judged_from = 'dossier_fields'): status 9/10 with
+-- NgayKetThucXuLy ends at it (processed), status 10 with NgayTra only at the hand-over, status 3 at NgayTuChoi
+-- (else reception), status 8 with NgayKetThucXuLy at it; status 7 without a withdrawal step is not_counted (the
+-- fields say neither when nor whether it had been accepted). An end after the period end leaves the dossier open.
 with dossiers as (
     select
-        dossier_code, received_at, effective_due_at, due_source
+        dossier_code, received_at, effective_due_at, due_source, status_code, finished_at, returned_at, refused_at,
+        source_updated_at
     from {{ ref('int_onestop__dossiers_resolved') }}
 ),
 
@@ -42,29 +48,64 @@ ends as (
         m.supplement_requests_in_period,
         m.supplement_seconds,
         m.open_supplement_requested_at,
+        m.history_steps_in_period,
+        d.status_code,
+        d.source_updated_at,
         case
             when m.first_processed_at is not null then 9
             when m.first_returned_at is not null then 10
             when coalesce(m.first_stopped_at, m.first_refused_at) is not null then
                 case when m.first_refused_at <= coalesce(m.first_stopped_at, m.first_refused_at) then 3 else 8 end
             when m.first_withdrawn_at is not null and m.was_accepted then 7
-        end as terminal_status_766
+        end as history_terminal_status,
+        -- what the dossier's own fields say ended it, when its history shows no end (not synced, or stale)
+        case
+            when d.status_code in (9, 10) and d.finished_at is not null then 9
+            when d.status_code = 10 and d.returned_at is not null then 10
+            when d.status_code = 3 then 3
+            when d.status_code = 8 and d.finished_at is not null then 8
+        end as fields_terminal_status,
+        case
+            when d.status_code in (9, 10) and d.finished_at is not null then d.finished_at
+            when d.status_code = 10 and d.returned_at is not null then d.returned_at
+            when d.status_code = 3 then coalesce(d.refused_at, d.received_at)
+            when d.status_code = 8 and d.finished_at is not null then d.finished_at
+        end as fields_end_at,
+        -- withdrawn by the fields only: neither when nor whether it had been accepted is known
+        d.status_code = 7 and m.first_withdrawn_at is null as is_withdrawn_by_fields_only
     from dossiers as d
     inner join milestones as m on m.dossier_code = d.dossier_code
 ),
 
-with_end as (
+terminal as (
     select
         e.*,
-        case e.terminal_status_766
-            when 9 then e.first_processed_at
-            when 10 then e.first_returned_at
-            when 3 then e.first_refused_at
-            when 8 then e.first_stopped_at
-            when 7 then e.first_withdrawn_at
-            else case when e.supplement_requests_in_period = 1 then e.open_supplement_requested_at end
-        end as end_at_766
+        case
+            when e.history_terminal_status is not null then e.history_terminal_status
+            when e.fields_end_at < e.period_end_at then e.fields_terminal_status
+        end as terminal_status_766,
+        case
+            when e.history_terminal_status is not null then 'history'
+            when e.fields_end_at < e.period_end_at or e.is_withdrawn_by_fields_only then 'dossier_fields'
+            when e.history_steps_in_period > 0 then 'history'
+            else 'no_history'
+        end as judged_from
     from ends as e
+),
+
+with_end as (
+    select
+        t.*,
+        case
+            when t.history_terminal_status is null and t.terminal_status_766 is not null then t.fields_end_at
+            when t.terminal_status_766 = 9 then t.first_processed_at
+            when t.terminal_status_766 = 10 then t.first_returned_at
+            when t.terminal_status_766 = 3 then t.first_refused_at
+            when t.terminal_status_766 = 8 then t.first_stopped_at
+            when t.terminal_status_766 = 7 then t.first_withdrawn_at
+            when t.supplement_requests_in_period = 1 then t.open_supplement_requested_at
+        end as end_at_766
+    from terminal as t
 )
 
 select
@@ -72,8 +113,15 @@ select
     w.period_month,
     w.period_end_at,
     w.as_of_at,
-    w.status_at_period_end,
+    -- the history's last status by the period end; without one, the dossier's own status when it has not changed
+    -- since (else what ended it within the period, if anything did)
+    coalesce(
+        w.status_at_period_end,
+        case when w.source_updated_at < w.period_end_at then w.status_code end,
+        case when w.judged_from = 'dossier_fields' then w.terminal_status_766 end
+    ) as status_at_period_end,
     w.terminal_status_766,
+    w.judged_from,
     w.end_at_766,
     case
         when w.terminal_status_766 is not null then 'terminal_status'
@@ -82,7 +130,8 @@ select
     w.supplement_requests_in_period,
     w.supplement_seconds,
     case
-        when w.terminal_status_766 is null and w.first_withdrawn_at is not null then 'not_counted'
+        when w.terminal_status_766 is null and (w.first_withdrawn_at is not null or w.is_withdrawn_by_fields_only)
+            then 'not_counted'
         when w.supplement_requests_in_period > 1 then 'late'
         when w.effective_due_at is null then 'no_due_date'
         when w.end_at_766 is not null then
@@ -100,7 +149,8 @@ select
                 when w.end_at_766::date = w.effective_due_at::date then 'on_time'
                 else 'late'
             end
-        when w.terminal_status_766 is not null or w.first_withdrawn_at is not null then 'not_applicable'
+        when w.terminal_status_766 is not null or w.first_withdrawn_at is not null or w.is_withdrawn_by_fields_only
+            then 'not_applicable'
         when w.effective_due_at::date >= (w.period_end_at - interval '1 second')::date then 'open_within'
         else 'open_overdue'
     end as on_time_local,

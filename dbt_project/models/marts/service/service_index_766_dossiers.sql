@@ -44,6 +44,7 @@ select
     unit_tier,
     procedure_code,
     on_time_766,
+    judged_from,
     true as dossier_sync_den,
     coalesce(synced_at < period_end_at, false) as dossier_sync_num,
     on_time_766 in ('on_time', 'late', 'open_within', 'open_overdue') as on_time_den,
