@@ -1,0 +1,44 @@
+"""The dbt project keeps dbt's own conventions (read from the files, no warehouse needed): every model has a yml
+entry beside it, staging lives in one folder per source system named like its models, and each source is declared
+in the staging folder that reads it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+MODELS = Path(__file__).resolve().parent.parent / "dbt_project" / "models"
+
+
+def _yml_entries(folder: Path, key: str) -> set[str]:
+    names = set()
+    for path in folder.glob("*.yml"):
+        names |= {e["name"] for e in (yaml.safe_load(path.read_text()) or {}).get(key) or []}
+    return names
+
+
+def test_every_model_has_a_yml_entry_in_its_folder():
+    missing = [str(sql.relative_to(MODELS)) for sql in MODELS.rglob("*.sql")
+               if sql.stem not in _yml_entries(sql.parent, "models")]
+    assert not missing, missing
+
+
+def test_staging_is_one_folder_per_source_named_like_its_models_and_declaring_its_sources():
+    """A folder per source system, its models named stg_<system>__…, its own source declared beside them; every
+    source declared once; Kho's own tables (dq, kho) are read by every source's staging and declared in staging/dq."""
+    folders = [p for p in (MODELS / "staging").iterdir() if p.is_dir()]
+    declared = {f.name: _yml_entries(f, "sources") for f in folders}
+    everywhere = [s for names in declared.values() for s in names]
+    assert len(everywhere) == len(set(everywhere)), "a source declared twice"
+    for folder in folders:
+        for sql in folder.glob("*.sql"):
+            assert re.match(rf"^(stg|base)_{folder.name}__[a-z0-9_]+$", sql.stem), sql.name
+            used = set(re.findall(r"source\(\s*'([a-z_]+)'", sql.read_text()))
+            assert used <= set(everywhere), (sql.name, used - set(everywhere))
+        assert folder.name in declared[folder.name], f"staging/{folder.name} does not declare its source"
+    assert {"dq", "kho"} <= declared["dq"]
+    for folder in (MODELS / "intermediate", MODELS / "marts"):
+        for path in folder.rglob("*.yml"):
+            assert not (yaml.safe_load(path.read_text()) or {}).get("sources"), f"{path}: sources belong in staging"
