@@ -25,7 +25,6 @@ from kho.legacy_units import (
 )
 from kho.settings import PROJECT_ROOT
 from kho.units import ascii_name, load_units
-from sandbox.onestop.catalog import PROCEDURES
 
 SEEDS = PROJECT_ROOT / "dbt_project" / "seeds" / "reference"
 ONLINE_LEVELS = {4: "full", 3: "partial", 2: "none"}  # MucDo (domain.md §1.5) → online level
@@ -95,12 +94,19 @@ def agency_level1_rows() -> list[dict]:
     return rows
 
 
+PROCEDURES_CSV = PROJECT_ROOT / "reference_data" / "procedures" / "procedures.csv"  # provenance: its README
+
+
 def procedure_rows() -> list[dict]:
+    with PROCEDURES_CSV.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
     return [
-        {"procedure_code": p.code, "procedure_name": p.name, "field_code": p.field_code, "field_name": p.field_name,
-         "competent_tier": p.tier, "online_level_code": p.level, "online_level": ONLINE_LEVELS[p.level],
-         "statutory_working_days": p.days, "fee_vnd": p.fee, "has_fee": p.fee > 0}
-        for p in PROCEDURES
+        {"procedure_code": r["procedure_code"], "procedure_name": r["procedure_name"], "field_code": r["field_code"],
+         "field_name": r["field_name"], "competent_tier": r["competent_tier"],
+         "online_level_code": int(r["online_level_code"]), "online_level": ONLINE_LEVELS[int(r["online_level_code"])],
+         "statutory_working_days": int(r["statutory_working_days"]), "fee_vnd": int(r["fee_vnd"]),
+         "has_fee": int(r["fee_vnd"]) > 0}
+        for r in rows
     ]
 
 
