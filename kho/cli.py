@@ -23,11 +23,12 @@ def main(verbose: bool) -> None:
 
 
 @main.command()
-def demo() -> None:
-    """Run the whole pipeline end to end on the embedded default and print a summary."""
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Run the whole pipeline end to end on the embedded default and print a summary (logs to a file; -v here)."""
     from kho.demo import run_demo
 
-    run_demo()
+    run_demo(verbose=bool(ctx.parent and ctx.parent.params.get("verbose")))
 
 
 @main.group(name="import")

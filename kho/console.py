@@ -3,9 +3,12 @@ warnings-and-failures table that ends every command that validates (warnings are
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -36,3 +39,34 @@ def print_tally(run_ids: list[str] | None = None, since: datetime | None = None)
     print_table("Warnings and failures by rule", ("suite", "rule", "severity", "rows", "of rows", "units"),
                 [(t.suite, t.rule, "[red]error (quarantined)[/]" if t.severity == "error"
                   else "[yellow]warning (kept)[/]", t.failed, t.checked, t.units) for t in tally], left=3)
+
+
+@contextmanager
+def logs_to_file(path: Path, verbose: bool = False) -> Iterator[Path]:
+    """Send everything this process and its children write to stdout and stderr (Airflow's task logs, dbt, GX,
+    WeasyPrint…) to ``path``, at the file-descriptor level, while ``console`` keeps writing to the terminal: a person
+    sees progress and the summary, the logs are in a file. ``verbose`` leaves everything on the terminal."""
+    if verbose:
+        yield path
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    terminal = os.fdopen(os.dup(saved[0]), "w", buffering=1, encoding="utf-8", errors="replace")
+    previous = console.file
+    with path.open("ab") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        console.file = terminal
+        try:
+            yield path
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+            console.file = previous
+            terminal.close()

@@ -8,22 +8,33 @@ warnings and failures, KPI tables and where everything is.
 from __future__ import annotations
 
 import os
+import time
 from datetime import datetime, timezone
+from pathlib import Path
 
 from kho import airflow_env
-from kho.console import console, print_table, print_tally
+from kho.console import console, logs_to_file, print_table, print_tally
 from kho.settings import KhoSettings, get_settings
 
+DAGS = ("extract_onestop", "extract_documents", "extract_civil_status", "verify_citizen_ids", "transform_warehouse",
+        "publish_dq_reports")
 
-def run_dag(dags: dict, dag_id: str, **kw) -> None:
-    run = dags[dag_id].test(**kw)
+
+def run_dag(dags: dict, dag_id: str, log: Path | None = None, **kw) -> None:
+    started = time.perf_counter()
+    with console.status(f"{dag_id} running…"):
+        run = dags[dag_id].test(**kw)
     state = str(getattr(run, "state", "")).lower()
     if not state.endswith("success"):
-        raise SystemExit(f"DAG {dag_id} ended in state {state!r}; see the task logs above")
+        raise SystemExit(f"DAG {dag_id} ended in state {state!r}; see the task logs in {log or 'the output above'}")
+    tasks = run.get_task_instances() if hasattr(run, "get_task_instances") else []
+    console.print(f"[green]✓[/] {dag_id:<22} {time.perf_counter() - started:6.1f} s"
+                  + (f"  {len(tasks)} tasks" if tasks else ""))
 
 
-def run_demo(settings: KhoSettings | None = None) -> dict:
+def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict:
     settings = settings or get_settings()
+    log = settings.home / "logs" / f"demo-{datetime.now():%Y%m%d-%H%M%S}.log"
     airflow_env.configure(settings)
     with console.status("Preparing Airflow metadata (airflow db migrate)…"):
         airflow_env.migrate()
@@ -58,12 +69,18 @@ def run_demo(settings: KhoSettings | None = None) -> dict:
         console.print(f"Sandbox population service: {people.url} (slow, 5xx, 429, stalls; "
                       f"{len(registry.population):,} people)")
         apply_roles(wh, settings)
-        dags = airflow_env.load_dags()
-        for dag_id in ("extract_onestop", "extract_documents", "extract_civil_status", "verify_citizen_ids",
-                       "transform_warehouse", "publish_dq_reports"):
-            run_dag(dags, dag_id, logical_date=datetime.now(timezone.utc))
+        if not verbose:
+            console.print(f"Running the DAGs; their logs (Airflow tasks, dbt, GX) go to [cyan]{log}[/] "
+                          "(`kho -v demo` shows them here)")
+        with logs_to_file(log, verbose):
+            dags = airflow_env.load_dags()
+            for dag_id in DAGS:
+                run_dag(dags, dag_id, log, logical_date=datetime.now(timezone.utc))
     summary = collect_summary(wh)
     print_summary(summary, wh, settings)
+    console.print(f"Logs of this run: {log}")
+    with logs_to_file(log, verbose):
+        wh.close()  # the embedded server stops here, its shutdown chatter to the log
     return summary
 
 

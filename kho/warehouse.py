@@ -54,7 +54,11 @@ class Warehouse:
 
     @classmethod
     def _start_embedded(cls, settings: KhoSettings) -> Warehouse:
-        import pgserver
+        import warnings
+
+        with warnings.catch_warnings():  # platformdirs warns that XDG_RUNTIME_DIR is unset; /tmp is what we want
+            warnings.simplefilter("ignore")
+            import pgserver
 
         runtime = os.environ.get("XDG_RUNTIME_DIR")
         if runtime and os.path.isdir(runtime) and (os.stat(runtime).st_mode & 0o777) != 0o700:
