@@ -13,4 +13,5 @@ COPY reference_data reference_data
 RUN uv sync --frozen --no-dev --extra deploy
 COPY dags dags
 COPY dbt_project dbt_project
-RUN cd dbt_project && KHO_PG_HOST=localhost dbt parse --profiles-dir . --quiet || true
+# the manifest the transform DAG is rendered from, built once here: DAG parsing runs no dbt command
+RUN kho dbt-manifest

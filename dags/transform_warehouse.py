@@ -19,7 +19,7 @@ from kho.assets import (
     VALIDATED_ONESTOP_DOSSIERS,
     WAREHOUSE_MARTS,
 )
-from kho.dbt import DBT_PROJECT, export_dbt_secrets, static_dbt_env
+from kho.dbt import DBT_PROJECT, export_dbt_secrets, render_manifest, static_dbt_env
 from kho.settings import get_settings
 
 settings = get_settings()
@@ -50,15 +50,17 @@ def transform_warehouse():
 
     dbt = DbtTaskGroup(
         group_id="dbt",
-        project_config=ProjectConfig(DBT_PROJECT, env_vars=static_dbt_env(settings), install_dbt_deps=False),
+        project_config=ProjectConfig(DBT_PROJECT, manifest_path=render_manifest(), env_vars=static_dbt_env(settings),
+                                     install_dbt_deps=False),
         profile_config=ProfileConfig(profile_name="kho", target_name="warehouse",
                                      profiles_yml_filepath=DBT_PROJECT / "profiles.yml"),
         execution_config=ExecutionConfig(execution_mode=ExecutionMode.LOCAL,
                                          invocation_mode=InvocationMode.DBT_RUNNER),
         # one `dbt build` task per node (the model, its unit tests and data tests: fail fast, half the tasks of
         # run + test); tests on two models (relationships) get their own task after both
-        render_config=RenderConfig(load_method=LoadMode.DBT_LS, invocation_mode=InvocationMode.DBT_RUNNER,
-                                   test_behavior=TestBehavior.BUILD, should_detach_multiple_parents_tests=True),
+        # rendered from a manifest built ahead of time (kho.dbt.render_manifest): no dbt command at parse time
+        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD,
+                                   should_detach_multiple_parents_tests=True),
     )
 
     @task(outlets=[WAREHOUSE_MARTS])

@@ -143,6 +143,15 @@ def pseudonyms_rotate() -> None:
                   f"every model rebuilt; {r.keys_destroyed} retired key(s) erased")
 
 
+@main.command("dbt-manifest")
+def dbt_manifest() -> None:
+    """Build the dbt manifest the transform DAG is rendered from (dbt parse; no warehouse needed). Run it when
+    deploying: a DAG parse then only reads it (and rebuilds it itself if the project changed)."""
+    from kho.dbt import render_manifest
+
+    console.print(f"dbt manifest for the transform DAG: [cyan]{render_manifest()}[/]")
+
+
 @main.command()
 @click.option("--full-refresh", is_flag=True,
               help="Rebuild the incremental models from scratch (after reference data or model logic changed).")

@@ -8,12 +8,17 @@ so they carry the connection without its password, which the task process puts i
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from kho.settings import PROJECT_ROOT, KhoSettings
 from kho.warehouse import Warehouse
 
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
 SECRET_ENV = ("KHO_PG_PASSWORD",)
+# The manifest the transform DAG is rendered from (Cosmos LoadMode.DBT_MANIFEST): built by `dbt parse` into a
+# folder of its own, apart from target/ which every dbt run rewrites, and rebuilt only when the project changes.
+RENDER_DIR = DBT_PROJECT / "target_render"
+PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds", "tests")
 
 
 def dbt_env(wh: Warehouse) -> dict[str, str]:
@@ -49,3 +54,44 @@ def run_dbt(args: list[str], wh: Warehouse, settings: KhoSettings) -> list[tuple
         failed = [f"{n}: {s}" for n, s in results if s not in ("success", "pass", "warn")]
         raise RuntimeError(f"dbt {' '.join(args)} failed: {failed or res.exception}")
     return results
+
+
+def project_fingerprint() -> str:
+    """SHA-256 of every file dbt reads to build the graph (models, macros, seeds, tests, dbt_project.yml)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in PROJECT_INPUTS:
+        root = DBT_PROJECT / name
+        for path in sorted(root.rglob("*") if root.is_dir() else [root]):
+            if path.is_file():
+                digest.update(str(path.relative_to(DBT_PROJECT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def render_manifest() -> Path:
+    """The manifest for rendering the transform DAG, as of the project on disk: `dbt parse` (no warehouse needed)
+    when it is missing or the project changed, else the one built before (`kho dbt-manifest` builds it ahead, at
+    install or image build time, so a DAG parse only reads it)."""
+    import shutil
+    import tempfile
+
+    manifest, stamp = RENDER_DIR / "manifest.json", RENDER_DIR / "fingerprint"
+    fingerprint = project_fingerprint()
+    if manifest.exists() and stamp.exists() and stamp.read_text().strip() == fingerprint:
+        return manifest
+    from dbt.cli.main import dbtRunner
+
+    RENDER_DIR.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix="parse-", dir=RENDER_DIR))
+    try:
+        os.environ.setdefault("DO_NOT_TRACK", "1")
+        res = dbtRunner().invoke(["parse", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
+                                  "--target-path", str(build), "--quiet"])
+        if not res.success:
+            raise RuntimeError(f"dbt parse failed: {res.exception}")
+        os.replace(build / "manifest.json", manifest)  # atomic: a concurrent reader sees the old or the new one
+        stamp.write_text(fingerprint)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+    return manifest

@@ -42,3 +42,26 @@ def test_staging_is_one_folder_per_source_named_like_its_models_and_declaring_it
     for folder in (MODELS / "intermediate", MODELS / "marts"):
         for path in folder.rglob("*.yml"):
             assert not (yaml.safe_load(path.read_text()) or {}).get("sources"), f"{path}: sources belong in staging"
+
+
+def test_the_render_manifest_matches_the_project_and_follows_its_changes(tmp_path, monkeypatch):
+    """The transform DAG is rendered from a manifest built ahead of time: it holds every model and seed on disk,
+    its fingerprint is the project's, and any change to a model changes the fingerprint (so it is rebuilt)."""
+    import json
+    import shutil
+
+    from kho import dbt
+
+    manifest = json.loads(dbt.render_manifest().read_text())
+    assert (dbt.RENDER_DIR / "fingerprint").read_text() == dbt.project_fingerprint()
+    nodes = manifest["nodes"].values()
+    assert {n["name"] for n in nodes if n["resource_type"] == "model"} == {p.stem for p in MODELS.rglob("*.sql")}
+    seeds = {p.stem for p in (MODELS.parent / "seeds").rglob("*.csv")}
+    assert {n["name"] for n in nodes if n["resource_type"] == "seed"} == seeds
+    copy = tmp_path / "dbt_project"
+    shutil.copytree(dbt.DBT_PROJECT, copy, ignore=shutil.ignore_patterns("target*", "logs"))
+    monkeypatch.setattr(dbt, "DBT_PROJECT", copy)
+    before = dbt.project_fingerprint()
+    model = next(copy.rglob("fct_dossiers.sql"))
+    model.write_text(model.read_text() + "\n-- changed\n")
+    assert dbt.project_fingerprint() != before
