@@ -233,10 +233,12 @@ def warehouse_url() -> None:
 @warehouse.command("serve")
 def warehouse_serve() -> None:
     """Keep the embedded warehouse running (for psql or a BI tool) until Ctrl-C."""
+    from kho.settings import get_settings
     from kho.warehouse import Warehouse
 
-    wh = Warehouse.open()
-    console.print(f"warehouse up: [cyan]psql '{wh.uri}'[/] — Ctrl-C to stop")
+    wh = Warehouse.open(get_settings().model_copy(update={"embedded_mode": "start"}))  # serving is starting it
+    console.print(f"warehouse up: [cyan]psql '{wh.uri}'[/] — tasks reach it with KHO_EMBEDDED_MODE=served; "
+                  "Ctrl-C to stop")
     try:
         while True:
             time.sleep(3600)

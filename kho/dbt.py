@@ -7,6 +7,7 @@ so they carry the connection without its password, which the task process puts i
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -35,10 +36,17 @@ def static_dbt_env(settings: KhoSettings) -> dict[str, str]:
 
 
 def export_dbt_secrets(settings: KhoSettings) -> None:
-    """Put the external warehouse's password in this process's environment, where profiles.yml finds it."""
+    """What dbt needs in this process's environment and no rendered field may carry, at task start (the DAG file
+    is parsed in every task process): an external warehouse's password; for a served embedded warehouse, where it
+    listens (its socket is known only once it runs). With neither, the open_warehouse task sets it in-process."""
     if settings.warehouse_url:
         env = dbt_env(Warehouse.from_url(settings.warehouse_url))
         os.environ.update({k: env[k] for k in SECRET_ENV})
+    elif settings.embedded_mode == "served":
+        from kho.warehouse import WarehouseUnavailable
+
+        with contextlib.suppress(WarehouseUnavailable):  # the run's open_warehouse task fails with the reason
+            os.environ.update(dbt_env(Warehouse.served(settings)))
 
 
 def run_dbt(args: list[str], wh: Warehouse, settings: KhoSettings) -> list[tuple[str, str]]:

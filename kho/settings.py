@@ -27,6 +27,11 @@ class KhoSettings(BaseSettings):
         description="SQLAlchemy-style URL of an external PostgreSQL (postgresql://user:pw@host:port/db). "
         "Unset = the embedded PostgreSQL under KHO_HOME/pgdata.",
     )
+    embedded_mode: str = Field(
+        default="start", pattern="^(start|served)$",
+        description="start: a process that needs the embedded warehouse starts it and stops it when it is the last "
+        "to leave (the CLI, the demo, the tests); served: never start it, use the one `kho warehouse serve` keeps "
+        "up (Airflow deployments, where every task is its own process).")
     embedded_port: int | None = Field(
         default=None, ge=1024, le=65535,
         description="Also serve the embedded PostgreSQL on 127.0.0.1:PORT, password logins only (SCRAM). Unset = "

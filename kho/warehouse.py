@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 EMBEDDED_DB = "kho"
 
 
+class WarehouseUnavailable(RuntimeError):
+    """No warehouse can be reached with the settings given."""
+
+
 @dataclass
 class Warehouse:
     """Connection facts for one PostgreSQL warehouse, whatever runs it."""
@@ -41,9 +45,28 @@ class Warehouse:
     def open(cls, settings: KhoSettings | None = None, *, check_key: bool = True) -> Warehouse:
         """Reach (or start) the warehouse and bootstrap it; ``check_key=False`` only for a key rotation."""
         settings = settings or get_settings()
-        wh = cls.from_url(settings.warehouse_url) if settings.warehouse_url else cls._start_embedded(settings)
+        if settings.warehouse_url:
+            wh = cls.from_url(settings.warehouse_url)
+        elif settings.embedded_mode == "served":
+            wh = cls.served(settings)
+        else:
+            wh = cls._start_embedded(settings)
         wh.bootstrap(settings, check_key=check_key)
         return wh
+
+    @classmethod
+    def served(cls, settings: KhoSettings) -> Warehouse:
+        """The embedded warehouse another process serves (`kho warehouse serve`), reached without starting or ever
+        stopping it: how tasks that each run in their own process share one server. A clear error when none runs."""
+        from pgserver.utils import PostmasterInfo
+
+        info = PostmasterInfo.read_from_pgdata(settings.pgdata) if settings.pgdata.exists() else None
+        if info is None or not info.is_running() or info.socket_dir is None:
+            raise WarehouseUnavailable(
+                f"no embedded warehouse is running on {settings.pgdata}: start it once with `kho warehouse serve` "
+                "(KHO_EMBEDDED_MODE=served makes every task use it), or set KHO_WAREHOUSE_URL")
+        return cls(host=str(info.socket_dir), port=info.port or 5432, user="postgres", password="",
+                   dbname=EMBEDDED_DB, embedded=True)
 
     @classmethod
     def from_url(cls, url: str) -> Warehouse:

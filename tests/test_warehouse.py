@@ -23,3 +23,28 @@ def test_bootstrap_retypes_jsonb_list_columns_even_under_dbt_views(fresh_schema)
     assert wh.query("select to_regclass('staging.v_docs') is null")[1][0][0]  # dbt recreates its views
     assert wh.query("select tailieunop::text from raw_onestop.dossiers")[1] == [('[{"DuocSoHoa": "1"}]',)]
     wh.bootstrap()  # and once upgraded, bootstrapping again changes nothing
+
+
+def test_a_served_warehouse_is_reached_without_starting_or_stopping_it(warehouse, settings, tmp_path, monkeypatch):
+    """KHO_EMBEDDED_MODE=served (tasks each in their own process): the running server is used as it is and never
+    stopped by a task; with none running, the error says how to start one."""
+    import os
+
+    import pytest
+
+    from kho.dbt import export_dbt_secrets
+    from kho.warehouse import Warehouse, WarehouseUnavailable
+
+    served = settings.model_copy(update={"embedded_mode": "served"})
+    wh = Warehouse.open(served)
+    assert (wh.host, wh.port, wh._server) == (warehouse.host, warehouse.port, None)
+    wh.close()
+    assert warehouse.query("select 1")[1] == [(1,)]  # still up
+    for var in ("KHO_PG_HOST", "KHO_PG_PORT"):
+        monkeypatch.delenv(var, raising=False)
+    export_dbt_secrets(served)  # what a task process does when it parses the transform DAG
+    assert (os.environ["KHO_PG_HOST"], os.environ["KHO_PG_PORT"]) == (warehouse.host, str(warehouse.port))
+    nothing = served.model_copy(update={"home": tmp_path})
+    with pytest.raises(WarehouseUnavailable, match="kho warehouse serve"):
+        Warehouse.open(nothing)
+    assert not (tmp_path / "pgdata").exists()  # nothing was started
