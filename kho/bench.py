@@ -83,7 +83,7 @@ def run_bench(n: int, keep: bool = False, port: int = 8799) -> list[tuple]:
 
         stage("validate", lambda: validate_onestop(manifest["batch_id"], s))
         stage("transform", lambda: run_dbt(["build"], wh, s))
-        pseudonymize_ratio = _pseudonymize_vs_inline(wh, n)
+        through_fn, inline = _pseudonymize_vs_inline(wh, n)
         from kho.reports.render import publish
 
         reports = stage("reports", lambda: publish(wh, s, pdf=False))
@@ -111,9 +111,9 @@ def run_bench(n: int, keep: bool = False, port: int = 8799) -> list[tuple]:
                   "(DVCQG records carry their component, fee and history lists).")
     console.print("vs anchor = seconds / anchor seconds scaled to N; anchors for 1M narrow 16-column rows on 2 cores "
                   "(performance-notes.md): " + ", ".join(f"{k} {v[0]} {v[1]} s" for k, v in ANCHORS.items()) + ".")
-    console.print(f"pseudonymize: {n:,} IDs through kho_secure.pseudonymize in {pseudonymize_ratio[0]:.2f} s, "
-                  f"{pseudonymize_ratio[0] / pseudonymize_ratio[1]:.1f}x the same HMAC inline with literal pads "
-                  f"({pseudonymize_ratio[1]:.2f} s, a throwaway key: the warehouse's never appears in SQL)")
+    console.print(f"pseudonymize: {n:,} IDs through kho_secure.pseudonymize in {through_fn:.2f} s, "
+                  f"{through_fn / inline:.1f}x the same HMAC inline with literal pads "
+                  f"({inline:.2f} s, a throwaway key: the warehouse's never appears in SQL)")
     if keep:
         console.print(f"kept: {home}")
     return rows

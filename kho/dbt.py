@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from kho.settings import PROJECT_ROOT, KhoSettings
-from kho.warehouse import Warehouse
+from kho.warehouse import Warehouse, WarehouseUnavailable
 
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
 SECRET_ENV = ("KHO_PG_PASSWORD",)
@@ -43,8 +43,6 @@ def export_dbt_secrets(settings: KhoSettings) -> None:
         env = dbt_env(Warehouse.from_url(settings.warehouse_url))
         os.environ.update({k: env[k] for k in SECRET_ENV})
     elif settings.embedded_mode == "served":
-        from kho.warehouse import WarehouseUnavailable
-
         with contextlib.suppress(WarehouseUnavailable):  # the run's open_warehouse task fails with the reason
             os.environ.update(dbt_env(Warehouse.served(settings)))
 

@@ -27,9 +27,8 @@ def run_dag(dags: dict, dag_id: str, log: Path | None = None, **kw) -> None:
     state = str(getattr(run, "state", "")).lower()
     if not state.endswith("success"):
         raise SystemExit(f"DAG {dag_id} ended in state {state!r}; see the task logs in {log or 'the output above'}")
-    tasks = run.get_task_instances() if hasattr(run, "get_task_instances") else []
-    console.print(f"[green]✓[/] {dag_id:<22} {time.perf_counter() - started:6.1f} s"
-                  + (f"  {len(tasks)} tasks" if tasks else ""))
+    console.print(f"[green]✓[/] {dag_id:<22} {time.perf_counter() - started:6.1f} s  "
+                  f"{len(run.get_task_instances())} tasks")
 
 
 def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict:

@@ -56,14 +56,16 @@ def configure_server(server: Any, settings: KhoSettings) -> Any:
             current = dict(conn.execute("select name, setting from pg_settings where name = any(%s)",
                                         (["listen_addresses", "port", *SERVER_SETTINGS],)).fetchall())
             restart = current.get("listen_addresses") != listen or int(current.get("port", 0)) != port
-            for name, value in SERVER_SETTINGS.items():
-                if current.get(name) != value:
-                    conn.execute(sql.SQL("alter system set {} = {}").format(sql.SQL(name), sql.Literal(value)))
-                    restart |= name in RESTART_SETTINGS
+            changed = {name: value for name, value in SERVER_SETTINGS.items() if current.get(name) != value}
+            for name, value in changed.items():
+                conn.execute(sql.SQL("alter system set {} = {}").format(sql.SQL(name), sql.Literal(value)))
+            restart |= bool(RESTART_SETTINGS & set(changed))
             hba = server.pgdata / "pg_hba.conf"
             if hba.read_text() != HBA:
                 hba.write_text(HBA)  # written in place: the file keeps its owner (the pgserver user under root)
-            conn.execute("select pg_reload_conf()")
+                changed["pg_hba.conf"] = HBA
+            if changed and not restart:  # an already configured server (every later open) is left alone
+                conn.execute("select pg_reload_conf()")
         if restart:
             log.info("restarting the embedded PostgreSQL (listen %r, port %d, logging collector)", listen, port)
             info = restart_server(server, listen, port, info.socket_dir)

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import psycopg
 
-from connectors.population.checks import check_key_input, checked_people_sql
-from kho.pseudonyms import active_version, key_pads, pseudonymize_many
+from connectors.population.checks import checked_people_sql, keyed_people
+from kho.pseudonyms import active_version, install_or_match, key_pads, key_versions
 from kho.settings import KhoSettings
 from kho.warehouse import Warehouse
 
@@ -39,7 +39,7 @@ class Rotation:
 
 
 def _retired_left(conn: psycopg.Connection) -> int:
-    return sum(1 for v in conn.execute("select * from kho_secure.key_versions()") if not v[1] and v[4] is None)
+    return sum(1 for _, active, _, _, destroyed in key_versions(conn) if not active and destroyed is None)
 
 
 def rekey_population_checks(conn: psycopg.Connection) -> int:
@@ -48,8 +48,7 @@ def rekey_population_checks(conn: psycopg.Connection) -> int:
     fresh = []
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start:start + CHUNK]
-        hashed = pseudonymize_many(conn, [check_key_input(*r[1:4]) for r in chunk] + [r[1] for r in chunk])
-        fresh += [(r[0], hashed[i], hashed[len(chunk) + i]) for i, r in enumerate(chunk)]
+        fresh += [(r[0], *k) for r, k in zip(chunk, keyed_people(conn, [r[1:4] for r in chunk]), strict=True)]
     conn.execute("set constraints raw_population.check_requests_check_key_fkey deferred")
     conn.execute("create temp table rekeyed (old_key text primary key, new_key text, new_id text) on commit drop")
     with conn.cursor().copy("copy rekeyed from stdin") as copy:
@@ -64,16 +63,15 @@ def rekey_population_checks(conn: psycopg.Connection) -> int:
 
 def rotate(wh: Warehouse, settings: KhoSettings, rebuild: Callable[[], object]) -> Rotation:
     """Move the warehouse to KHO_PSEUDONYM_KEY (see the module docstring); ``rebuild`` runs the full dbt build."""
-    ipad, opad = key_pads(settings)
     with wh.connect() as conn:
         previous = active_version(conn)
-        if conn.execute("select kho_secure.ensure_key(%s, %s)", (ipad, opad)).fetchone()[0]:
+        if install_or_match(conn, settings):
             if not _retired_left(conn):
                 raise RuntimeError(f"KHO_PSEUDONYM_KEY is already the active key (version {previous}): set the new "
                                    "key in KHO_PSEUDONYM_KEY first")
             result = Rotation(previous, previous, resumed=True)  # a rotation whose rebuild did not finish
         else:
-            version = conn.execute("select kho_secure.rotate_key(%s, %s)", (ipad, opad)).fetchone()[0]
+            version = conn.execute("select kho_secure.rotate_key(%s, %s)", key_pads(settings)).fetchone()[0]
             result = Rotation(previous, version, checks_rekeyed=rekey_population_checks(conn))
         conn.commit()
     log.info("pseudonym key version %s active; rebuilding every model", result.to_version)

@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 
 import psycopg
 
 from kho.settings import KhoSettings
-
-log = logging.getLogger(__name__)
 
 
 class PseudonymKeyMismatch(RuntimeError):
@@ -49,13 +46,16 @@ def ensure_key(conn: psycopg.Connection, settings: KhoSettings) -> None:
     if settings.warehouse_url and settings.pseudonym_key.get_secret_value() == DEVELOPMENT_KEY:
         raise PseudonymKeyMismatch("KHO_PSEUDONYM_KEY is the development key, which is public: set a secret key "
                                    "before using an external warehouse (KHO_WAREHOUSE_URL)")
-    ipad, opad = key_pads(settings)
-    (matches,) = conn.execute("select kho_secure.ensure_key(%s, %s)", (ipad, opad)).fetchone()
-    if not matches:
+    if not install_or_match(conn, settings):
         version = active_version(conn)
         raise PseudonymKeyMismatch(
             f"KHO_PSEUDONYM_KEY is not the warehouse's pseudonym key (version {version}): set the key the warehouse "
             "was built with, or run `kho pseudonyms rotate` to move the warehouse to this one")
+
+
+def install_or_match(conn: psycopg.Connection, settings: KhoSettings) -> bool:
+    """Install KHO_PSEUDONYM_KEY when the warehouse has no key; whether it is the warehouse's active key."""
+    return conn.execute("select kho_secure.ensure_key(%s, %s)", key_pads(settings)).fetchone()[0]
 
 
 def active_version(conn: psycopg.Connection) -> int | None:

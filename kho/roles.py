@@ -56,17 +56,15 @@ def harden_readers(conn) -> list[str]:
     if supers:
         raise UnsafeReaderRole(f"reader roles that are superusers (they would see every row): {supers}; "
                                "take SUPERUSER away or the role out of the kho_* reader groups")
-    for role in sorted({r[0] for r in rows if r[2]} | {g for g in READER_GROUPS if _bypasses(conn, g)}):
+    groups = {r[0] for r in conn.execute("select rolname from pg_roles where rolname = any(%s) and rolbypassrls",
+                                          (list(READER_GROUPS),))}
+    for role in sorted({r[0] for r in rows if r[2]} | groups):
         conn.execute(sql.SQL("alter role {} nobypassrls").format(sql.Identifier(role)))
     audited = sorted({r[0] for r in rows if r[3] in AUDITED_GROUPS})
     for role in audited:
         conn.execute(sql.SQL("alter role {} set log_statement = 'all'").format(sql.Identifier(role)))
     return audited
 
-
-def _bypasses(conn, role: str) -> bool:
-    row = conn.execute("select rolbypassrls or rolsuper from pg_roles where rolname = %s", (role,)).fetchone()
-    return bool(row and row[0])
 
 
 @dataclass(frozen=True)
@@ -93,6 +91,9 @@ def apply_roles(wh: Warehouse, settings: KhoSettings) -> dict:
         existing = {r[0] for r in conn.execute("select rolname from pg_roles")}
         for dep in deps:
             password = os.environ.get(dep.password_env) if dep.password_env else None
+            if password:  # sent as its SCRAM verifier (as psql's \password does): the password is in no SQL text
+                password = conn.pgconn.encrypt_password(password.encode(), dep.role.encode(),
+                                                        b"scram-sha-256").decode()
             verb = "alter" if dep.role in existing else "create"
             stmt = sql.SQL("{} role {} login" + (" password {}" if password else "")).format(
                 sql.SQL(verb), sql.Identifier(dep.role), *([sql.Literal(password)] if password else []))

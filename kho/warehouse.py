@@ -65,8 +65,13 @@ class Warehouse:
             raise WarehouseUnavailable(
                 f"no embedded warehouse is running on {settings.pgdata}: start it once with `kho warehouse serve` "
                 "(KHO_EMBEDDED_MODE=served makes every task use it), or set KHO_WAREHOUSE_URL")
+        return cls._embedded(info)
+
+    @classmethod
+    def _embedded(cls, info: Any, server: Any = None) -> Warehouse:
+        """The embedded warehouse at the socket and port a postmaster.pid names."""
         return cls(host=str(info.socket_dir), port=info.port or 5432, user="postgres", password="",
-                   dbname=EMBEDDED_DB, embedded=True)
+                   dbname=EMBEDDED_DB, embedded=True, _server=server)
 
     @classmethod
     def from_url(cls, url: str) -> Warehouse:
@@ -88,9 +93,7 @@ class Warehouse:
             os.environ.pop("XDG_RUNTIME_DIR")  # pgserver needs a private runtime dir; it falls back to /tmp
         settings.pgdata.mkdir(parents=True, exist_ok=True)
         server = pgserver.get_server(settings.pgdata, cleanup_mode="stop")
-        info = configure_server(server, settings)
-        wh = cls(host=str(info.socket_dir), port=info.port or 5432, user="postgres", password="",
-                 dbname=EMBEDDED_DB, embedded=True, _server=server)
+        wh = cls._embedded(configure_server(server, settings), server)
         with psycopg.connect(host=wh.host, port=wh.port, user=wh.user, dbname="postgres", autocommit=True) as conn:
             if not conn.execute("select 1 from pg_database where datname = %s", (EMBEDDED_DB,)).fetchone():
                 conn.execute(f"create database {EMBEDDED_DB}")

@@ -4,6 +4,7 @@ default is public), and the sandboxes on loopback."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import secrets
 import shutil
@@ -53,10 +54,6 @@ def fresh_schema(warehouse):
     return warehouse
 
 
-FAULTS = ("fail_every", "fail_status", "churn_per_page", "stall_every", "stall_seconds", "repeat_every",
-          "shuffle_every")
-
-
 @pytest.fixture
 def make_sandbox():
     from sandbox.onestop.generator import SandboxConfig
@@ -65,7 +62,7 @@ def make_sandbox():
     servers = []
 
     def start(**config):
-        faults = {k: config.pop(k) for k in FAULTS if k in config}
+        faults = {k: config.pop(k) for k in list(config) if k in inspect.signature(SandboxOneStop).parameters}
         app = SandboxOneStop(SandboxConfig(**config), **faults)
         srv = SandboxServer(app).__enter__()
         servers.append(srv)

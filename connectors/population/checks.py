@@ -50,6 +50,13 @@ def check_key_input(citizen_id: str, name: str, birth_date: date) -> str:
     return f"{citizen_id}|{name_key(name)}|{birth_date.isoformat()}"
 
 
+def keyed_people(conn, people: list[tuple[str, str, date]]) -> list[tuple[str, str]]:
+    """(check key, ID pseudonym) of each (citizen ID, name, birth date), under the warehouse's active key, in one
+    round trip (used when filing checks and when a key rotation re-keys them)."""
+    hashed = pseudonymize_many(conn, [check_key_input(*p) for p in people] + [p[0] for p in people])
+    return list(zip(hashed[: len(people)], hashed[len(people):], strict=True))
+
+
 def enqueue(wh: Warehouse, settings: KhoSettings) -> int:
     """File a pending check for every checkable person not filed yet; returns the requests added."""
     added = 0
@@ -64,9 +71,7 @@ def enqueue(wh: Warehouse, settings: KhoSettings) -> int:
                                             and q.row_num = p._row_num and q.role = p.role)""")
         while rows := cur.fetchmany(5_000):
             with write.transaction(), write.cursor() as w:
-                n = len(rows)
-                hashed = pseudonymize_many(write, [check_key_input(*r[4:7]) for r in rows] + [r[4] for r in rows])
-                keyed = [(*r[:4], hashed[i], hashed[n + i]) for i, r in enumerate(rows)]
+                keyed = [(*r[:4], *k) for r, k in zip(rows, keyed_people(write, [r[4:7] for r in rows]), strict=True)]
                 w.executemany("insert into raw_population.checks (check_key, id_pseudonym) values (%s, %s) "
                               "on conflict do nothing", sorted({(k[4], k[5]) for k in keyed}))
                 w.executemany("insert into raw_population.check_requests values (%s, %s, %s, %s, %s) "

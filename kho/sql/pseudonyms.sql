@@ -37,14 +37,12 @@ language sql stable strict parallel safe security definer as $$
     from kho_secure.pseudonym_keys as k
     where k.is_active and value operator(pg_catalog.<>) ''
 $$;
-revoke all on function kho_secure.pseudonymize(text) from public;
 
 -- The active key version, for `kho pseudonyms status` and the marts' documentation (no key material).
 create or replace function kho_secure.active_key_version() returns integer
 language sql stable security definer set search_path = pg_catalog, pg_temp as $$
     select k.version from kho_secure.pseudonym_keys as k where k.is_active
 $$;
-revoke all on function kho_secure.active_key_version() from public;
 create or replace function kho_secure.key_versions()
 returns table (version integer, is_active boolean, created_at timestamptz, retired_at timestamptz,
                destroyed_at timestamptz)
@@ -52,7 +50,6 @@ language sql stable security definer set search_path = pg_catalog, pg_temp as $$
     select k.version, k.is_active, k.created_at, k.retired_at, k.destroyed_at
     from kho_secure.pseudonym_keys as k order by k.version
 $$;
-revoke all on function kho_secure.key_versions() from public;
 
 -- Key management through the key holder: a caller hands pads in (as parameters) and never reads them back.
 -- The first key (version 1) when the warehouse has none; true when the active key is the one given.
@@ -93,26 +90,22 @@ begin
     get diagnostics n = row_count;
     return n;
 end $$;
-revoke all on function kho_secure.ensure_key(bytea, bytea), kho_secure.rotate_key(bytea, bytea),
-    kho_secure.destroy_retired_keys() from public;
 
+-- no function of the key holder is anyone's but the transform role's
+revoke execute on all functions in schema kho_secure from public;
 do $$
+declare f regprocedure;
 begin
     if exists (select 1 from pg_roles where rolname = 'kho_keyholder') then
         alter schema kho_secure owner to kho_keyholder;
         alter table kho_secure.pseudonym_keys owner to kho_keyholder;
-        alter function kho_secure.pseudonymize(text) owner to kho_keyholder;
-        alter function kho_secure.active_key_version() owner to kho_keyholder;
-        alter function kho_secure.key_versions() owner to kho_keyholder;
-        alter function kho_secure.ensure_key(bytea, bytea) owner to kho_keyholder;
-        alter function kho_secure.rotate_key(bytea, bytea) owner to kho_keyholder;
-        alter function kho_secure.destroy_retired_keys() owner to kho_keyholder;
+        for f in select p.oid from pg_proc p where p.pronamespace = 'kho_secure'::regnamespace loop
+            execute format('alter function %s owner to kho_keyholder', f);
+        end loop;
     end if;
     if exists (select 1 from pg_roles where rolname = 'kho_transform') then
         grant usage on schema kho_secure to kho_transform;
-        grant execute on function kho_secure.pseudonymize(text), kho_secure.active_key_version(),
-            kho_secure.key_versions(), kho_secure.ensure_key(bytea, bytea), kho_secure.rotate_key(bytea, bytea),
-            kho_secure.destroy_retired_keys() to kho_transform;
+        grant execute on all functions in schema kho_secure to kho_transform;
         if not (select rolsuper from pg_roles where rolname = current_user) then
             execute format('grant kho_transform to %I', current_user);
         end if;
