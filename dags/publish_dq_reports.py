@@ -60,9 +60,9 @@ def publish_dq_reports():
 
     @task
     def data_docs() -> str:
-        from kho.gx_docs import build_data_docs
-        from kho.settings import get_settings
-        from kho.warehouse import Warehouse
+        from expectations.data_docs import build_data_docs
+        from kho.core.settings import get_settings
+        from kho.core.warehouse import Warehouse
 
         settings = get_settings()
         return str(build_data_docs(Warehouse.open(settings), settings))

@@ -1,7 +1,8 @@
-"""transform_warehouse: dbt build (staging → marts, with tests) through astronomer-cosmos, on validated data.
+"""transform_warehouse: dbt build (staging → marts, with tests) through astronomer-cosmos, on validated data, then
+`dbt source freshness` on every raw table (recorded in kho.source_freshness).
 
-Runs whenever a validation run publishes validated dossiers, documents or civil-status registers, or a
-verification run publishes citizen-ID check results.
+Runs whenever a validation run of any registered source publishes its validated Asset, or a verification run
+publishes citizen-ID check results.
 """
 
 from __future__ import annotations
@@ -12,15 +13,9 @@ from airflow.sdk import dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
-from kho.assets import (
-    POPULATION_CHECKS,
-    VALIDATED_CIVIL_STATUS,
-    VALIDATED_DOCUMENTS,
-    VALIDATED_ONESTOP_DOSSIERS,
-    WAREHOUSE_MARTS,
-)
+from kho.assets import WAREHOUSE_MARTS, validated_assets
+from kho.core.settings import get_settings
 from kho.dbt import DBT_PROJECT, export_dbt_secrets, render_manifest, static_dbt_env
-from kho.settings import get_settings
 
 settings = get_settings()
 export_dbt_secrets(settings)  # the password reaches dbt through this process's environment, not a rendered field
@@ -28,7 +23,7 @@ export_dbt_secrets(settings)  # the password reaches dbt through this process's 
 
 @dag(
     dag_id="transform_warehouse",
-    schedule=(VALIDATED_ONESTOP_DOSSIERS | VALIDATED_DOCUMENTS | VALIDATED_CIVIL_STATUS | POPULATION_CHECKS),
+    schedule=validated_assets(),
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,
@@ -41,8 +36,8 @@ def transform_warehouse():
         """Make sure the warehouse is up (starts the embedded one) and export dbt's connection environment."""
         import os
 
+        from kho.core.warehouse import Warehouse
         from kho.dbt import dbt_env
-        from kho.warehouse import Warehouse
 
         wh = Warehouse.open(settings)
         os.environ.update(dbt_env(wh))
@@ -68,7 +63,26 @@ def transform_warehouse():
         """Runs once every dbt node succeeded: only then are the marts announced (publish_dq_reports follows), so
         nothing downstream starts on half-built marts."""
 
-    open_warehouse() >> dbt >> marts_built()
+    @task
+    def source_freshness() -> list[dict]:
+        """`dbt source freshness` on every raw table, after the build: the verdicts go to kho.source_freshness and
+        the log; a source past its error_after fails this task (the alert), never the marts already announced."""
+        import logging
+
+        from kho.core.warehouse import Warehouse
+        from kho.dbt import check_source_freshness
+
+        rows = check_source_freshness(Warehouse.open(settings), settings)
+        for r in rows:
+            level = logging.INFO if r["status"] == "pass" else logging.WARNING
+            logging.getLogger(__name__).log(level, "source %s.%s: %s (newest row %s)", r["source"],
+                                            r["source_table"], r["status"], r["max_loaded_at"])
+        stale = [f"{r['source']}.{r['source_table']}" for r in rows if r["status"] not in ("pass", "warn")]
+        if stale:
+            raise RuntimeError(f"sources past their freshness limit or unreadable: {', '.join(stale)}")
+        return [{k: str(v) for k, v in r.items()} for r in rows]
+
+    open_warehouse() >> dbt >> marts_built() >> source_freshness()
 
 
 transform_warehouse()

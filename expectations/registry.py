@@ -1,12 +1,10 @@
-"""Every validation suite Kho runs, by name: for Data Docs and anything else that needs them all."""
+"""Every validation suite Kho runs: each registered source's stream suites, for Data Docs and the rules table."""
 
 from __future__ import annotations
 
-from kho.validation import Suite
+from expectations.validation import Suite
+from kho.core.sources import registered_sources
 
 
 def all_suites() -> list[Suite]:
-    from expectations import civil_status, documents, onestop_dossiers
-
-    return [onestop_dossiers.suite(), *(f() for f in documents.SUITES.values()),
-            *(f() for f in civil_status.SUITES.values())]
+    return [stream.suite() for _, src in sorted(registered_sources().items()) for stream in src.streams]

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kho.settings import PROJECT_ROOT, KhoSettings
+from kho.core.settings import PROJECT_ROOT, KhoSettings
 
 DAGS_FOLDER = PROJECT_ROOT / "dags"
 

@@ -1,18 +1,16 @@
-"""Airflow pieces shared by Kho's DAGs: the Assets (each DAG's outlet is the next one's schedule), the extract DAGs'
-arguments and their closing summary. Needs Airflow."""
+"""Airflow pieces shared by Kho's DAGs: the Assets (each DAG's outlet is the next one's schedule) and the extract DAG
+every registered source gets (``dags/extract_sources.py``). Needs Airflow."""
+
+from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, Param, get_current_context, teardown
+from airflow.sdk import DAG, Asset, Param, get_current_context, task, teardown
 
-RAW_ONESTOP_DOSSIERS = Asset("postgres://kho/raw_onestop/dossiers", extra={"layer": "raw"})
-VALIDATED_ONESTOP_DOSSIERS = Asset("postgres://kho/dq/onestop_dossiers_raw", extra={"layer": "dq"})
-RAW_DOCUMENTS = Asset("postgres://kho/raw_documents/edocs", extra={"layer": "raw"})
-VALIDATED_DOCUMENTS = Asset("postgres://kho/dq/documents_raw", extra={"layer": "dq"})
-RAW_CIVIL_STATUS = Asset("postgres://kho/raw_civil_status/registrations", extra={"layer": "raw"})
-VALIDATED_CIVIL_STATUS = Asset("postgres://kho/dq/civil_status_raw", extra={"layer": "dq"})
+from kho.core.sources import Source, registered_sources
+
 POPULATION_CHECKS = Asset("postgres://kho/raw_population/checks", extra={"layer": "raw"})
-WAREHOUSE_MARTS = Asset("postgres://kho/marts/unit_month_kpis", extra={"layer": "marts"})
+WAREHOUSE_MARTS = Asset("postgres://kho/marts/dossier_unit_months", extra={"layer": "marts"})
 DQ_REPORTS = Asset("file://kho/reports", extra={"layer": "reports"})
 
 # manual runs of an extract DAG may backfill a window (state is not moved)
@@ -22,11 +20,59 @@ BACKFILL_PARAMS = {
 }
 
 
-def extract_dag_args(source: str, doc: str | None) -> dict:
-    """``@dag`` arguments shared by the extract DAGs: hourly, no catch-up, one run at a time, backfill params."""
-    return {"schedule": "@hourly", "start_date": datetime(2026, 1, 1), "catchup": False, "max_active_runs": 1,
-            "default_args": {"retries": 2, "retry_delay": timedelta(minutes=5)}, "params": BACKFILL_PARAMS,
-            "tags": ["kho", source, "extract"], "doc_md": doc}
+def raw_asset(source: str) -> Asset:
+    """Updated when a batch of ``source`` is loaded into its raw tables."""
+    return Asset(f"postgres://kho/raw_{source}/landed", extra={"layer": "raw", "source": source})
+
+
+def validated_asset(source: str) -> Asset:
+    """Updated when a batch of ``source`` was validated: what the transform waits for."""
+    return Asset(f"postgres://kho/dq/{source}_validated", extra={"layer": "dq", "source": source})
+
+
+def validated_assets():
+    """The transform's schedule: any source validated, or citizen-ID checks answered."""
+    condition = POPULATION_CHECKS
+    for name in sorted(registered_sources()):
+        condition = condition | validated_asset(name)
+    return condition
+
+
+def extract_dag(source: Source) -> DAG:
+    """``extract_<source>``: extract and land → load into raw (state in the same transaction) → validate with the
+    stream suites → a closing summary of this run's warnings and failures."""
+    doc = (f"extract_{source.name}: {source.description} → landing zone → raw → validated.\n\n{source.doc}"
+           + ("\n\nTrigger with `{\"window_start\": ..., \"window_end\": ...}` to backfill a window (state is not "
+              "moved)." if source.backfill else ""))
+    with DAG(dag_id=f"extract_{source.name}", schedule=source.schedule, start_date=datetime(2026, 1, 1),
+             catchup=False, max_active_runs=1, default_args={"retries": 2, "retry_delay": timedelta(minutes=5)},
+             params=BACKFILL_PARAMS if source.backfill else {}, tags=["kho", source.name, "extract", *source.tags],
+             doc_md=doc) as dag:
+
+        @task
+        def extract_land() -> list[dict]:
+            from kho.core.windows import requested_window, source_time
+            from kho.pipeline import extract
+
+            ctx = get_current_context()
+            interval_end = ctx.get("data_interval_end")
+            return extract(source.name, source_time(), source_time(interval_end) if interval_end else None,
+                           requested_window(ctx["params"]) if source.backfill else None)
+
+        @task(outlets=[raw_asset(source.name)])
+        def load(manifests: list[dict]) -> list[dict]:
+            from kho.pipeline import load as load_batches
+
+            return load_batches(manifests)
+
+        @task(outlets=[validated_asset(source.name)])
+        def validate(loaded: list[dict]) -> list[dict]:
+            from kho.pipeline import validate as validate_batches
+
+            return validate_batches(loaded)
+
+        validate(load(extract_land())) >> validation_summary(source.name)
+    return dag
 
 
 def validation_summary(source: str):

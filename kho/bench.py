@@ -55,12 +55,12 @@ def run_bench(n: int, keep: bool = False, port: int = 8799) -> list[tuple]:
     os.environ["KHO_HOME"] = str(home)
     os.environ["KHO_ONESTOP_URL"] = f"http://127.0.0.1:{port}"
     os.environ.setdefault("KHO_ONESTOP_PAGE_SIZE", "5000")
-    from kho.settings import get_settings
+    from kho.core.settings import get_settings
 
     get_settings.cache_clear()
+    from kho.core.warehouse import Warehouse
     from kho.dbt import run_dbt
-    from kho.pipeline import extract_onestop, load_onestop, validate_onestop
-    from kho.warehouse import Warehouse
+    from kho.pipeline import extract, load, validate
 
     s = get_settings()
     wh = Warehouse.open(s)
@@ -76,12 +76,12 @@ def run_bench(n: int, keep: bool = False, port: int = 8799) -> list[tuple]:
         return out
 
     try:
-        manifest = stage("extract+land", lambda: extract_onestop(datetime(2030, 1, 1), settings=s))
-        landed_mb = _landed_mb(manifest)
-        stage("load", lambda: load_onestop(manifest, s))
+        manifests = stage("extract+land", lambda: extract("onestop", datetime(2030, 1, 1), settings=s))
+        landed_mb = sum(_landed_mb(m) for m in manifests)
+        loaded = stage("load", lambda: load(manifests, s))
         import great_expectations  # noqa: F401  (import cost ~8 s, reported apart from the checks)
 
-        stage("validate", lambda: validate_onestop(manifest["batch_id"], s))
+        stage("validate", lambda: validate(loaded, s))
         stage("transform", lambda: run_dbt(["build"], wh, s))
         through_fn, inline = _pseudonymize_vs_inline(wh, n)
         from kho.reports.render import publish

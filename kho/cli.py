@@ -36,47 +36,62 @@ def import_() -> None:
     """Import exports handed over as files."""
 
 
-@import_.command("onestop")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_onestop(path: Path) -> None:
-    """Land, load and validate a DVCQG JSON export (a JSON array of dossier objects)."""
-    from kho.pipeline import import_onestop_file
+def _import_command(name: str, description: str) -> click.Command:
+    @click.argument("path", type=click.Path(exists=True, path_type=Path))
+    def run(path: Path) -> None:
+        from kho.pipeline import import_path
 
-    manifest, loaded, summary = import_onestop_file(path)
-    console.print(f"batch {manifest['batch_id']}: {manifest['rows'] + manifest['rejected']:,} records read, "
-                  f"{manifest['rejected']:,} rejected, {loaded:,} loaded, {summary['passed']:,} passed, "
-                  f"{summary['quarantined']:,} quarantined")
-    print_tally([summary["run_id"]])
-    console.print("Run `kho transform` (or the transform_warehouse DAG) to update the marts.")
+        manifests, summaries = import_path(name, path)
+        read = sum(m["rows"] + m["rejected"] for m in manifests)
+        refused = sum(m["rejected"] for m in manifests)
+        console.print(f"{name}: {read:,} records read in {len(manifests)} batches, {refused:,} refused "
+                      "(listed in each batch's rejected.jsonl)")
+        for summary in summaries:
+            console.print(f"batch {summary['batch_id']}: {summary['checked']:,} checked, {summary['passed']:,} "
+                          f"passed, {summary['quarantined']:,} quarantined")
+        print_tally([s["run_id"] for s in summaries])
+        console.print("Run `kho transform` (or the transform_warehouse DAG) to update the marts.")
 
-
-@import_.command("documents")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def import_documents(folder: Path) -> None:
-    """Land, load and validate the .edxml files of a drop folder that were not read before."""
-    from kho.pipeline import import_documents_folder
-
-    _print_validations(import_documents_folder(folder), "messages")
-    console.print("Refused messages (hostile or unreadable XML) are listed in each batch's rejected.jsonl. "
-                  "Run `kho transform` to update the marts.")
+    run.__doc__ = f"Land, load and validate {description}: what was not read before."
+    return click.command(name.replace("_", "-"))(run)
 
 
-def _print_validations(summaries: list[dict], what: str) -> None:
-    for summary in summaries:
-        console.print(f"batch {summary['batch_id']}: {summary['checked']:,} {what}, {summary['passed']:,} passed, "
-                      f"{summary['quarantined']:,} quarantined")
-    print_tally([s["run_id"] for s in summaries])
+def _add_import_commands() -> None:
+    from kho.core.sources import registered_sources
+
+    for name, src in registered_sources().items():
+        if src.import_path is not None:
+            import_.add_command(_import_command(name, src.description))
 
 
-@import_.command("civil-status")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def import_civil_status(folder: Path) -> None:
-    """Land, load and validate the civil-status exports (.csv/.xlsx) of a folder that were not read before."""
-    from kho.pipeline import import_civil_status_folder
+_add_import_commands()
 
-    _print_validations(import_civil_status_folder(folder), "register entries")
-    console.print("Refused files are listed in the births batch's rejected.jsonl. Run `kho verify` to check the "
-                  "citizen IDs, then `kho transform`.")
+
+@main.command()
+def migrate() -> None:
+    """Apply the warehouse's pending schema migrations (numbered steps, and the raw tables of every source)."""
+    from kho.core.migrations import applied
+    from kho.core.settings import get_settings
+    from kho.core.warehouse import Warehouse
+
+    settings = get_settings()
+    wh = Warehouse.reach(settings)
+    ran = wh.bootstrap(settings)
+    with wh.connect() as conn:
+        done = applied(conn) or {}
+    console.print(f"{len(done)} steps recorded; applied now: {', '.join(ran) or 'none (already current)'}")
+
+
+@main.command()
+def sources() -> None:
+    """The registered sources, their streams and raw tables."""
+    from kho.core.sources import registered_sources
+
+    table = Table("source", "streams (raw tables)", "extract", "file import")
+    for name, src in registered_sources().items():
+        table.add_row(name, ", ".join(s.raw_table(src).qualified for s in src.streams),
+                      src.schedule or "manual", "yes" if src.import_path else "no")
+    console.print(table)
 
 
 @main.command()
@@ -92,9 +107,9 @@ def verify() -> None:
 @main.command()
 def roles() -> None:
     """Create or update department login roles and their units; grant analysts and engineers their schemas."""
+    from kho.core.settings import get_settings
+    from kho.core.warehouse import Warehouse
     from kho.roles import apply_roles
-    from kho.settings import get_settings
-    from kho.warehouse import Warehouse
 
     s = get_settings()
     result = apply_roles(Warehouse.open(s), s)
@@ -109,9 +124,9 @@ def pseudonyms() -> None:
 @pseudonyms.command("status")
 def pseudonyms_status() -> None:
     """List the key versions the warehouse has had (no key material is ever shown)."""
-    from kho.pseudonyms import key_versions
-    from kho.settings import get_settings
-    from kho.warehouse import Warehouse
+    from kho.core.pseudonyms import key_versions
+    from kho.core.settings import get_settings
+    from kho.core.warehouse import Warehouse
 
     with Warehouse.open(get_settings(), check_key=False).connect() as conn:
         versions = key_versions(conn)
@@ -127,10 +142,10 @@ def pseudonyms_status() -> None:
 def pseudonyms_rotate() -> None:
     """Move the warehouse to the key now in KHO_PSEUDONYM_KEY: new key version, stored checks re-keyed, every model
     rebuilt, then the old key erased. Pause the DAGs first; rerun to resume if the rebuild fails."""
+    from kho.core.settings import get_settings
+    from kho.core.warehouse import Warehouse
     from kho.dbt import run_dbt
     from kho.key_rotation import rotate
-    from kho.settings import get_settings
-    from kho.warehouse import Warehouse
 
     s = get_settings()
     wh = Warehouse.open(s, check_key=False)
@@ -157,13 +172,24 @@ def dbt_manifest() -> None:
               help="Rebuild the incremental models from scratch (after reference data or model logic changed).")
 def transform(full_refresh: bool) -> None:
     """Build the dbt project (staging → marts, with tests) directly, without Airflow."""
+    from kho.core.settings import get_settings
+    from kho.core.warehouse import Warehouse
     from kho.dbt import run_dbt
-    from kho.settings import get_settings
-    from kho.warehouse import Warehouse
 
     s = get_settings()
     results = run_dbt(["build", *(["--full-refresh"] if full_refresh else [])], Warehouse.open(s), s)
     console.print(f"dbt build: {len(results)} nodes, all passed or warned")
+
+
+@main.command()
+def docs() -> None:
+    """Build the dbt docs site (every model, column and test, with lineage) as one static page."""
+    from kho.core.settings import get_settings
+    from kho.core.warehouse import Warehouse
+    from kho.dbt import build_docs
+
+    s = get_settings()
+    console.print(f"dbt docs: [cyan]{build_docs(Warehouse.open(s), s)}[/] (open it in a browser; no server needed)")
 
 
 @main.command()
@@ -189,9 +215,9 @@ def report(period, units, lang, pdf, send, resend, data_docs) -> None:
         console.print("e-mail: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items())
                       + " (log: kho.report_deliveries)")
     if data_docs:
-        from kho.gx_docs import build_data_docs
-        from kho.settings import get_settings
-        from kho.warehouse import Warehouse
+        from expectations.data_docs import build_data_docs
+        from kho.core.settings import get_settings
+        from kho.core.warehouse import Warehouse
 
         s = get_settings()
         console.print(f"GX Data Docs: [cyan]{build_data_docs(Warehouse.open(s), s)}[/]")
@@ -202,7 +228,7 @@ def report(period, units, lang, pdf, send, resend, data_docs) -> None:
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
 def sql(query: str, as_csv: bool) -> None:
     """Run QUERY against the configured warehouse and print the result."""
-    from kho.warehouse import Warehouse
+    from kho.core.warehouse import Warehouse
 
     cols, rows = Warehouse.open().query(query)
     if as_csv:
@@ -225,7 +251,7 @@ def warehouse() -> None:
 @warehouse.command("url")
 def warehouse_url() -> None:
     """Print the libpq URL of the warehouse (starts the embedded one if needed)."""
-    from kho.warehouse import Warehouse
+    from kho.core.warehouse import Warehouse
 
     click.echo(Warehouse.open().uri)
 
@@ -233,8 +259,8 @@ def warehouse_url() -> None:
 @warehouse.command("serve")
 def warehouse_serve() -> None:
     """Keep the embedded warehouse running (for psql or a BI tool) until Ctrl-C."""
-    from kho.settings import get_settings
-    from kho.warehouse import Warehouse
+    from kho.core.settings import get_settings
+    from kho.core.warehouse import Warehouse
 
     wh = Warehouse.open(get_settings().model_copy(update={"embedded_mode": "start"}))  # serving is starting it
     console.print(f"warehouse up: [cyan]psql '{wh.uri}'[/] — tasks reach it with KHO_EMBEDDED_MODE=served; "

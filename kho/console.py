@@ -28,9 +28,9 @@ def print_table(title: str, headers: tuple[str, ...], rows: Iterable, left: int 
 
 def print_tally(run_ids: list[str] | None = None, since: datetime | None = None) -> None:
     """Warnings and failures by rule of the given validation runs (all runs when None)."""
-    from kho.run_summary import validation_tally
-    from kho.settings import get_settings
-    from kho.warehouse import Warehouse
+    from expectations.run_summary import validation_tally
+    from kho.core.settings import get_settings
+    from kho.core.warehouse import Warehouse
 
     tally = validation_tally(Warehouse.open(get_settings()), since=since, run_ids=run_ids)
     if not tally:

@@ -11,8 +11,8 @@ import contextlib
 import os
 from pathlib import Path
 
-from kho.settings import PROJECT_ROOT, KhoSettings
-from kho.warehouse import Warehouse, WarehouseUnavailable
+from kho.core.settings import PROJECT_ROOT, KhoSettings
+from kho.core.warehouse import Warehouse, WarehouseUnavailable
 
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
 SECRET_ENV = ("KHO_PG_PASSWORD",)
@@ -101,3 +101,51 @@ def render_manifest() -> Path:
     finally:
         shutil.rmtree(build, ignore_errors=True)
     return manifest
+
+
+def check_source_freshness(wh: Warehouse, settings: KhoSettings) -> list[dict]:
+    """``dbt source freshness`` over every raw table, its verdicts recorded in ``kho.source_freshness`` (history);
+    returns them. A stale source is a finding, not a failed build: the caller decides what to do with ``error``."""
+    from datetime import datetime, timezone
+
+    from dbt.cli.main import dbtRunner
+
+    os.environ.update(dbt_env(wh))
+    res = dbtRunner().invoke(["source", "freshness", "--project-dir", str(DBT_PROJECT), "--profiles-dir",
+                              str(DBT_PROJECT), "--quiet"])
+    if res.result is None:
+        raise RuntimeError(f"dbt source freshness did not run: {res.exception}")
+    checked_at = datetime.now(timezone.utc)
+    rows = []
+    for r in res.result.results:
+        node = r.node
+        criteria = node.freshness
+
+        def limit(t) -> str | None:
+            return f"{t.count} {getattr(t.period, 'value', t.period)}" if t and t.count else None
+
+        rows.append({"checked_at": checked_at, "source": node.source_name, "source_table": node.name,
+                     "status": str(r.status), "max_loaded_at": getattr(r, "max_loaded_at", None),
+                     "age_seconds": getattr(r, "age", None),
+                     "warn_after": limit(criteria.warn_after) if criteria else None,
+                     "error_after": limit(criteria.error_after) if criteria else None})
+    with wh.connect() as conn, conn.cursor() as cur:
+        cur.executemany(
+            "insert into kho.source_freshness (checked_at, source, source_table, status, max_loaded_at, "
+            "age_seconds, warn_after, error_after) values (%(checked_at)s, %(source)s, %(source_table)s, "
+            "%(status)s, %(max_loaded_at)s, %(age_seconds)s, %(warn_after)s, %(error_after)s)", rows)
+    return rows
+
+
+def build_docs(wh: Warehouse, settings: KhoSettings) -> Path:
+    """The dbt docs site as one static page (``dbt docs generate --static``: manifest and catalog inlined), copied
+    to ``KHO_HOME/docs/index.html``. Nothing secret is in it: profiles are not part of the artifacts and no model,
+    macro or var carries a key or password (tests/test_security.py scans it)."""
+    import shutil
+
+    run_dbt(["docs", "generate", "--static"], wh, settings)
+    target = settings.home / "docs"
+    target.mkdir(parents=True, exist_ok=True)
+    page = target / "index.html"
+    shutil.copyfile(DBT_PROJECT / "target" / "static_index.html", page)
+    return page

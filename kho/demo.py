@@ -14,10 +14,15 @@ from pathlib import Path
 
 from kho import airflow_env
 from kho.console import console, logs_to_file, print_table, print_tally
-from kho.settings import KhoSettings, get_settings
+from kho.core.settings import KhoSettings, get_settings
 
-DAGS = ("extract_onestop", "extract_documents", "extract_civil_status", "verify_citizen_ids", "transform_warehouse",
-        "publish_dq_reports")
+
+def dag_order() -> list[str]:
+    """Every registered source's extract DAG, then the checks, the transform and the reports."""
+    from kho.core.sources import registered_sources
+
+    return [*(f"extract_{name}" for name in registered_sources()), "verify_citizen_ids", "transform_warehouse",
+            "publish_dq_reports"]
 
 
 def run_dag(dags: dict, dag_id: str, log: Path | None = None, **kw) -> None:
@@ -38,8 +43,8 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
     with console.status("Preparing Airflow metadata (airflow db migrate)…"):
         airflow_env.migrate()
 
+    from kho.core.warehouse import Warehouse
     from kho.roles import apply_roles
-    from kho.warehouse import Warehouse
     from sandbox.civil_status.exports import write_exports
     from sandbox.civil_status.generator import Registry
     from sandbox.documents.server import DocumentServer, SandboxDocumentSystem
@@ -73,7 +78,7 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
                           "(`kho -v demo` shows them here)")
         with logs_to_file(log, verbose):
             dags = airflow_env.load_dags()
-            for dag_id in DAGS:
+            for dag_id in dag_order():
                 run_dag(dags, dag_id, log, logical_date=datetime.now(timezone.utc))
     summary = collect_summary(wh)
     print_summary(summary, wh, settings)
@@ -112,9 +117,9 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
                  rows)
     _, rows = wh.query(
         "select coalesce(unit_name, unit_code), to_char(month, 'YYYY-MM'), received, finished, on_time_share, "
-        "online_share, online_payment_share, digitized_share from marts.unit_month_kpis "
+        "online_share, online_payment_share, digitized_share from marts.dossier_unit_months "
         "order by received desc, unit_code, month limit 12")
-    print_table("unit_month_kpis (busiest 12 unit-months)",
+    print_table("dossier_unit_months (busiest 12 unit-months)",
                  ("unit", "month", "received", "finished", "on time", "online", "online pay", "digitized"),
                  rows, left=2)
     _, rows = wh.query(
@@ -127,9 +132,9 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
                   "of max computable"), rows)
     _, rows = wh.query(
         "select to_char(month, 'YYYY-MM'), documents_sent, signature_rate, documents_received, handled_on_time, "
-        "handled_late, open_overdue, on_time_rate from marts.document_unit_month_kpis where scope = 'province' "
+        "handled_late, open_overdue, on_time_rate from marts.document_unit_months where scope = 'province' "
         "order by month")
-    print_table("Documents, province (document_unit_month_kpis)",
+    print_table("Documents, province (document_unit_months)",
                  ("month", "sent", "signed", "received", "on time", "late", "overdue", "on-time rate"), rows)
     _, rows = wh.query(
         "select to_char(month, 'YYYY-MM'), sum(dossiers)::bigint, sum(on_both_platforms)::bigint, "

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import psycopg
 
 from connectors.population.checks import checked_people_sql, keyed_people
-from kho.pseudonyms import active_version, install_or_match, key_pads, key_versions
-from kho.settings import KhoSettings
-from kho.warehouse import Warehouse
+from kho.core.pseudonyms import active_version, install_or_match, key_pads, key_versions
+from kho.core.settings import KhoSettings
+from kho.core.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 CHUNK = 10_000

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from psycopg import sql
 
-from kho.settings import KhoSettings
-from kho.units import communes_of
-from kho.warehouse import Warehouse
+from kho.core.settings import KhoSettings
+from kho.core.warehouse import Warehouse
+from kho.domain.units import communes_of
 
 ANALYST_SCHEMAS = ("marts", "reference")
 READER_GROUPS = ("kho_engineer", "kho_analyst", "kho_department")

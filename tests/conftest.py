@@ -24,7 +24,7 @@ with socket.socket() as _sock:
     os.environ["KHO_EMBEDDED_PORT"] = str(_sock.getsockname()[1])
 
 from kho import airflow_env  # noqa: E402
-from kho.settings import KhoSettings, get_settings  # noqa: E402
+from kho.core.settings import KhoSettings, get_settings  # noqa: E402
 
 get_settings.cache_clear()
 airflow_env.configure(get_settings())
@@ -37,7 +37,7 @@ def settings() -> KhoSettings:
 
 @pytest.fixture(scope="session")
 def warehouse(settings):
-    from kho.warehouse import Warehouse
+    from kho.core.warehouse import Warehouse
 
     wh = Warehouse.open(settings)
     yield wh
@@ -49,7 +49,7 @@ def fresh_schema(warehouse):
     """Empty the landing-side tables (and marts) so a test sees only its own batches."""
     with warehouse.connect() as conn:
         conn.execute("drop schema if exists raw_onestop, raw_documents, raw_civil_status, raw_population, dq, kho, "
-                     "kho_work, security, staging, intermediate, marts, reference cascade")
+                     "kho_work, security, staging, staging_restricted, intermediate, marts, reference cascade")
     warehouse.bootstrap()
     return warehouse
 
@@ -114,7 +114,7 @@ def pipeline_run(warehouse, pipeline_sandboxes):
     get_settings.cache_clear()
     with warehouse.connect() as conn:
         conn.execute("drop schema if exists raw_onestop, raw_documents, raw_civil_status, raw_population, dq, kho, "
-                     "kho_work, security, staging, intermediate, marts, reference cascade")
+                     "kho_work, security, staging, staging_restricted, intermediate, marts, reference cascade")
     warehouse.bootstrap()
     dags = airflow_env.load_dags()
     run_pipeline(dags)

@@ -22,9 +22,9 @@ def run_pipeline(dags, window: dict | None = None, *, transform_dag: bool = True
         run = dags["transform_warehouse"].test(logical_date=datetime.now(timezone.utc))
         assert str(run.state).endswith("success"), "transform_warehouse"
     else:
+        from kho.core.settings import get_settings
+        from kho.core.warehouse import Warehouse
         from kho.dbt import run_dbt
-        from kho.settings import get_settings
-        from kho.warehouse import Warehouse
 
         settings = get_settings()
         run_dbt(["build"], Warehouse.open(settings), settings)

@@ -15,7 +15,7 @@ from functools import cache
 
 import holidays
 
-from kho.units import load_units
+from kho.domain.units import load_units
 from sandbox.onestop.catalog import PROCEDURES
 
 CATALOGUE = {p.code: p for p in PROCEDURES}

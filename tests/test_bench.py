@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from kho.settings import PROJECT_ROOT
+from kho.core.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
 

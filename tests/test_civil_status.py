@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from connectors.civil_status.schema import TEMPLATE
-from connectors.civil_status.streams import RAW_TABLES, import_folder
+from connectors.civil_status.streams import import_folder
+from connectors.civil_status.suite import SUITES
 from connectors.population.checks import enqueue, people_sql, verify_pending
-from expectations.civil_status import SUITES
-from kho.raw_loader import load_batch
-from kho.units import communes_of
-from kho.validation import validate_batch
+from expectations.validation import validate_batch
+from kho.core.extract_run import ExtractRun
+from kho.core.loading import load_batch
+from kho.domain.units import communes_of
 from sandbox.civil_status.exports import write_exports
 from sandbox.civil_status.generator import Registry
 from sandbox.onestop.generator import Dossiers, SandboxConfig
@@ -34,9 +35,9 @@ def registry() -> Registry:
 
 
 def land(wh, settings, folder: Path) -> dict:
-    manifests = import_folder(folder, settings, wh)
-    for stream, m in manifests.items():
-        load_batch(wh, m, RAW_TABLES[stream])
+    manifests = import_folder(ExtractRun.of("civil_status", settings, wh), folder)
+    for m in manifests.values():
+        load_batch(wh, m)
     return manifests
 
 

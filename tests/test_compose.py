@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from kho.settings import KhoSettings
+from kho.core.settings import KhoSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 DBT_ENV = {"KHO_PG_HOST", "KHO_PG_PORT", "KHO_PG_USER", "KHO_PG_PASSWORD", "KHO_PG_DBNAME"}

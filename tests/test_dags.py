@@ -29,7 +29,7 @@ def test_dags_import_without_errors_and_link_through_assets():
     scheduled_on = {a.uri for a in transform.timetable.asset_condition.objects}
     assert validated | checked == scheduled_on  # any source's validated data, or new check results, trigger it
     dbt_tasks = [t.task_id for t in transform.tasks if t.task_id.startswith("dbt.")]
-    for model in ("stg_onestop__dossiers", "fct_dossiers", "dim_units", "unit_month_kpis", "stg_documents__edocs",
+    for model in ("stg_onestop__dossiers", "fct_dossiers", "dim_units", "dossier_unit_months", "stg_documents__edocs",
                   "fct_documents", "dossier_document_links", "case_reconciliation", "fct_civil_registrations",
                   "civil_registration_dossier_links", "dq_rule_results", "dq_unit_scores", "dq_top_failing_rules",
                   "dq_records_to_fix", "dq_source_freshness"):

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from connectors.documents.client import DocumentAxisClient
-from connectors.documents.streams import RAW_TABLES, extract_window, import_folder
-from expectations.documents import SUITES
-from kho.batches import BatchManifest
-from kho.raw_loader import load_batch
-from kho.validation import validate_batch
-from kho.windows import Window
+from connectors.documents.streams import extract_window, import_folder
+from connectors.documents.suite import SUITES
+from expectations.validation import validate_batch
+from kho.core.batches import BatchManifest
+from kho.core.extract_run import ExtractRun
+from kho.core.loading import load_batch
+from kho.core.windows import Window
 from sandbox.documents.edxml import render_document
 from sandbox.documents.generator import Agency
 from sandbox.documents.hostile import HOSTILE
@@ -36,14 +37,14 @@ def axis():
 
 
 def _load_and_validate(wh, manifest: BatchManifest) -> dict:
-    load_batch(wh, manifest, RAW_TABLES[manifest.stream])
+    load_batch(wh, manifest)
     return dataclasses.asdict(validate_batch(wh, SUITES[manifest.stream](), manifest.batch_id))
 
 
 def test_axis_extract_refuses_hostile_messages_and_accounts_for_every_one(axis, fresh_schema, settings):
     app = axis.app
     with DocumentAxisClient(axis.url, "sandbox-token", page_size=97, backoff_seconds=0.01) as client:
-        m = extract_window(client, "edocs", ALL_TIME, settings, mode="backfill")
+        m = extract_window(client, ExtractRun.of("documents", settings, backfill=ALL_TIME), "edocs", ALL_TIME)
     listed = app.entries("edoc", 0, 2**40)
     assert m.rows + m.rejected == len(listed)  # every listed message is landed or refused, none lost
     rejected = [json.loads(x) for x in (Path(m.landing_path) / "rejected.jsonl").read_text().splitlines()]
@@ -67,10 +68,10 @@ def test_axis_extract_refuses_hostile_messages_and_accounts_for_every_one(axis, 
 
 def test_status_stream_and_idempotent_load(axis, fresh_schema, settings):
     with DocumentAxisClient(axis.url, "sandbox-token", backoff_seconds=0.01) as client:
-        m = extract_window(client, "status_events", ALL_TIME, settings, mode="incremental")
+        m = extract_window(client, ExtractRun.of("documents", settings), "status_events", ALL_TIME)
     assert m.rows == len(axis.app.entries("status", 0, 2**40)) and m.rejected == 0
-    assert load_batch(fresh_schema, m, RAW_TABLES["status_events"]) == m.rows
-    assert load_batch(fresh_schema, m, RAW_TABLES["status_events"]) == 0  # a retried load is a no-op
+    assert load_batch(fresh_schema, m) == m.rows
+    assert load_batch(fresh_schema, m) == 0  # a retried load is a no-op
     _, [(n, w)] = fresh_schema.query(
         "select (select count(*) from raw_documents.status_events), "
         "(select watermark from kho.stream_state where source = 'documents' and stream = 'status_events')")
@@ -81,7 +82,7 @@ def test_drop_folder_is_read_once_and_routes_both_kinds(axis, fresh_schema, sett
     app = axis.app
     clock = app.documents.dossiers.default_clock
     files = app.write_drop_folder(tmp_path, end=clock - 60 * 86400)
-    first = import_folder(tmp_path, settings, fresh_schema)
+    first = import_folder(ExtractRun.of("documents", settings, fresh_schema), tmp_path)
     for m in first.values():
         _load_and_validate(fresh_schema, m)
     edocs, statuses = first["edocs"], first["status_events"]
@@ -90,11 +91,11 @@ def test_drop_folder_is_read_once_and_routes_both_kinds(axis, fresh_schema, sett
     assert edocs.rejected == n_hostile == 5
     # the same folder again, plus the next month's files: only the new files are read
     more = app.write_drop_folder(tmp_path, start=clock - 60 * 86400, end=clock - 30 * 86400)
-    second = import_folder(tmp_path, settings, fresh_schema)
+    second = import_folder(ExtractRun.of("documents", settings, fresh_schema), tmp_path)
     assert sum(m.rows + m.rejected for m in second.values()) == len(more) > 0
     for m in second.values():
-        load_batch(fresh_schema, m, RAW_TABLES[m.stream])
-    third = import_folder(tmp_path, settings, fresh_schema)
+        load_batch(fresh_schema, m)
+    third = import_folder(ExtractRun.of("documents", settings, fresh_schema), tmp_path)
     assert sum(m.rows + m.rejected for m in third.values()) == 0
 
 
@@ -126,7 +127,7 @@ def test_notation_and_signature_rules(axis, fresh_schema, settings, tmp_path):
                                   number=k + 1, notation=notation, signed=k % 2 == 0, dossier_ref=None)
         (tmp_path / f"case-{k}.edxml").write_bytes(render_document(doc))
         expected[sender.organ_id] = broken | ({"signature_present"} if k % 2 else set())
-    m = import_folder(tmp_path, settings, fresh_schema)["edocs"]
+    m = import_folder(ExtractRun.of("documents", settings, fresh_schema), tmp_path)["edocs"]
     summary = _load_and_validate(fresh_schema, m)
     assert summary["quarantined"] == 0  # these are warnings: the documents still count in the marts
     _, rows = fresh_schema.query("select unit_code, rule from dq.rule_results where failed > 0")

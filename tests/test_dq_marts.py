@@ -8,10 +8,10 @@ from fractions import Fraction
 import pytest
 from test_validation import _clean_records, _load, open_again
 
-from expectations.onestop_dossiers import suite
+from connectors.onestop.suite import suite
+from expectations.validation import validate_batch
 from kho.dbt import run_dbt
-from kho.units import communes_of
-from kho.validation import validate_batch
+from kho.domain.units import communes_of
 
 pytestmark = pytest.mark.integration
 MARTS = ["+dq_rule_results", "+dq_unit_scores", "+dq_top_failing_rules", "+dq_records_to_fix", "+dq_source_freshness"]

@@ -22,8 +22,8 @@ from raw_registers import legacy_province_codes, receiving_commune
 from rules_766 import as_of_time, expected_indicators, judge, round_half_up
 
 from connectors.civil_status.schema import CHECKED_PEOPLE
-from kho.settings import get_settings
-from kho.units import unit_codes
+from kho.core.settings import get_settings
+from kho.domain.units import unit_codes
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -60,7 +60,7 @@ def is_clean(r: dict, dup_codes: set[str]) -> bool:
 
 
 def expected_kpis(records: list[dict]) -> dict[tuple[str, str], tuple]:
-    """unit_month_kpis, recomputed: the local date rule at the end of each month (rules_766.judge)."""
+    """dossier_unit_months, recomputed: the local date rule at the end of each month (rules_766.judge)."""
     as_of = as_of_time(records)
     acc: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for r in records:
@@ -93,7 +93,7 @@ def expected_kpis(records: list[dict]) -> dict[tuple[str, str], tuple]:
 MART_SQL = """
 select unit_code, to_char(month, 'YYYY-MM'), received, finished, finished_early, finished_on_time, finished_late,
        open_within_deadline, open_overdue, received_online, with_fee, paid_online, digitized
-from marts.unit_month_kpis
+from marts.dossier_unit_months
 """
 
 
@@ -120,6 +120,18 @@ def test_every_record_is_accounted_for(pipeline_run, warehouse):
 
 
 MASK = re.compile(r"(^|[^0-9])([0-9]{12}|[0-9]{9})(?![0-9])")
+
+
+def test_the_transform_checks_and_records_every_sources_freshness(pipeline_run, warehouse):
+    """`dbt source freshness` ran after the build: one verdict per raw table with a freshness policy, just loaded
+    so passing, with the newest load time and the thresholds declared in the source's yml."""
+    rows = warehouse.query("select source, source_table, status, max_loaded_at is not null, warn_after, error_after "
+                           "from kho.source_freshness order by 1, 2")[1]
+    assert [(r[0], r[1]) for r in rows] == [
+        ("civil_status", "births"), ("civil_status", "deaths"), ("civil_status", "marriages"),
+        ("documents", "edocs"), ("documents", "status_events"), ("onestop", "dossiers")]
+    assert all(r[2] == "pass" and r[3] for r in rows), rows
+    assert ("onestop", "dossiers", "pass", True, "2 day", "7 day") in rows
 
 
 def test_records_to_fix_are_exactly_the_dossiers_the_rules_reject(pipeline_run, warehouse):
@@ -314,7 +326,7 @@ def test_english_reports_and_pdf_on_request(published, warehouse, settings):
 
 
 def test_no_report_or_data_docs_page_shows_personal_data(published, warehouse, settings):
-    from kho.gx_docs import build_data_docs
+    from expectations.data_docs import build_data_docs
 
     index = build_data_docs(warehouse, settings)
     pages = list(index.parent.rglob("*.html"))
@@ -526,7 +538,7 @@ def test_document_marts_match_the_sandbox(pipeline_run, warehouse):
     _, srv = pipeline_run
     docs, clock = srv.axis.app.documents, srv.axis.app.clock
     _, rows = warehouse.query("select month, documents_sent, documents_signed, handled_on_time, handled_late, "
-                              "open_overdue from marts.document_unit_month_kpis where scope = 'province'")
+                              "open_overdue from marts.document_unit_months where scope = 'province'")
     signatures = {m: (sent, signed) for m, sent, signed, *_ in rows if sent}
     assert signatures == documents_truth.signatures_per_month(docs, clock)
     handling = {m: tuple(h) for m, _, _, *h in rows if any(h)}

@@ -24,14 +24,16 @@ import psycopg
 import pytest
 
 from connectors.onestop.client import OneStopClient
-from connectors.onestop.streams import RAW_TABLE, extract_window, import_export
+from connectors.onestop.streams import extract_window, import_export
+from connectors.onestop.suite import suite
 from connectors.paging import PagingOrderError
-from expectations.onestop_dossiers import suite
-from kho.batches import BatchManifest
-from kho.raw_loader import get_watermark, load_batch
-from kho.settings import PROJECT_ROOT
-from kho.validation import validate_batch
-from kho.windows import Window
+from expectations.validation import validate_batch
+from kho.core.batches import BatchManifest
+from kho.core.extract_run import ExtractRun
+from kho.core.loading import load_batch
+from kho.core.settings import PROJECT_ROOT
+from kho.core.state import get_watermark
+from kho.core.windows import Window
 
 pytestmark = pytest.mark.integration
 WINDOW = Window(datetime(2025, 1, 1), datetime(2026, 8, 1))
@@ -47,8 +49,8 @@ def _accounting(wh, batch_id: str) -> tuple[int, int, int, int]:
 
 
 def _run(client: OneStopClient, wh, settings, window: Window = WINDOW) -> tuple[BatchManifest, object]:
-    manifest = extract_window(client, window, settings)
-    load_batch(wh, manifest, RAW_TABLE)
+    manifest = extract_window(client, ExtractRun.of("onestop", settings), window)
+    load_batch(wh, manifest)
     return manifest, validate_batch(wh, suite(), manifest.batch_id)
 
 
@@ -104,31 +106,33 @@ def test_a_page_out_of_order_is_refused_with_the_rows_named(make_sandbox, settin
     srv = make_sandbox(dossiers=400, dirty_share=0, shuffle_every=2)
     with OneStopClient(srv.url, "sandbox-token", page_size=50) as client, \
             pytest.raises(PagingOrderError, match=r"not ordered by change time: .*-\d{5} \(2026"):
-        extract_window(client, WINDOW, settings)
+        extract_window(client, ExtractRun.of("onestop", settings), WINDOW)
 
 
 CHILD = textwrap.dedent("""
     import json, os, signal, sys
-    from kho.settings import get_settings
-    from kho.warehouse import Warehouse
+    from kho.core.settings import get_settings
+    from kho.core.warehouse import Warehouse
     from connectors.onestop.client import OneStopClient
-    from connectors.onestop.streams import RAW_TABLE, extract_window
-    from kho.batches import BatchManifest
-    from kho.raw_loader import load_batch
-    from kho.windows import Window
+    from connectors.onestop.streams import extract_window
+    from kho.core.batches import BatchManifest
+    from kho.core.extract_run import ExtractRun
+    from kho.core.loading import load_batch
+    from kho.core.windows import Window
     from datetime import datetime
+    WINDOW = Window(datetime(2025, 1, 1), datetime(2026, 8, 1))
     step, url = sys.argv[1], sys.argv[2]
     settings = get_settings()
     wh = Warehouse.open(settings)
     if step == "extract":
         with OneStopClient(url, "sandbox-token", page_size=200) as client:
-            m = extract_window(client, Window(datetime(2025, 1, 1), datetime(2026, 8, 1)), settings)
+            m = extract_window(client, ExtractRun.of("onestop", settings), WINDOW)
         print(json.dumps(m.to_dict()), flush=True)
         os.kill(os.getpid(), signal.SIGKILL)  # landed, never loaded
     else:
         manifest = BatchManifest.from_dict(json.loads(sys.argv[3]))
         print("loading", flush=True)
-        load_batch(wh, manifest, RAW_TABLE)
+        load_batch(wh, manifest)
         print("loaded", flush=True)
 """)
 
@@ -166,7 +170,7 @@ def _wait_for_lock_wait(wh, timeout: float = 60) -> int:
 
 def _landed_batch(srv, settings) -> BatchManifest:
     with OneStopClient(srv.url, "sandbox-token", page_size=200) as client:
-        return extract_window(client, Window(datetime(2025, 1, 1), datetime(2026, 8, 1)), settings)
+        return extract_window(client, ExtractRun.of("onestop", settings), WINDOW)
 
 
 @pytest.mark.parametrize("fault", ["kill -9 of the loader", "warehouse restart"])
@@ -188,7 +192,7 @@ def test_a_load_interrupted_after_copy_before_the_state_write_leaves_nothing(fau
             child.wait(timeout=30)
             holder.rollback()
         else:
-            from kho.embedded_pg import restart_server
+            from kho.core.embedded_pg import restart_server
 
             info = warehouse._server.get_postmaster_info()
             restart_server(warehouse._server, "127.0.0.1", info.port, info.socket_dir)
@@ -207,8 +211,8 @@ def test_a_load_interrupted_after_copy_before_the_state_write_leaves_nothing(fau
     assert fresh_schema.query("select count(*) from raw_onestop.dossiers")[1][0][0] == 0
     assert fresh_schema.query("select count(*) from kho.batches")[1][0][0] == 0
     assert get_watermark(fresh_schema, "onestop", "dossiers") is None
-    assert load_batch(fresh_schema, manifest, RAW_TABLE) == 700
-    assert load_batch(fresh_schema, manifest, RAW_TABLE) == 0
+    assert load_batch(fresh_schema, manifest) == 700
+    assert load_batch(fresh_schema, manifest) == 0
     assert fresh_schema.query("select count(*) from raw_onestop.dossiers")[1][0][0] == 700
     assert get_watermark(fresh_schema, "onestop", "dossiers") == WINDOW.end
 
@@ -216,7 +220,7 @@ def test_a_load_interrupted_after_copy_before_the_state_write_leaves_nothing(fau
 def test_the_same_batch_loaded_and_validated_twice_counts_once(make_sandbox, settings, fresh_schema):
     srv = make_sandbox(dossiers=500, dirty_share=0.1)
     manifest = _landed_batch(srv, settings)
-    assert load_batch(fresh_schema, manifest, RAW_TABLE) == 500 and load_batch(fresh_schema, manifest, RAW_TABLE) == 0
+    assert load_batch(fresh_schema, manifest) == 500 and load_batch(fresh_schema, manifest) == 0
     first = validate_batch(fresh_schema, suite(), manifest.batch_id)
     second = validate_batch(fresh_schema, suite(), manifest.batch_id)
     assert (first.checked, first.quarantined) == (second.checked, second.quarantined) and first.quarantined > 0
@@ -239,8 +243,8 @@ def test_schema_drift_keeps_every_value_and_names_the_rule(tmp_path, make_sandbo
     records[4]["TaiLieuNop"] = {"TepDinhKemId": "x"}                    # retyped: object for a list
     path = tmp_path / "drift.json"
     path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-    manifest = import_export(path, settings)
-    load_batch(fresh_schema, manifest, RAW_TABLE)
+    manifest = import_export(ExtractRun.of("onestop", settings), path)
+    load_batch(fresh_schema, manifest)
     summary = validate_batch(fresh_schema, suite(), manifest.batch_id)
     extracted, loaded, quarantined, rejected = _accounting(fresh_schema, manifest.batch_id)
     assert (extracted, loaded, rejected) == (40, 40, 0) and quarantined == summary.quarantined == 2
@@ -258,9 +262,9 @@ def test_schema_drift_keeps_every_value_and_names_the_rule(tmp_path, make_sandbo
 
 def test_the_document_axis_under_500s_and_a_rerun(settings, fresh_schema):
     from connectors.documents.client import DocumentAxisClient
-    from connectors.documents.streams import RAW_TABLES, STREAMS
+    from connectors.documents.streams import STREAMS
     from connectors.documents.streams import extract_window as extract_documents
-    from expectations.documents import SUITES
+    from connectors.documents.suite import SUITES
     from sandbox.documents.server import DocumentServer, SandboxDocumentSystem
     from sandbox.onestop.generator import Dossiers, SandboxConfig
 
@@ -272,8 +276,8 @@ def test_the_document_axis_under_500s_and_a_rerun(settings, fresh_schema):
         for _rerun in (False, True):
             with DocumentAxisClient(srv.url, "sandbox-token", page_size=40, backoff_seconds=0.01) as client:
                 for stream in STREAMS:
-                    m = extract_documents(client, stream, window, s, mode="backfill")
-                    load_batch(fresh_schema, m, RAW_TABLES[stream])
+                    m = extract_documents(client, ExtractRun.of("documents", s, backfill=window), stream, window)
+                    load_batch(fresh_schema, m)
                     v = validate_batch(fresh_schema, SUITES[stream](), m.batch_id)
                     extracted, loaded, quarantined, rejected = _accounting(fresh_schema, m.batch_id)
                     kind = "edoc" if stream == "edocs" else "status"
@@ -288,4 +292,4 @@ def test_http_errors_name_the_source_when_retries_run_out(make_sandbox, settings
     srv = make_sandbox(dossiers=50, fail_every=1, fail_status=500)
     with OneStopClient(srv.url, "sandbox-token", max_attempts=2, backoff_seconds=0.01) as client, \
             pytest.raises(httpx.HTTPStatusError, match="500"):
-        extract_window(client, WINDOW, settings)
+        extract_window(client, ExtractRun.of("onestop", settings), WINDOW)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def stripped_import(warehouse, settings, tmp_path_factory):
     from kho.dbt import run_dbt
-    from kho.pipeline import import_onestop_file
+    from kho.pipeline import import_path
     from sandbox.onestop.generator import Dossiers, SandboxConfig
     from sandbox.onestop.records import render
 
@@ -26,11 +26,11 @@ def stripped_import(warehouse, settings, tmp_path_factory):
     path = tmp_path_factory.mktemp("export") / "dvcqg-export-no-history.json"
     path.write_text(json.dumps([{**r, "QuaTrinhXuLy": []} for r in full], ensure_ascii=False), encoding="utf-8")
     with warehouse.connect() as conn:
-        conn.execute("drop schema if exists raw_onestop, dq, kho, kho_work, staging, intermediate, marts, "
-                     "reference cascade")
+        conn.execute("drop schema if exists raw_onestop, dq, kho, kho_work, staging, staging_restricted, "
+                     "intermediate, marts, reference cascade")
     warehouse.bootstrap()
-    _, _, summary = import_onestop_file(path, settings)
-    run_dbt(["build", "--select", "+unit_month_kpis", "+service_index_766_dossiers"], warehouse, settings)
+    _, [summary] = import_path("onestop", path, settings)
+    run_dbt(["build", "--select", "+dossier_unit_months", "+service_index_766_dossiers"], warehouse, settings)
     return full, summary
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from kho.settings import PROJECT_ROOT
+from kho.core.settings import PROJECT_ROOT
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 DOSSIERS = 400
@@ -144,8 +144,8 @@ def test_an_extract_flows_through_transform_and_publish_under_the_real_scheduler
     assert any(s == "success" for _, s in runs["transform_warehouse"]), runs
     assert any(r.startswith("asset_triggered") and s == "success" for r, s in runs["publish_dq_reports"]), runs
 
-    from kho.settings import KhoSettings
-    from kho.warehouse import Warehouse
+    from kho.core.settings import KhoSettings
+    from kho.core.warehouse import Warehouse
 
     served = Warehouse.served(KhoSettings(home=home / "kho"))
     with psycopg.connect(served.uri) as conn:

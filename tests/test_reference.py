@@ -12,11 +12,11 @@ from datetime import date, datetime, timedelta
 import pytest
 from raw_registers import conversion_rows, conversion_targets
 
-from kho import reference
-from kho.agencies import InvalidAgencyCode, h_code_provinces, parse_agency_code
-from kho.calendar_vn import is_working_day, working_days_between
-from kho.legacy_units import commune_code_map, conversion_kind, load_legacy_units, province_code_map
-from kho.units import ascii_name, load_units
+from kho.domain import reference
+from kho.domain.agencies import InvalidAgencyCode, h_code_provinces, parse_agency_code
+from kho.domain.calendar_vn import is_working_day, working_days_between
+from kho.domain.legacy_units import commune_code_map, conversion_kind, load_legacy_units, province_code_map
+from kho.domain.units import ascii_name, load_units
 
 TS14 = re.compile(r"^\d{14}$")
 
@@ -102,9 +102,14 @@ def test_names_lose_their_diacritics():
 
 
 def test_committed_seeds_match_their_sources():
+    from kho.domain.sql_rules import dbt_macros
+
+    # the patterns and keys validation shares with dbt: one definition, so the generated macros must be current
+    assert reference.SHARED_RULES_MACROS.read_text(encoding="utf-8") == dbt_macros(), \
+        "macros/generated/shared_rules.sql is stale: run python -m kho.domain.reference"
     for name, build in reference.SEED_BUILDERS.items():
         committed = (reference.SEEDS / f"{name}.csv").read_text(encoding="utf-8")
-        assert committed == reference.render_csv(build()), f"{name}.csv is stale: run python -m kho.reference"
+        assert committed == reference.render_csv(build()), f"{name}.csv is stale: run python -m kho.domain.reference"
 
 
 # -- in the warehouse: records with pre-2025 codes land on current units ----------------------------------------
@@ -130,7 +135,7 @@ def _shift(value, days: int):
 @pytest.fixture(scope="module")
 def legacy_import(warehouse, settings, tmp_path_factory):
     from kho.dbt import run_dbt
-    from kho.pipeline import import_onestop_file
+    from kho.pipeline import import_path
     from sandbox.onestop.generator import Dossiers, SandboxConfig
     from sandbox.onestop.records import render
 
@@ -148,10 +153,10 @@ def legacy_import(warehouse, settings, tmp_path_factory):
     path = tmp_path_factory.mktemp("export") / "dvcqg-export.json"
     path.write_text(json.dumps(list(cases.values()), ensure_ascii=False), encoding="utf-8")
     with warehouse.connect() as conn:
-        conn.execute("drop schema if exists raw_onestop, dq, kho, kho_work, staging, intermediate, marts, "
-                     "reference cascade")
+        conn.execute("drop schema if exists raw_onestop, dq, kho, kho_work, staging, staging_restricted, "
+                     "intermediate, marts, reference cascade")
     warehouse.bootstrap()
-    _, _, summary = import_onestop_file(path, settings)
+    _, [summary] = import_path("onestop", path, settings)
     run_dbt(["build"], warehouse, settings)
     return old, new, cases, summary
 
@@ -165,7 +170,8 @@ def test_a_2024_dossier_from_an_absorbed_commune_lands_on_the_new_commune(legacy
     assert by_case["post_reform"] == (new, old, "converted_commune_after_reform")
     received = cases["pre_reform"]["NgayTiepNhan"]
     _, [(unit, month, n)] = warehouse.query(
-        "select unit_code, to_char(month, 'YYYYMM'), received from marts.unit_month_kpis where month < '2025-07-01'")
+        "select unit_code, to_char(month, 'YYYYMM'), received from marts.dossier_unit_months "
+        "where month < '2025-07-01'")
     assert (unit, month, n) == (new, received[:6], 1) and received < "20250701"
 
 

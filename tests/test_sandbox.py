@@ -4,8 +4,8 @@ from datetime import datetime
 
 import httpx
 
-from kho.legacy_units import commune_code_map
-from kho.units import communes_of, unit_codes
+from kho.domain.legacy_units import commune_code_map
+from kho.domain.units import communes_of, unit_codes
 from sandbox.onestop.generator import Dossiers, SandboxConfig, fmt_ts, to_epoch
 from sandbox.onestop.records import render
 

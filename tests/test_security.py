@@ -15,8 +15,8 @@ import psycopg
 import pytest
 from personal_data import raw_personal_data
 
-from kho.pseudonyms import key_pads
-from kho.settings import PROJECT_ROOT, KhoSettings
+from kho.core.pseudonyms import key_pads
+from kho.core.settings import PROJECT_ROOT, KhoSettings
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -199,14 +199,18 @@ def _catalog_texts(conn) -> list[tuple[str, str]]:
 def test_no_key_material_in_the_catalog_artifacts_logs_or_files(logins, warehouse, settings):
     """The catalog as every role reads it, dbt's artifacts, Airflow's logs and metadata database (rendered fields,
     XCom), the landing zone, reports, Data Docs and the server's own log: none holds the key or either pad."""
+    from kho.dbt import build_docs
+
     needles = _needles(settings)
+    docs = build_docs(warehouse, settings)  # `kho docs`: the dbt docs site, scanned with the rest
+    assert "fct_dossiers" in docs.read_text(encoding="utf-8")
     with logins("t_analyst") as analyst:
         texts = _catalog_texts(analyst)
     assert any("kho_secure.pseudonymize" in t for _, t in texts)  # the staging views call the key holder
     found = [(where, name) for where, text in texts for name, n in needles.items() if n.decode("latin-1") in text]
     roots = {"dbt artifacts": PROJECT_ROOT / "dbt_project" / "target", "airflow": settings.airflow_home,
              "landing": settings.landing, "reports": settings.reports_dir, "data docs": settings.gx_docs_dir,
-             "server log": settings.pgdata / "pg_log"}
+             "server log": settings.pgdata / "pg_log", "docs site": docs.parent}
     scanned = {}
     for label, root in roots.items():
         files = [p for p in Path(root).rglob("*") if p.is_file()] if Path(root).exists() else []
@@ -219,7 +223,8 @@ def test_no_key_material_in_the_catalog_artifacts_logs_or_files(logins, warehous
     assert not found, found[:10]
     assert (PROJECT_ROOT / "dbt_project" / "target" / "manifest.json").exists()
     assert (settings.airflow_home / "airflow.db").exists()
-    assert min(scanned["dbt artifacts"], scanned["airflow"], scanned["landing"], scanned["server log"]) > 0, scanned
+    assert min(scanned["dbt artifacts"], scanned["airflow"], scanned["landing"], scanned["server log"],
+               scanned["docs site"]) > 0, scanned
     import sqlite3
 
     with sqlite3.connect(settings.airflow_home / "airflow.db") as db:  # rendered fields were there to be scanned
@@ -293,10 +298,10 @@ def test_rotating_the_key_rebuilds_every_pseudonym_and_erases_the_old_key(pipeli
     """On a copy of the e2e warehouse (its own key table): rotate to a new key, rebuild, erase the old one."""
     from pydantic import SecretStr
 
+    from kho.core.pseudonyms import PseudonymKeyMismatch
+    from kho.core.warehouse import Warehouse
     from kho.dbt import run_dbt
     from kho.key_rotation import rotate
-    from kho.pseudonyms import PseudonymKeyMismatch
-    from kho.warehouse import Warehouse
 
     for var in ("KHO_PG_DBNAME", "KHO_PG_HOST", "KHO_PG_PORT"):  # run_dbt points dbt at the copy: restore after
         monkeypatch.setenv(var, __import__("os").environ.get(var, ""))

@@ -1,7 +1,7 @@
+from kho.core.pseudonyms import hmac_hex, key_pads
+from kho.core.settings import KhoSettings
+from kho.core.warehouse import Warehouse
 from kho.dbt import export_dbt_secrets, static_dbt_env
-from kho.pseudonyms import hmac_hex, key_pads
-from kho.settings import KhoSettings
-from kho.warehouse import Warehouse
 
 
 def test_external_warehouse_url_becomes_dbt_connection_env_without_connecting(monkeypatch):
@@ -35,7 +35,7 @@ def test_pseudonym_pads_reproduce_hmac_sha256():
 def test_the_public_development_key_is_refused_on_an_external_warehouse():
     import pytest
 
-    from kho.pseudonyms import DEVELOPMENT_KEY, PseudonymKeyMismatch, ensure_key
+    from kho.core.pseudonyms import DEVELOPMENT_KEY, PseudonymKeyMismatch, ensure_key
 
     assert DEVELOPMENT_KEY == "kho-dev-only-pseudonym-key"
     external = KhoSettings(warehouse_url="postgresql://kho:pw@db.example:5432/kho", pseudonym_key=DEVELOPMENT_KEY)

@@ -5,10 +5,11 @@ import json
 
 import pytest
 
-from connectors.onestop.streams import RAW_TABLE, import_export
-from expectations.onestop_dossiers import suite
-from kho.raw_loader import load_batch
-from kho.validation import validate_batch
+from connectors.onestop.streams import import_export
+from connectors.onestop.suite import suite
+from expectations.validation import validate_batch
+from kho.core.extract_run import ExtractRun
+from kho.core.loading import load_batch
 from sandbox.onestop.generator import Dossiers, SandboxConfig
 from sandbox.onestop.records import render
 
@@ -23,8 +24,8 @@ def _clean_records(n: int) -> list[dict]:
 def _load(records, tmp_path, settings, wh) -> str:
     path = tmp_path / "fixture.json"
     path.write_text(json.dumps(records, ensure_ascii=False))
-    manifest = import_export(path, settings)
-    load_batch(wh, manifest, RAW_TABLE)
+    manifest = import_export(ExtractRun.of("onestop", settings), path)
+    load_batch(wh, manifest)
     return manifest.batch_id
 
 

@@ -1,4 +1,6 @@
-"""Bootstrapping an existing warehouse: the landing-side DDL upgrades older layouts in place."""
+"""Schema management: numbered migrations recorded in the warehouse, applied once; older layouts upgraded in place."""
+
+import threading
 
 import pytest
 
@@ -8,6 +10,7 @@ pytestmark = pytest.mark.integration
 def test_bootstrap_retypes_jsonb_list_columns_even_under_dbt_views(fresh_schema):
     wh = fresh_schema
     with wh.connect() as conn:  # the layout of warehouses bootstrapped before the list columns became json
+        conn.execute("drop table kho.schema_migrations")  # and before migrations were recorded
         conn.execute("alter table raw_onestop.dossiers alter column tailieunop type jsonb using tailieunop::jsonb")
         conn.execute("insert into kho.batches (batch_id, source, stream, mode, extracted_at, rows_extracted, "
                      "landing_path) values ('b1', 'onestop', 'dossiers', 'file', now(), 1, '/landing/b1')")
@@ -22,7 +25,60 @@ def test_bootstrap_retypes_jsonb_list_columns_even_under_dbt_views(fresh_schema)
     assert data_type == "json"
     assert wh.query("select to_regclass('staging.v_docs') is null")[1][0][0]  # dbt recreates its views
     assert wh.query("select tailieunop::text from raw_onestop.dossiers")[1] == [('[{"DuocSoHoa": "1"}]',)]
-    wh.bootstrap()  # and once upgraded, bootstrapping again changes nothing
+    assert wh.bootstrap() == []  # and once upgraded, migrating again changes nothing
+
+
+def _ledger(wh) -> list[tuple]:
+    return wh.query("select version, checksum, applied_at from kho.schema_migrations order by version")[1]
+
+
+def test_open_only_looks_at_the_ledger_and_migrates_when_behind(fresh_schema, settings):
+    from kho.core.migrations import SchemaBehind, expected
+    from kho.core.warehouse import Warehouse
+
+    ledger = _ledger(fresh_schema)
+    assert [v for v, _, _ in ledger] == sorted(expected())  # every numbered step and the contracts, once
+    Warehouse.open(settings)
+    assert _ledger(fresh_schema) == ledger  # a current warehouse: nothing re-applied (same applied_at)
+
+    with fresh_schema.connect() as conn:  # behind: a step missing
+        conn.execute("delete from kho.schema_migrations where version = '0002_onestop_lists_as_json'")
+    with pytest.raises(SchemaBehind, match="0002_onestop_lists_as_json.*kho migrate"):
+        Warehouse.open(settings.model_copy(update={"auto_migrate": False}))
+    Warehouse.open(settings)  # the default migrates
+    assert [v for v, _, _ in _ledger(fresh_schema)] == [v for v, _, _ in ledger]
+
+
+def test_an_applied_migration_that_was_edited_is_refused(fresh_schema, settings):
+    from kho.core.migrations import MigrationChanged
+    from kho.core.warehouse import Warehouse
+
+    with fresh_schema.connect() as conn:
+        conn.execute("update kho.schema_migrations set checksum = 'edited' where version = '0001_baseline'")
+    with pytest.raises(MigrationChanged, match="0001_baseline.*new numbered migration"):
+        Warehouse.open(settings)
+
+
+def test_processes_starting_at_once_apply_each_step_once(fresh_schema):
+    """Task processes that open a new warehouse together: the advisory lock serializes them, none fails."""
+    with fresh_schema.connect() as conn:
+        conn.execute("drop schema kho, dq, kho_work, raw_onestop, raw_documents, raw_civil_status cascade")
+    errors: list[BaseException] = []
+
+    def migrate():
+        try:
+            fresh_schema.bootstrap()
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=migrate) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    versions = [v for v, _, _ in _ledger(fresh_schema)]
+    assert len(versions) == len(set(versions)) and "contracts" in versions
 
 
 def test_a_served_warehouse_is_reached_without_starting_or_stopping_it(warehouse, settings, tmp_path, monkeypatch):
@@ -32,8 +88,8 @@ def test_a_served_warehouse_is_reached_without_starting_or_stopping_it(warehouse
 
     import pytest
 
+    from kho.core.warehouse import Warehouse, WarehouseUnavailable
     from kho.dbt import export_dbt_secrets
-    from kho.warehouse import Warehouse, WarehouseUnavailable
 
     served = settings.model_copy(update={"embedded_mode": "served"})
     wh = Warehouse.open(served)

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kho.windows import Window, incremental_window, source_time
+from kho.core.windows import Window, incremental_window, source_time
 
 RUN = datetime(2026, 7, 1, 12, 0, 0)
 INITIAL = datetime(2025, 1, 1)

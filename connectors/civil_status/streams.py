@@ -9,53 +9,34 @@ changed fields is a new raw row, and staging keeps every version and reads the l
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
 from functools import partial
+from itertools import chain
 from pathlib import Path
 
 from connectors.civil_status.files import ExportRejected, read_export
 from connectors.civil_status.schema import KIND_OF, STREAM_OF, extra_json, to_arrow
-from kho.batches import BatchManifest, new_batch_id, utcnow
-from kho.landing import BatchWriter
-from kho.raw_loader import RawTable, read_source_files
-from kho.settings import KhoSettings
-from kho.warehouse import Warehouse
+from kho.core.batches import BatchManifest
+from kho.core.extract_run import ExtractRun
 
 log = logging.getLogger(__name__)
 
-SOURCE = "civil_status"
 STREAMS = tuple(STREAM_OF.values())
-RAW_TABLES = {s: RawTable("raw_civil_status", s) for s in STREAMS}
 PATTERNS = ("*.csv", "*.xlsx", "*.CSV", "*.XLSX")
 
 
-def _writers(settings: KhoSettings, folder: Path) -> dict[str, BatchWriter]:
-    at = utcnow()
-    return {s: BatchWriter(settings.landing, BatchManifest(
-        batch_id=new_batch_id(SOURCE, s, at), source=SOURCE, stream=s, mode="file", extracted_at=at.isoformat(),
-        landing_path="", source_file=str(folder)), partial(to_arrow, KIND_OF[s]), settings.batch_rows)
-        for s in STREAMS}
-
-
-def import_folder(folder: Path, settings: KhoSettings, wh: Warehouse) -> dict[str, BatchManifest]:
+def import_folder(run: ExtractRun, folder: Path) -> dict[str, BatchManifest]:
     """Land every export in ``folder`` not read before; one batch per stream. Refused files go to the births batch's
     ``rejected/`` folder and ``rejected.jsonl`` (one entry per file, with the rule)."""
-    if not folder.is_dir():
-        raise FileNotFoundError(f"drop folder {folder} does not exist")
-    done = read_source_files(wh, SOURCE)
-    writers = _writers(settings, folder)
-    skipped = 0
-    paths = sorted({p for pattern in PATTERNS for p in folder.glob(pattern)})
-    for path in paths:
-        data = path.read_bytes()  # exports are a few hundred KB: hashed and parsed from the same bytes
-        sha = hashlib.sha256(data).hexdigest()
-        if sha in done:
-            skipped += 1
-            continue
+    files = run.new_files(folder, PATTERNS)  # exports are a few hundred KB: hashed and parsed from the same bytes
+    first = next(files, None)  # a missing folder raises here, before any batch opens
+    writers = {s: run.batch(s, partial(to_arrow, KIND_OF[s]), mode="file", source_file=str(folder))
+               for s in STREAMS}
+    for file in chain([first] if first else [], files):
+        path, sha = file.path, file.sha256
         try:
-            meta, records = read_export(path, data)
+            meta, records = read_export(path, file.data)
             rows = [{**fields, "_extra": extra_json(extra), "_source_file": path.name, "_source_row": str(row_no),
                      "_file_sha256": sha, "_file_unit_code": meta.unit_code, "_file_period": meta.period}
                     for row_no, fields, extra in records]  # a whole file or nothing
@@ -72,7 +53,4 @@ def import_folder(folder: Path, settings: KhoSettings, wh: Warehouse) -> dict[st
             for row in rows:
                 writer.add(row)
         writer.manifest.consumed_files.append([path.name, sha])
-        done.add(sha)
-    if skipped:
-        log.info("drop folder %s: %d files already read before (handed over again), skipped", folder, skipped)
     return {s: w.close() for s, w in writers.items()}

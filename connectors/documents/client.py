@@ -12,7 +12,7 @@ from datetime import datetime
 from connectors.documents.edxml import EdxmlRejected
 from connectors.http import BearerClient, check_auth, with_retries
 from connectors.paging import key_field, keyset_pages, time_field
-from kho.windows import Window
+from kho.core.windows import Window
 
 TS = "%Y%m%d%H%M%S"
 

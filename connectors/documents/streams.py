@@ -8,13 +8,13 @@ message that is refused goes to ``rejected.jsonl`` with the rule it broke, and t
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
+from itertools import chain
 from pathlib import Path
 
 import httpx
@@ -22,43 +22,24 @@ import httpx
 from connectors.documents.client import DocumentAxisClient
 from connectors.documents.edxml import EdxmlRejected, parse_message
 from connectors.documents.schema import MESSAGE_TYPE, to_arrow
-from kho.batches import BatchManifest, new_batch_id, utcnow
-from kho.landing import BatchWriter
-from kho.raw_loader import RawTable, get_watermark, read_source_files
-from kho.settings import KhoSettings
-from kho.warehouse import Warehouse
-from kho.windows import Window, incremental_window, source_time
+from kho.core.batches import BatchManifest
+from kho.core.extract_run import ExtractRun
+from kho.core.windows import Window, source_time
 
 log = logging.getLogger(__name__)
 
-SOURCE = "documents"
 STREAMS = ("edocs", "status_events")
-RAW_TABLES = {s: RawTable("raw_documents", s) for s in STREAMS}
 STREAM_OF = {kind: stream for stream, kind in MESSAGE_TYPE.items()}
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
-
-
-def next_window(wh: Warehouse, settings: KhoSettings, stream: str, run_start: datetime,
-                interval_end: datetime | None = None) -> Window:
-    return incremental_window(
-        get_watermark(wh, SOURCE, stream),
-        lag=timedelta(minutes=settings.documents_lag_minutes),
-        run_start=run_start,
-        initial=datetime.fromisoformat(settings.documents_initial_watermark),
-        interval_end=interval_end,
-    )
 
 
 class MessageLander:
     """Lands one stream's batch: parsed rows as Parquet parts, each message as a file, refusals with reasons."""
 
-    def __init__(self, stream: str, settings: KhoSettings, mode: str, **manifest_fields):
-        at = utcnow()
+    def __init__(self, run: ExtractRun, stream: str, **batch_args):
         self.stream = stream
-        manifest = BatchManifest(batch_id=new_batch_id(SOURCE, stream, at), source=SOURCE, stream=stream,
-                                 mode=mode, extracted_at=at.isoformat(), landing_path="", **manifest_fields)
-        self._writer = BatchWriter(settings.landing, manifest, partial(to_arrow, stream), settings.batch_rows)
-        self.manifest = manifest
+        self._writer = run.batch(stream, partial(to_arrow, stream), **batch_args)
+        self.manifest = self._writer.manifest
         self.dir = self._writer.dir
 
     def _keep(self, folder: str, message_id: str, data: bytes | None) -> str | None:
@@ -115,13 +96,11 @@ def _fetched(client: DocumentAxisClient, entries: list[dict], workers: int) -> I
         yield from zip(entries, pool.map(one, entries), strict=True)
 
 
-def extract_window(client: DocumentAxisClient, stream: str, window: Window, settings: KhoSettings,
-                   mode: str = "incremental") -> BatchManifest:
+def extract_window(client: DocumentAxisClient, run: ExtractRun, stream: str, window: Window) -> BatchManifest:
     """Fetch and land the messages of ``stream`` that arrived on the axis in ``window``."""
-    landers = {stream: MessageLander(stream, settings, mode, window_start=window.start.isoformat(),
-                                     window_end=window.end.isoformat())}
+    landers = {stream: MessageLander(run, stream, window=window)}
     for page in client.iter_listing(MESSAGE_TYPE[stream], window):
-        for entry, got in _fetched(client, page, settings.documents_fetch_workers):
+        for entry, got in _fetched(client, page, run.settings.documents_fetch_workers):
             received = datetime.strptime(entry["time"], "%Y%m%d%H%M%S").isoformat()
             if isinstance(got, str):
                 landers[stream].reject(entry["id"], "axis", got, None)
@@ -130,39 +109,20 @@ def extract_window(client: DocumentAxisClient, stream: str, window: Window, sett
     return landers[stream].close()
 
 
-def _sha256_of_file(path: Path) -> str:
-    """Hash a file too large to read whole, in 1 MB chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def import_folder(folder: Path, settings: KhoSettings, wh: Warehouse) -> dict[str, BatchManifest]:
+def import_folder(run: ExtractRun, folder: Path) -> dict[str, BatchManifest]:
     """Land every ``.edxml`` file in ``folder`` not read before (by content hash); one batch per stream."""
-    if not folder.is_dir():
-        raise FileNotFoundError(f"drop folder {folder} does not exist")
-    done = read_source_files(wh, SOURCE)
-    landers = {s: MessageLander(s, settings, "file", source_file=str(folder)) for s in STREAMS}
-    max_bytes = settings.documents_max_message_bytes
-    skipped = 0
-    for path in sorted(folder.glob("*.edxml")):
-        stat = path.stat()
-        data = path.read_bytes() if stat.st_size <= max_bytes else None  # read once: hashed and parsed
-        sha = hashlib.sha256(data).hexdigest() if data is not None else _sha256_of_file(path)
-        if sha in done:
-            skipped += 1
-            continue
-        if data is None:
+    max_bytes = run.settings.documents_max_message_bytes
+    files = run.new_files(folder, ("*.edxml",), max_bytes)  # raises before any batch opens if there is no folder
+    first = next(files, None)
+    landers = {s: MessageLander(run, s, mode="file", source_file=str(folder)) for s in STREAMS}
+    for file in chain([first] if first else [], files):
+        if file.data is None:
             lander = landers[STREAMS[0]]
-            lander.reject(path.stem, path.name, f"size_limit: file of {stat.st_size:,} bytes is over the limit of "
-                          f"{max_bytes:,} bytes", None)
+            lander.reject(file.path.stem, file.path.name, f"size_limit: file of {file.size:,} bytes is over the "
+                          f"limit of {max_bytes:,} bytes", None)
         else:
-            received = source_time(datetime.fromtimestamp(stat.st_mtime).astimezone()).isoformat()
-            lander = accept(landers, path.stem, path.name, received, data, max_bytes)
-        lander.manifest.consumed_files.append([path.name, sha])
-        done.add(sha)
-    if skipped:
-        log.info("drop folder %s: %d files already read before, skipped", folder, skipped)
+            mtime = datetime.fromtimestamp(file.path.stat().st_mtime).astimezone()
+            lander = accept(landers, file.path.stem, file.path.name, source_time(mtime).isoformat(), file.data,
+                            max_bytes)
+        lander.manifest.consumed_files.append([file.path.name, file.sha256])
     return {s: lander.close() for s, lander in landers.items()}

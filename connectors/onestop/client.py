@@ -7,7 +7,7 @@ from datetime import datetime
 
 from connectors.http import BearerClient, SourceAuthError, check_auth, with_retries
 from connectors.paging import key_field, keyset_pages, row_identity, time_field
-from kho.windows import Window
+from kho.core.windows import Window
 
 TS = "%Y%m%d%H%M%S"
 __all__ = ["OneStopClient", "SourceAuthError"]

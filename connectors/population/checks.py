@@ -25,9 +25,9 @@ from circuitbreaker import CircuitBreaker, CircuitBreakerError
 from connectors.civil_status.schema import CHECKED_PEOPLE, STREAM_OF
 from connectors.http import with_retries
 from connectors.population.client import PopulationClient, PopulationProtocolError
-from kho.pseudonyms import name_key, pseudonymize_many
-from kho.settings import KhoSettings
-from kho.warehouse import Warehouse
+from kho.core.pseudonyms import name_key, pseudonymize_many
+from kho.core.settings import KhoSettings
+from kho.core.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 

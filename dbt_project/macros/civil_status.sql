@@ -6,7 +6,7 @@
 {% macro civil_status_current(raw, kind, content) -%}
     with validated as (
         select r.*,
-            r._file_unit_code || '/{{ kind }}/' || r.quyenso || '/' || r.so as registration_key,
+            {{ registration_key('r', kind) }} as registration_key,
             md5(concat_ws('|', {{ content | join(', ') }})) as content_hash
         from {{ raw }} as r
         where exists (select 1 from {{ source('dq', 'validation_runs') }} as v where v.batch_id = r._batch_id)

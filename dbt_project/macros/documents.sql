@@ -13,10 +13,7 @@
 
 {# A date written yyyy/MM/dd (edXML) to a date; anything else -> null. #}
 {% macro edxml_date(column) -%}
-    case when {{ column }} ~ '^[0-9]{4}/[0-9]{2}/[0-9]{2}$' then to_date({{ column }}, 'YYYY/MM/DD') end
+    case when {{ column }} ~ {{ edxml_date_shape() }} then to_date({{ column }}, 'YYYY/MM/DD') end
 {%- endmacro %}
 
-{# The shape of a DVCQG dossier code: the receiving agency's identifier, yyMMdd, a sequence number. #}
-{% macro dossier_code_pattern() -%}
-    [0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-[0-9]{6}-[0-9]{4,6}
-{%- endmacro %}
+{# dossier_code_pattern(): generated from kho/domain/sql_rules.py (macros/generated/shared_rules.sql). #}

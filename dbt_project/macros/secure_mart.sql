@@ -1,5 +1,5 @@
 {#
-  Post-hook of every mart: grants and row-level security (security.protect_mart in kho/sql/bootstrap.sql). A mart
+  Post-hook of every mart: grants and row-level security (security.protect_mart in kho/core/sql/bootstrap.sql). A mart
   is filtered to each department's units by its unit_code column unless its meta says otherwise:
   row_filter: shared (reference data every role reads) or none (analysts and engineers only).
 #}

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from kho.warehouse import Warehouse
+from kho.core.warehouse import Warehouse
 
 TREND_MONTHS = 12
 # records to fix as a unit reads them, on the page and in its CSV: errors first, then by source and date

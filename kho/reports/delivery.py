@@ -25,10 +25,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
+from kho.core.settings import KhoSettings
+from kho.core.warehouse import Warehouse
 from kho.reports.i18n import Words
 from kho.reports.render import OVERVIEW, RenderedReport, ReportSet
-from kho.settings import KhoSettings
-from kho.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 

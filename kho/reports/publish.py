@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from kho.core.settings import KhoSettings, get_settings
+from kho.core.warehouse import Warehouse
 from kho.reports.delivery import deliver
 from kho.reports.render import ReportSet, publish
-from kho.settings import KhoSettings, get_settings
-from kho.warehouse import Warehouse
 
 
 def parse_period(value: str | date | None) -> date | None:

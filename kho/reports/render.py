@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from kho.core.settings import KhoSettings
+from kho.core.warehouse import Warehouse
 from kho.reports import charts, data
 from kho.reports.i18n import Words
-from kho.settings import KhoSettings
-from kho.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"

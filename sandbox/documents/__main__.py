@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kho.settings import get_settings
+from kho.core.settings import get_settings
 from sandbox.documents.server import DocumentServer, SandboxDocumentSystem
 from sandbox.onestop.generator import Dossiers, SandboxConfig
 

@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
-from kho.document_types import BY_NAME as DOCUMENT_TYPES_BY_NAME
+from kho.domain.document_types import BY_NAME as DOCUMENT_TYPES_BY_NAME
 from sandbox.onestop.catalog import PROCEDURES
 from sandbox.onestop.generator import (
     DIRTY_KINDS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kho.settings import get_settings
+from kho.core.settings import get_settings
 from sandbox.onestop.generator import SandboxConfig
 from sandbox.onestop.server import SandboxOneStop, SandboxServer
 

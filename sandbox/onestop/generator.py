@@ -18,8 +18,8 @@ from functools import cached_property
 import holidays
 import numpy as np
 
-from kho.legacy_units import commune_code_map
-from kho.units import communes_of, province
+from kho.domain.legacy_units import commune_code_map
+from kho.domain.units import communes_of, province
 from sandbox.onestop.catalog import PROCEDURES
 
 DIRTY_KINDS = (

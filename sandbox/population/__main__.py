@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kho.settings import get_settings
+from kho.core.settings import get_settings
 from sandbox.civil_status.exports import write_exports
 from sandbox.civil_status.generator import Registry
 from sandbox.onestop.generator import Dossiers, SandboxConfig

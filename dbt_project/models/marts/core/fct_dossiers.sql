@@ -2,7 +2,7 @@
     materialized="incremental",
     unique_key="dossier_code",
     incremental_strategy="delete+insert",
-    on_schema_change="sync_all_columns",
+    on_schema_change="append_new_columns",
     indexes=[{"columns": ["dossier_code"], "unique": True}, {"columns": ["unit_code", "period_month"]}],
 ) }}
 -- One row per one-stop dossier: the latest validated version, with units resolved to the ones in force today

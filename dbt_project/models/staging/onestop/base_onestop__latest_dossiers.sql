@@ -1,6 +1,6 @@
 {{ config(
     materialized="incremental",
-    schema="raw_onestop",
+    schema="staging_restricted",
     unique_key="mahoso",
     incremental_strategy="delete+insert",
     on_schema_change="sync_all_columns",
@@ -8,7 +8,8 @@
 ) }}
 -- The latest validated version of every one-stop dossier, every field as received: rows of batches not yet
 -- validated and rows in quarantine are left out, then one row per MaHoSo is kept (latest NgayCapNhat, then latest
--- extraction). It lives in the restricted raw schema (it still holds names and IDs); the staging views read it.
+-- extraction). It lives in staging_restricted (dbt-built, restricted like raw: it still holds names and IDs;
+-- no reader role is granted it); the staging views read it.
 -- Incremental, like dlt's merge: a run takes the batches validated since the last one, puts their rows next to
 -- the kept version of the same dossiers and keeps the latest, so a re-extracted older version never wins.
 {% set raw = source('onestop', 'dossiers') %}

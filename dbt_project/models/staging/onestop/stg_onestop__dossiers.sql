@@ -12,7 +12,7 @@ select
     malinhvuc as field_code,
     madonvixuly as unit_code_as_sent,
     madonvitiepnhan as receiving_unit_code_as_sent,
-    case when split_part(mahoso, '-', 1) ~ '^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}$'
+    case when split_part(mahoso, '-', 1) ~ {{ agency_code_pattern() }}
         then split_part(mahoso, '-', 1) end as receiving_agency_code,
     donvixuly as unit_name_as_sent,
     coalesce(kenhthuchien, '1') as channel_code,

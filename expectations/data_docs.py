@@ -7,9 +7,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from kho.settings import KhoSettings
-from kho.validation import ephemeral_context, gx_suite
-from kho.warehouse import Warehouse
+from expectations.validation import ephemeral_context, gx_suite
+from kho.core.settings import KhoSettings
+from kho.core.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 SITE = "kho"

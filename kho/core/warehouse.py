@@ -10,15 +10,14 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from kho.embedded_pg import configure_server
-from kho.settings import KhoSettings, get_settings
+from kho.core.embedded_pg import configure_server
+from kho.core.settings import KhoSettings, get_settings
 
 log = logging.getLogger(__name__)
 EMBEDDED_DB = "kho"
@@ -43,16 +42,22 @@ class Warehouse:
     # -- construction ------------------------------------------------------------------------------------
     @classmethod
     def open(cls, settings: KhoSettings | None = None, *, check_key: bool = True) -> Warehouse:
-        """Reach (or start) the warehouse and bootstrap it; ``check_key=False`` only for a key rotation."""
+        """Reach (or start) the warehouse and check that its schema is current (migrating it when it is not and
+        KHO_AUTO_MIGRATE is on); ``check_key=False`` only for a key rotation."""
+        settings = settings or get_settings()
+        wh = cls.reach(settings)
+        wh.ensure_current(settings, check_key=check_key)
+        return wh
+
+    @classmethod
+    def reach(cls, settings: KhoSettings | None = None) -> Warehouse:
+        """Reach (or start) the warehouse without looking at its schema (``kho migrate``)."""
         settings = settings or get_settings()
         if settings.warehouse_url:
-            wh = cls.from_url(settings.warehouse_url)
-        elif settings.embedded_mode == "served":
-            wh = cls.served(settings)
-        else:
-            wh = cls._start_embedded(settings)
-        wh.bootstrap(settings, check_key=check_key)
-        return wh
+            return cls.from_url(settings.warehouse_url)
+        if settings.embedded_mode == "served":
+            return cls.served(settings)
+        return cls._start_embedded(settings)
 
     @classmethod
     def served(cls, settings: KhoSettings) -> Warehouse:
@@ -104,7 +109,7 @@ class Warehouse:
         if self._server is not None:
             import atexit
 
-            from kho.embedded_pg import forget_dead_handles
+            from kho.core.embedded_pg import forget_dead_handles
 
             forget_dead_handles(self._server)
             self._server.cleanup()
@@ -138,19 +143,34 @@ class Warehouse:
         os.environ.update(self.dbt_env())
 
     # -- schema ------------------------------------------------------------------------------------------
-    def bootstrap(self, settings: KhoSettings | None = None, *, check_key: bool = True) -> None:
-        """Create the landing-side schemas and tables and the pseudonym key holder (idempotent); install
-        KHO_PSEUDONYM_KEY as the first key, or refuse a key that is not the warehouse's. dbt owns the rest."""
-        from kho.pseudonyms import ensure_key
-        from kho.raw_tables import contract_ddl
+    def bootstrap(self, settings: KhoSettings | None = None, *, check_key: bool = True) -> list[str]:
+        """Apply every pending migration (``kho migrate``); install KHO_PSEUDONYM_KEY as the first key, or refuse a
+        key that is not the warehouse's. Returns the steps applied. dbt owns everything past the raw layer."""
+        from kho.core.migrations import migrate
+        from kho.core.pseudonyms import ensure_key
 
-        sql_dir = resources.files("kho").joinpath("sql")
-        with self.connect() as conn:
-            conn.execute(sql_dir.joinpath("bootstrap.sql").read_text(encoding="utf-8"))
-            conn.execute(sql_dir.joinpath("pseudonyms.sql").read_text(encoding="utf-8"))
-            conn.execute(contract_ddl())
+        with self.connect(autocommit=True) as conn:
+            ran = migrate(conn)
             if check_key:
                 ensure_key(conn, settings or get_settings())
+        return ran
+
+    def ensure_current(self, settings: KhoSettings | None = None, *, check_key: bool = True) -> None:
+        """What every open does: one look at the migrations ledger (and the key), migrating only when behind."""
+        from kho.core.migrations import SchemaBehind, pending
+        from kho.core.pseudonyms import ensure_key
+
+        settings = settings or get_settings()
+        with self.connect(autocommit=True) as conn:
+            todo = pending(conn)
+            if not todo:
+                if check_key:
+                    ensure_key(conn, settings)
+                return
+        if not settings.auto_migrate:
+            raise SchemaBehind(f"the warehouse lacks migrations {', '.join(todo)}: run `kho migrate` "
+                               "(KHO_AUTO_MIGRATE is off)")
+        self.bootstrap(settings, check_key=check_key)
 
     def query(self, sql: str, params: Any = None) -> tuple[list[str], list[tuple]]:
         with self.connect() as conn, conn.cursor() as cur:

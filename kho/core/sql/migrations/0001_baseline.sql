@@ -1,10 +1,8 @@
--- Landing-side objects owned by Kho's Python runtime. dbt builds staging, intermediate and marts on top.
+-- 0001 baseline: the landing-side objects owned by Kho's Python runtime as of the first numbered migration.
+-- Written idempotently (if not exists), so a warehouse bootstrapped before migrations were recorded takes it as is.
 create schema if not exists kho;          -- run bookkeeping: batches and incremental state
-create schema if not exists raw_onestop;  -- restricted: holds personal data exactly as extracted
-create schema if not exists raw_documents; -- restricted: document headers as received (subjects can name people)
 create schema if not exists dq;           -- validation results and quarantine
 create schema if not exists kho_work;     -- restricted: short-lived narrow copies of batches under validation
-create schema if not exists raw_civil_status; -- restricted: civil-status registers as handed over (names, IDs)
 create schema if not exists raw_population;   -- restricted: citizen-ID checks (keys are keyed hashes, no raw IDs)
 create schema if not exists security;     -- who may see which units' rows (row-level security on the marts)
 
@@ -41,52 +39,7 @@ create table if not exists kho.source_files (   -- drop-folder files already rea
     primary key (source, sha256)
 );
 
--- raw_documents.* and raw_civil_status.* are generated from the connectors' schema contracts (kho/raw_tables.py)
-
-create table if not exists raw_onestop.dossiers (
-    _batch_id        text not null,
-    _row_num         integer not null,
-    _extracted_at    timestamptz not null,
-    mahoso text, matthc text, tentthc text, malinhvuc text, tenlinhvuc text, kenhthuchien text,
-    loaidoituong text, chuhoso text, sogiaytochuhoso text, madoituong text, sodienthoai text, email text,
-    trichyeuhoso text, ngaynophoso text, ngaytiepnhan text, ngayhentra text, trangthaihoso text,
-    ngayketthucxuly text, ngaytra text, ngaytuchoi text, donvixuly text, madonvixuly text, madonvitiepnhan text,
-    noinophoso text, hosocothanhphansohoa text, taikhoanduocxacthucvoivneid text, duocthanhtoantructuyen text,
-    trangthaidongbodvc text, ngaydongbodvc text, ngaycapnhat text,
-    -- list fields as json, not jsonb: the text is kept exactly as received and COPY skips jsonb's conversion
-    dinhdanhchs json, tailieunop json, danhsachlephi json, danhsachhosobosung json,
-    danhsachgiaytoketqua json, quatrinhxuly json, dsketnoicsdl json,
-    _extra json,                              -- fields outside the contract, kept rather than dropped
-    primary key (_batch_id, _row_num)
-);
--- contract fields added after a warehouse was first bootstrapped (rows landed before read as null)
-alter table raw_onestop.dossiers add column if not exists ngaydongbodvc text;
-alter table raw_onestop.dossiers add column if not exists dsketnoicsdl json;
--- warehouses bootstrapped before the list columns became json: the views dbt built on the raw table are dropped
--- first (PostgreSQL cannot retype a column a view uses); the next dbt build recreates them
-do $$
-declare c record;
-begin
-    if exists (select 1 from information_schema.columns
-               where table_schema = 'raw_onestop' and table_name = 'dossiers' and data_type = 'jsonb') then
-        for c in select distinct n.nspname as view_schema, v.relname as view_name
-                 from pg_depend d
-                 join pg_rewrite r on r.oid = d.objid
-                 join pg_class v on v.oid = r.ev_class
-                 join pg_namespace n on n.oid = v.relnamespace
-                 where d.refobjid = 'raw_onestop.dossiers'::regclass and v.oid <> d.refobjid loop
-            raise notice 'dropping view %.% (dbt rebuilds it) to retype raw_onestop.dossiers', c.view_schema,
-                c.view_name;
-            execute format('drop view if exists %I.%I cascade', c.view_schema, c.view_name);
-        end loop;
-        for c in select column_name from information_schema.columns
-                 where table_schema = 'raw_onestop' and table_name = 'dossiers' and data_type = 'jsonb' loop
-            execute format('alter table raw_onestop.dossiers alter column %I type json using %I::text::json',
-                           c.column_name, c.column_name);
-        end loop;
-    end if;
-end $$;
-drop index if exists raw_onestop.dossiers_mahoso_idx;  -- staging dedupes with one sort; the index only cost loads
+-- raw tables (raw_<source>.<stream>) are generated from the sources' contracts (kho/core/raw_tables.py)
 
 create table if not exists dq.validation_runs (
     run_id            text primary key,
@@ -133,7 +86,7 @@ create table if not exists dq.quarantine (
     primary key (batch_id, row_num, rule)
 );
 
--- GX's result document per run, with every sample of row values removed (kho.validation.scrubbed): Data Docs
+-- GX's result document per run, with every sample of row values removed (expectations.validation.scrubbed): Data Docs
 alter table dq.validation_runs add column if not exists gx_result jsonb;
 
 create table if not exists dq.warnings (         -- rows failing a warn rule: recorded, not quarantined
@@ -236,7 +189,7 @@ alter table raw_population.check_requests alter constraint check_requests_check_
 do $$
 declare r text;
 begin
-    -- readers; and the pseudonym key holder and the role allowed to pseudonymize (kho/sql/pseudonyms.sql)
+    -- readers; and the pseudonym key holder and the role allowed to pseudonymize (kho/core/sql/pseudonyms.sql)
     foreach r in array array['kho_engineer', 'kho_analyst', 'kho_department', 'kho_keyholder', 'kho_transform'] loop
         if not exists (select 1 from pg_roles where rolname = r) then
             begin

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 class KhoSettings(BaseSettings):
@@ -27,6 +27,9 @@ class KhoSettings(BaseSettings):
         description="SQLAlchemy-style URL of an external PostgreSQL (postgresql://user:pw@host:port/db). "
         "Unset = the embedded PostgreSQL under KHO_HOME/pgdata.",
     )
+    auto_migrate: bool = Field(
+        default=True, description="Apply pending migrations when a process finds the warehouse behind (one look at "
+        "the ledger per open); off: refuse and say to run `kho migrate` (a production deployment's release step).")
     embedded_mode: str = Field(
         default="start", pattern="^(start|served)$",
         description="start: a process that needs the embedded warehouse starts it and stops it when it is the last "

@@ -2,7 +2,7 @@
 
 Sources: the unit lists and conversion table in ``reference_data/admin_units/`` (provenance in its README), the
 ``holidays`` package for the calendar, the agency-code scheme of Decision 20/2020, the sandbox's procedure
-catalogue and the document types of Decree 30/2020. ``python -m kho.reference`` regenerates every seed; a test
+catalogue and the document types of Decree 30/2020. ``python -m kho.domain.reference`` regenerates every seed; a test
 checks the committed seeds still match.
 """
 
@@ -13,18 +13,18 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
-from kho.agencies import LEVEL1_GROUPS, MINISTRIES, h_code_provinces
-from kho.calendar_vn import calendar_exceptions
-from kho.document_types import type_rows
-from kho.legacy_units import (
+from kho.core.settings import PROJECT_ROOT
+from kho.domain.agencies import LEVEL1_GROUPS, MINISTRIES, h_code_provinces
+from kho.domain.calendar_vn import calendar_exceptions
+from kho.domain.document_types import type_rows
+from kho.domain.legacy_units import (
     REFORM_DATE,
     commune_code_map,
     load_legacy_units,
     primary_province_map,
     province_code_map,
 )
-from kho.settings import PROJECT_ROOT
-from kho.units import ascii_name, load_units
+from kho.domain.units import ascii_name, load_units
 
 SEEDS = PROJECT_ROOT / "dbt_project" / "seeds" / "reference"
 ONLINE_LEVELS = {4: "full", 3: "partial", 2: "none"}  # MucDo (domain.md §1.5) → online level
@@ -131,9 +131,17 @@ def render_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
+SHARED_RULES_MACROS = PROJECT_ROOT / "dbt_project" / "macros" / "generated" / "shared_rules.sql"
+
+
 def write_seeds(target: Path = SEEDS) -> list[Path]:
+    """Every seed, and the dbt macros of the patterns and keys validation shares with dbt (kho.domain.sql_rules)."""
+    from kho.domain.sql_rules import dbt_macros
+
     target.mkdir(parents=True, exist_ok=True)
-    written = []
+    SHARED_RULES_MACROS.parent.mkdir(exist_ok=True)
+    SHARED_RULES_MACROS.write_text(dbt_macros(), encoding="utf-8")
+    written = [SHARED_RULES_MACROS]
     for name, build in SEED_BUILDERS.items():
         path = target / f"{name}.csv"
         path.write_text(render_csv(build()), encoding="utf-8")

@@ -11,9 +11,10 @@ same key twice is not a defect here (a correction is sent as the entry again), s
 from __future__ import annotations
 
 from connectors.civil_status.schema import CHECKED_PEOPLE, KIND_OF, STREAM_OF
-from kho.citizen_ids import citizen_id_regex, inconsistency_sql
-from kho.units import unit_codes
-from kho.validation import Rule, Suite
+from expectations.validation import Rule, Suite
+from kho.domain.citizen_ids import citizen_id_regex, inconsistency_sql
+from kho.domain.sql_rules import registration_key
+from kho.domain.units import unit_codes
 
 # each checked person (schema.CHECKED_PEOPLE): Vietnamese label and sex as SQL (known from the role, or read)
 LABEL = {"me": "mẹ", "cha": "cha", "nkt": "người chết", "chong": "chồng", "vo": "vợ"}
@@ -28,7 +29,6 @@ REQUIRED = {
            ("vongaysinh", "ngày sinh vợ")),
 }
 SEX_VALUES = ["Nam", "Nữ"]
-KEY = "_file_unit_code || '/' || '{kind}' || '/' || coalesce(quyenso, '?') || '/' || coalesce(so, '?')"
 
 
 def _dates(kind: str) -> list[str]:
@@ -50,7 +50,7 @@ def batch_query(kind: str) -> str:
         f" as {p}_id_inconsistent" for p, _, female in PEOPLE[kind])
     required = ", ".join(c for c, _ in REQUIRED[kind])
     extra = ", nktgioitinh" if kind == "KT" else ""
-    return (f"select _row_num, {KEY.format(kind=kind)} as registration_key, _file_unit_code, so, quyenso, "
+    return (f"select _row_num, {registration_key(kind)} as registration_key, _file_unit_code, so, quyenso, "
             f"ngaydangky, nycsogiaytotuythan, {required}{extra}, {parsed}, {unreadable}, {ids} "
             f"from raw_civil_status.{stream} where _batch_id = '{{batch_id}}'")
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kho.settings import PROJECT_ROOT
-from kho.units import unit_codes
+from kho.core.settings import PROJECT_ROOT
+from kho.domain.units import unit_codes
 
 ADMIN_UNITS = PROJECT_ROOT / "reference_data" / "admin_units"
 LEGACY_CSV = ADMIN_UNITS / "nso_communes_pre_2025-07.csv"

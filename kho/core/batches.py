@@ -35,5 +35,12 @@ class BatchManifest:
         return cls(**data)
 
 
+def new_manifest(source: str, stream: str, mode: str, **fields) -> BatchManifest:
+    """A new batch's manifest, its id stamped with the extraction time (``landing_path`` is set when it lands)."""
+    at = utcnow()
+    return BatchManifest(batch_id=new_batch_id(source, stream, at), source=source, stream=stream, mode=mode,
+                         extracted_at=at.isoformat(), landing_path="", **fields)
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)

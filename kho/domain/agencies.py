@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kho.legacy_units import load_legacy_units
-from kho.units import ascii_name
+from kho.domain import sql_rules
+from kho.domain.legacy_units import load_legacy_units
+from kho.domain.units import ascii_name
 
 AGENCY_CODE = re.compile(r"^(\d{3})\.(\d{2})\.(\d{2})\.([A-Z])(\d{2})$")
-AGENCY_CODE_SQL = r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}$"
+AGENCY_CODE_SQL = sql_rules.AGENCY_CODE  # the same shape for PostgreSQL's regex (validation and dbt)
 
 LEVEL1_GROUPS = {
     "A": "Cơ quan của Đảng", "B": "Văn phòng Chủ tịch nước", "C": "Cơ quan của Quốc hội",

@@ -21,7 +21,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from kho.settings import KhoSettings
+from kho.core.settings import KhoSettings
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ SERVER_SETTINGS = {
     "log_line_prefix": "%m [%p] %q%u@%d ",
 }
 RESTART_SETTINGS = {"logging_collector"}
-HBA = """# Kho's embedded warehouse (kho/embedded_pg.py): trust on the unix socket, passwords over TCP.
+HBA = """# Kho's embedded warehouse (kho/core/embedded_pg.py): trust on the unix socket, passwords over TCP.
 local   all   all                  trust
 host    all   all   127.0.0.1/32   scram-sha-256
 host    all   all   ::1/128        scram-sha-256

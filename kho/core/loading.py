@@ -10,7 +10,6 @@ import io
 import logging
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
 
@@ -18,22 +17,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from kho.batches import BatchManifest, utcnow
-from kho.landing import read_landed
-from kho.warehouse import Warehouse
+from kho.core.batches import BatchManifest, utcnow
+from kho.core.landing import read_landed
+from kho.core.sources import RawTable, get_source
+from kho.core.state import set_watermark
+from kho.core.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 ENCODE_ROWS = 5_000  # rows per CSV chunk handed to COPY: a few MB, so memory stays bounded
-
-
-@dataclass(frozen=True)
-class RawTable:
-    schema: str
-    table: str
-
-    @property
-    def qualified(self) -> str:
-        return f"{self.schema}.{self.table}"
 
 
 class LoadMismatch(RuntimeError):
@@ -78,8 +69,10 @@ def _csv_chunks(manifest: BatchManifest) -> Iterator[tuple[list[str], int, bytes
             yield pending[0], pending[1], pending[2].result()
 
 
-def load_batch(wh: Warehouse, manifest: BatchManifest, target: RawTable) -> int:
-    """Load ``manifest``'s landed files into ``target``; returns the rows loaded by this call (0 if done before)."""
+def load_batch(wh: Warehouse, manifest: BatchManifest, target: RawTable | None = None) -> int:
+    """Load ``manifest``'s landed files into ``target`` (default: its stream's raw table in the source registry);
+    returns the rows loaded by this call (0 if done before)."""
+    target = target or get_source(manifest.source).raw_table(manifest.stream)
     with wh.connect() as conn:  # one transaction: rows + batch record + state
         done = conn.execute(
             "select rows_loaded from kho.batches where batch_id = %s and loaded_at is not null", (manifest.batch_id,)
@@ -134,27 +127,3 @@ def load_batch(wh: Warehouse, manifest: BatchManifest, target: RawTable) -> int:
             )
     log.info("loaded batch %s: %d rows into %s", manifest.batch_id, loaded, target.qualified)
     return loaded
-
-
-def set_watermark(conn, source: str, stream: str, watermark: datetime, batch_id: str) -> None:
-    conn.execute(
-        """insert into kho.stream_state (source, stream, watermark, batch_id) values (%s, %s, %s, %s)
-           on conflict (source, stream) do update
-             set watermark = greatest(kho.stream_state.watermark, excluded.watermark),
-                 batch_id = excluded.batch_id, updated_at = now()""",
-        (source, stream, watermark, batch_id),
-    )
-
-
-def get_watermark(wh: Warehouse, source: str, stream: str) -> datetime | None:
-    with wh.connect() as conn:
-        row = conn.execute(
-            "select watermark from kho.stream_state where source = %s and stream = %s", (source, stream)
-        ).fetchone()
-    return row[0] if row else None
-
-
-def read_source_files(wh: Warehouse, source: str) -> set[str]:
-    """SHA-256 of the drop-folder files of ``source`` already loaded: they are never read again."""
-    with wh.connect() as conn:
-        return {r[0] for r in conn.execute("select sha256 from kho.source_files where source = %s", (source,))}

@@ -7,7 +7,7 @@ import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from kho.warehouse import Warehouse
+from kho.core.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kho.settings import PROJECT_ROOT
+from kho.core.settings import PROJECT_ROOT
 
 UNITS_JSON = PROJECT_ROOT / "reference_data" / "admin_units" / "vn_units_simplified.json"
 

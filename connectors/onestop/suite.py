@@ -9,16 +9,18 @@ derives the few columns the rules need, without changing the raw data.
 from __future__ import annotations
 
 from connectors.onestop.schema import NESTED_FIELDS
-from kho.agencies import AGENCY_CODE_SQL
-from kho.citizen_ids import citizen_id_regex
-from kho.legacy_units import resolvable_unit_codes
-from kho.validation import Rule, Suite
+from expectations.validation import Rule, Suite
+from kho.domain.agencies import AGENCY_CODE_SQL
+from kho.domain.citizen_ids import citizen_id_regex
+from kho.domain.legacy_units import resolvable_unit_codes
+from kho.domain.sql_rules import DVCQG_TS, DVCQG_TS_SHAPE
 
 SUITE = "onestop_dossiers_raw"
 KEY = "mahoso"
 UNIT = "madonvixuly"
 
-TS14 = r"^(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]$"
+TS14 = DVCQG_TS
+_SHAPE = DVCQG_TS_SHAPE.replace("{", "{{").replace("}", "}}")  # the query goes through str.format
 CITIZEN_ID = citizen_id_regex()
 PROCEDURE_CODE = r"^[0-9]\.[0-9]{6}(\.[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2})?$"
 CHANNELS = ["1", "2", "3"]
@@ -31,9 +33,9 @@ select _row_num, mahoso, matthc, kenhthuchien, trangthaihoso, madonvixuly, madon
        nullif(ngayhentra, '') as ngayhentra,
        nullif(ngayketthucxuly, '') as ngayketthucxuly,
        case when loaidoituong = '1' then sogiaytochuhoso end as citizen_id,
-       case when ngaytiepnhan ~ '^[0-9]{{14}}$' and ngayketthucxuly ~ '^[0-9]{{14}}$'
+       case when ngaytiepnhan ~ {ts_shape} and ngayketthucxuly ~ {ts_shape}
             then ngaytiepnhan end as received_ts,
-       case when ngaytiepnhan ~ '^[0-9]{{14}}$' and ngayketthucxuly ~ '^[0-9]{{14}}$'
+       case when ngaytiepnhan ~ {ts_shape} and ngayketthucxuly ~ {ts_shape}
             then ngayketthucxuly end as finished_ts,
        case when trangthaihoso in ('1', '3') then 'n/a' else nullif(ngayhentra, '') end as due_if_accepted,
        split_part(mahoso, '-', 1) as receiving_agency_code,
@@ -130,5 +132,6 @@ RECEIVED_ON = ("case when ngaytiepnhan ~ '^[0-9]{14}' then kho.valid_date(substr
 
 
 def suite() -> Suite:
-    return Suite(name=SUITE, rules=rules(), batch_query=BATCH_QUERY.replace("{nested_checks}", _nested_checks()),
+    return Suite(name=SUITE, rules=rules(), batch_query=BATCH_QUERY.replace("{nested_checks}", _nested_checks())
+                 .replace("{ts_shape}", f"'{_SHAPE}'"),
                  key=KEY, unit=UNIT, date=RECEIVED_ON)

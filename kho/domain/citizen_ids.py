@@ -7,7 +7,7 @@ There is no check digit. A legacy 9-digit CMND is accepted where a record may st
 
 from __future__ import annotations
 
-from kho.legacy_units import citizen_id_prefixes
+from kho.domain.legacy_units import citizen_id_prefixes
 
 
 def citizen_id_regex() -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from kho.warehouse import Warehouse
+from kho.core.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 LONG_LIST = 16  # value sets longer than this are checked with a hashed sub-select

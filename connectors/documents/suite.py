@@ -8,12 +8,13 @@ an unsigned document must stay in the signature rate, a mis-noted one in the han
 
 from __future__ import annotations
 
-from kho.agencies import AGENCY_CODE_SQL
-from kho.document_types import ABBREVIATIONS, CODE_NUMBER, DOCUMENT_TYPES, NOTATION
-from kho.validation import Rule, Suite
+from expectations.validation import Rule, Suite
+from kho.domain.agencies import AGENCY_CODE_SQL
+from kho.domain.document_types import ABBREVIATIONS, CODE_NUMBER, DOCUMENT_TYPES, NOTATION
+from kho.domain.sql_rules import EDXML_DATE, EDXML_TS
 
-DATE_SLASH = r"^(19|20)[0-9]{2}/(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01])$"
-TS_SLASH = r"^(19|20)[0-9]{2}/(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+DATE_SLASH = EDXML_DATE
+TS_SLASH = EDXML_TS
 STATUS_CODES = ["01", "02", "03", "04", "05", "06", "13", "15", "16"]
 BUSINESS_TYPES = ["0", "1", "2", "3"]
 
