@@ -31,11 +31,12 @@ ANCHORS = {"load": ("COPY", 4.5), "validate": ("GX on PostgreSQL", 6.0), "transf
 
 def _landed_mb(manifest: dict) -> float:
     """Uncompressed size of the landed batch (Arrow/Parquet column data), to compare throughput per byte."""
-    import pyarrow.parquet as pq
+    from kho.core.landing import LandingZone
 
+    zone = LandingZone.at(manifest["landing_path"])
     total = 0
     for f in manifest["files"]:
-        meta = pq.ParquetFile(f).metadata
+        meta = zone.parquet(f).metadata
         total += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     return total / 1e6
 

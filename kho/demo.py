@@ -158,7 +158,7 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
     where = "embedded PostgreSQL, data in " + str(settings.pgdata) if wh.embedded else "external PostgreSQL"
     console.print(f"\n[bold]Warehouse[/]: {where}\n  connect: [cyan]{wh.uri}[/] "
                   f"(or `kho sql \"select …\"`, `kho warehouse serve` to keep it up for psql/BI tools)")
-    console.print(f"[bold]Landing zone[/]: {settings.landing}")
+    console.print(f"[bold]Landing zone[/]: {settings.landing_uri}")
     console.print(f"[bold]Airflow home[/]: {settings.airflow_home} (task logs under logs/)")
     console.print(f"[bold]dbt docs/artifacts[/]: {airflow_env.PROJECT_ROOT / 'dbt_project' / 'target'}")
     reports = sorted(settings.reports_dir.glob("*/*/index.html"))

@@ -39,9 +39,10 @@ def extract(source: str, run_start: datetime, interval_end: datetime | None = No
 
 def load(manifests: list[dict], settings: KhoSettings | None = None) -> list[dict]:
     """Load each batch into its stream's raw table (rows, batch record and state in one transaction each)."""
-    wh = Warehouse.open(settings or get_settings())
+    settings = settings or get_settings()
+    wh = Warehouse.open(settings)
     return [{"batch_id": m["batch_id"], "source": m["source"], "stream": m["stream"],
-             "loaded": load_batch(wh, BatchManifest.from_dict(m))} for m in manifests]
+             "loaded": load_batch(wh, BatchManifest.from_dict(m), settings=settings)} for m in manifests]
 
 
 def validate(loaded: list[dict], settings: KhoSettings | None = None) -> list[dict]:

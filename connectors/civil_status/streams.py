@@ -10,7 +10,6 @@ changed fields is a new raw row, and staging keeps every version and reads the l
 from __future__ import annotations
 
 import logging
-import shutil
 from functools import partial
 from itertools import chain
 from pathlib import Path
@@ -42,11 +41,8 @@ def import_folder(run: ExtractRun, folder: Path) -> dict[str, BatchManifest]:
                     for row_no, fields, extra in records]  # a whole file or nothing
         except ExportRejected as exc:
             writer = writers[STREAMS[0]]
-            kept = writer.dir / "rejected" / path.name
-            kept.parent.mkdir(exist_ok=True)
-            shutil.copyfile(path, kept)
-            writer.reject({"file": path.name, "sha256": sha, "rule": exc.rule, "reason": str(exc),
-                           "kept_as": str(kept)})
+            kept = writer.keep(f"rejected/{path.name}", file.data)
+            writer.reject({"file": path.name, "sha256": sha, "rule": exc.rule, "reason": str(exc), "kept_as": kept})
             log.warning("civil-status export %s refused: %s", path.name, exc)
         else:
             writer = writers[STREAM_OF[meta.kind]]

@@ -40,15 +40,11 @@ class MessageLander:
         self.stream = stream
         self._writer = run.batch(stream, partial(to_arrow, stream), **batch_args)
         self.manifest = self._writer.manifest
-        self.dir = self._writer.dir
 
     def _keep(self, folder: str, message_id: str, data: bytes | None) -> str | None:
         if data is None:
             return None
-        path = self.dir / folder / f"{_SAFE_NAME.sub('_', message_id)}.edxml"
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(data)
-        return str(path)
+        return self._writer.keep(f"{folder}/{_SAFE_NAME.sub('_', message_id)}.edxml", data)
 
     def add(self, message_id: str, source_ref: str, received_at: str, data: bytes, record: dict) -> None:
         self._keep("messages", message_id, data)

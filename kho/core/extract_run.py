@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from kho.core.batches import new_manifest
-from kho.core.landing import BatchWriter
+from kho.core.landing import BatchWriter, LandingZone
 from kho.core.settings import KhoSettings
 from kho.core.sources import Source
 from kho.core.state import get_watermark, read_source_files
@@ -89,7 +89,7 @@ class ExtractRun:
         if window is not None:
             manifest_fields |= {"window_start": window.start.isoformat(), "window_end": window.end.isoformat()}
         manifest = new_manifest(self.source.name, stream, mode or self.mode, **manifest_fields)
-        return BatchWriter(self.settings.landing, manifest, to_table, self.settings.batch_rows)
+        return BatchWriter(LandingZone.from_settings(self.settings), manifest, to_table, self.settings.batch_rows)
 
     def files_read(self) -> set[str]:
         """SHA-256 of this source's drop-folder files already loaded (read once per run)."""

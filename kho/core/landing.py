@@ -1,4 +1,11 @@
-"""The landing zone: extracted records as Parquet, partitioned ``source=/stream=/date=/batch=``, never rewritten."""
+"""The landing zone: extracted records as Parquet, partitioned ``source=/stream=/date=/batch=``, never rewritten.
+
+It is a local directory (the default, ``KHO_HOME/landing``) or an S3-compatible bucket (``KHO_LANDING_URL=
+s3://bucket/prefix``; ``KHO_S3_ENDPOINT_URL`` for MinIO or another S3 API; credentials from the usual
+``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``), reached through ``pyarrow.fs``. With a bucket, an extract on one
+worker and the load on another read the same files. Manifests record full locations (a path, or an ``s3://``
+URI), so whoever holds a manifest and the settings can read its batch.
+"""
 
 from __future__ import annotations
 
@@ -8,50 +15,105 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from kho.core.batches import BatchManifest
+from kho.core.settings import KhoSettings, get_settings
 
 log = logging.getLogger(__name__)
 
 
-def batch_dir(root: Path, manifest: BatchManifest) -> Path:
-    day = manifest.extracted_at[:10]
-    return root / f"source={manifest.source}" / f"stream={manifest.stream}" / f"date={day}" / \
-        f"batch={manifest.batch_id}"
+class LandingZone:
+    """One landing zone (or the part of one a location names) on its file system."""
+
+    def __init__(self, fs: pafs.FileSystem, root: str, scheme: str = ""):
+        self.fs, self.root, self.scheme = fs, root.rstrip("/"), scheme
+
+    @classmethod
+    def from_settings(cls, settings: KhoSettings | None = None) -> LandingZone:
+        settings = settings or get_settings()
+        return cls.at(settings.landing_uri, settings)
+
+    @classmethod
+    def at(cls, location: str, settings: KhoSettings | None = None) -> LandingZone:
+        """The zone at ``location``: an ``s3://bucket/prefix`` URI or a local path."""
+        if location.startswith("s3://"):
+            settings = settings or get_settings()
+            endpoint = settings.s3_endpoint_url
+            scheme, _, host = endpoint.partition("://") if endpoint else ("https", "", "")
+            fs = pafs.S3FileSystem(endpoint_override=host or None, scheme=scheme, region=settings.s3_region,
+                                   allow_bucket_creation=False, allow_bucket_deletion=False)
+            return cls(fs, location.removeprefix("s3://"), "s3://")
+        return cls(pafs.LocalFileSystem(), str(Path(location).resolve()))
+
+    @property
+    def is_local(self) -> bool:
+        return not self.scheme
+
+    def location(self, path: str) -> str:
+        """What a manifest records for ``path`` (a path on this zone's file system)."""
+        return self.scheme + path
+
+    def path(self, location: str) -> str:
+        return location.removeprefix(self.scheme)
+
+    def batch_dir(self, manifest: BatchManifest) -> str:
+        day = manifest.extracted_at[:10]
+        return (f"{self.root}/source={manifest.source}/stream={manifest.stream}/date={day}/"
+                f"batch={manifest.batch_id}")
+
+    def open_batch(self, manifest: BatchManifest) -> str:
+        """Create the batch's directory (never an existing one) and point the manifest at it."""
+        target = self.batch_dir(manifest)
+        if self.fs.get_file_info(target).type != pafs.FileType.NotFound:
+            raise FileExistsError(f"batch {manifest.batch_id} has landed before at {self.location(target)}")
+        self.fs.create_dir(target, recursive=True)
+        manifest.landing_path = self.location(target)
+        return target
+
+    def write_bytes(self, path: str, data: bytes) -> str:
+        """Write ``data`` at ``path`` (its parents made as needed); returns its location."""
+        self.fs.create_dir(path.rsplit("/", 1)[0], recursive=True)
+        with self.fs.open_output_stream(path) as out:
+            out.write(data)
+        return self.location(path)
+
+    def read_bytes(self, location: str) -> bytes:
+        with self.fs.open_input_stream(self.path(location)) as f:
+            return f.read()
+
+    def write_part(self, table: pa.Table, manifest: BatchManifest) -> None:
+        """Write ``table`` as the batch's next Parquet part; record it and its rows in the manifest."""
+        path = f"{self.path(manifest.landing_path)}/part-{len(manifest.files):05d}.parquet"
+        pq.write_table(table, path, compression="zstd", filesystem=self.fs)
+        manifest.files.append(self.location(path))
+        manifest.rows += table.num_rows
+
+    def parquet(self, location: str) -> pq.ParquetFile:
+        return pq.ParquetFile(self.path(location), filesystem=self.fs)
 
 
-def write_part(table: pa.Table, manifest: BatchManifest) -> None:
-    """Write ``table`` as the batch's next Parquet part file; record it and its rows in the manifest."""
-    path = Path(manifest.landing_path) / f"part-{len(manifest.files):05d}.parquet"
-    pq.write_table(table, path, compression="zstd")
-    manifest.files.append(str(path))
-    manifest.rows += table.num_rows
-
-
-def open_batch(root: Path, manifest: BatchManifest) -> Path:
-    """Create the batch's landing directory (never an existing one) and point the manifest at it."""
-    target = batch_dir(root, manifest)
-    target.mkdir(parents=True, exist_ok=False)
-    manifest.landing_path = str(target)
-    return target
-
-
-def read_landed(manifest: BatchManifest) -> Iterator[pa.Table]:
-    """The landed batch again, one part file at a time (bounded memory)."""
+def read_landed(manifest: BatchManifest, settings: KhoSettings | None = None) -> Iterator[pa.Table]:
+    """The landed batch again, one part file at a time (bounded memory), wherever it landed."""
+    if not manifest.files:
+        return
+    zone = LandingZone.at(manifest.landing_path, settings)
     for f in manifest.files:
-        yield pq.read_table(f)
+        yield pq.read_table(zone.path(f), filesystem=zone.fs)
 
 
 class BatchWriter:
     """Lands one batch: rows (``add``) or Arrow tables (``add_table``) as Parquet parts of ``rows_per_part`` rows,
-    refusals (``reject``) kept with their reasons in ``rejected.jsonl``. The one way anything reaches the landing
-    zone; an empty batch lands too (a directory, a manifest with no parts), so every run accounts for itself."""
+    refusals (``reject``) kept with their reasons in ``rejected.jsonl``, and files kept as received (``keep``).
+    The one way anything reaches the landing zone; an empty batch lands too (a directory, a manifest with no
+    parts), so every run accounts for itself."""
 
-    def __init__(self, root: Path, manifest: BatchManifest,
+    def __init__(self, zone: LandingZone, manifest: BatchManifest,
                  to_table: Callable[[list[dict]], pa.Table] | None = None, rows_per_part: int = 50_000):
+        self.zone = zone
         self.manifest = manifest
-        self.dir = open_batch(root, manifest)
+        self.dir = zone.open_batch(manifest)
         self._to_table = to_table
         self.rows_per_part = rows_per_part
         self._rows: list[dict] = []
@@ -66,7 +128,11 @@ class BatchWriter:
         """A batch already in Arrow (a connector that builds columns itself): written as its own part."""
         self._flush()
         if table.num_rows:
-            write_part(table, self.manifest)
+            self.zone.write_part(table, self.manifest)
+
+    def keep(self, relative: str, data: bytes) -> str:
+        """Keep a file as received beside the batch (``messages/<id>.edxml``, ``rejected/<file>``); its location."""
+        return self.zone.write_bytes(f"{self.dir}/{relative}", data)
 
     def reject(self, item: dict) -> None:
         self._rejects.append(item)
@@ -75,21 +141,15 @@ class BatchWriter:
         if self._rows:
             if self._to_table is None:
                 raise TypeError(f"batch {self.manifest.batch_id}: rows added to a writer built without to_table")
-            write_part(self._to_table(self._rows), self.manifest)
+            self.zone.write_part(self._to_table(self._rows), self.manifest)
             self._rows = []
 
     def close(self) -> BatchManifest:
         self._flush()
-        _write_rejections(self.manifest, self._rejects)
+        self.manifest.rejected = len(self._rejects)
+        if self._rejects:  # what could not be landed, with the reason, beside the parts
+            lines = "".join(json.dumps(item, ensure_ascii=False, default=str) + "\n" for item in self._rejects)
+            self.keep("rejected.jsonl", lines.encode("utf-8"))
+            log.warning("batch %s: %d records rejected (see rejected.jsonl)", self.manifest.batch_id,
+                        len(self._rejects))
         return self.manifest
-
-
-def _write_rejections(manifest: BatchManifest, rejects: list[dict]) -> None:
-    """Keep what could not be landed, with the reason, as ``rejected.jsonl`` beside the parts; count it."""
-    manifest.rejected = len(rejects)
-    if not rejects:
-        return
-    with open(Path(manifest.landing_path) / "rejected.jsonl", "w", encoding="utf-8") as f:
-        for item in rejects:
-            f.write(json.dumps(item, ensure_ascii=False, default=str) + "\n")
-    log.warning("batch %s: %d records rejected (see rejected.jsonl)", manifest.batch_id, len(rejects))

@@ -19,6 +19,7 @@ import pyarrow.csv as pacsv
 
 from kho.core.batches import BatchManifest, utcnow
 from kho.core.landing import read_landed
+from kho.core.settings import KhoSettings
 from kho.core.sources import RawTable, get_source
 from kho.core.state import set_watermark
 from kho.core.warehouse import Warehouse
@@ -49,7 +50,7 @@ def _encode(table: pa.Table) -> bytes:
     return buf.getvalue()
 
 
-def _csv_chunks(manifest: BatchManifest) -> Iterator[tuple[list[str], int, bytes]]:
+def _csv_chunks(manifest: BatchManifest, settings: KhoSettings | None) -> Iterator[tuple[list[str], int, bytes]]:
     """The landed batch as CSV chunks (columns, rows, bytes), with batch columns added.
 
     pyarrow encodes the next chunk in a worker thread (it releases the GIL) while COPY sends the current one.
@@ -57,7 +58,7 @@ def _csv_chunks(manifest: BatchManifest) -> Iterator[tuple[list[str], int, bytes
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = None
         offset = 0
-        for part in read_landed(manifest):
+        for part in read_landed(manifest, settings):
             for rb in part.to_batches(max_chunksize=ENCODE_ROWS):
                 chunk = _with_batch_columns(pa.Table.from_batches([rb]), manifest, offset)
                 offset += chunk.num_rows
@@ -69,7 +70,8 @@ def _csv_chunks(manifest: BatchManifest) -> Iterator[tuple[list[str], int, bytes
             yield pending[0], pending[1], pending[2].result()
 
 
-def load_batch(wh: Warehouse, manifest: BatchManifest, target: RawTable | None = None) -> int:
+def load_batch(wh: Warehouse, manifest: BatchManifest, target: RawTable | None = None,
+               settings: KhoSettings | None = None) -> int:
     """Load ``manifest``'s landed files into ``target`` (default: its stream's raw table in the source registry);
     returns the rows loaded by this call (0 if done before)."""
     target = target or get_source(manifest.source).raw_table(manifest.stream)
@@ -101,7 +103,7 @@ def load_batch(wh: Warehouse, manifest: BatchManifest, target: RawTable | None =
         )
         loaded = 0
         with conn.cursor() as cur:
-            chunks = _csv_chunks(manifest)
+            chunks = _csv_chunks(manifest, settings)
             first = next(chunks, None)
             if first:
                 cols = ", ".join(first[0])

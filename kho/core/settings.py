@@ -39,7 +39,14 @@ class KhoSettings(BaseSettings):
         default=None, ge=1024, le=65535,
         description="Also serve the embedded PostgreSQL on 127.0.0.1:PORT, password logins only (SCRAM). Unset = "
         "unix socket only.")
-    landing_dir: Path | None = Field(default=None, description="Landing zone root; default KHO_HOME/landing.")
+    landing_url: str | None = Field(
+        default=None, description="Landing zone: a local path, or an S3-compatible bucket s3://bucket/prefix (shared "
+        "by workers on several hosts). Default KHO_HOME/landing.")
+    landing_dir: Path | None = Field(default=None, description="Older name of a local KHO_LANDING_URL.")
+    s3_endpoint_url: str | None = Field(
+        default=None, description="S3 API endpoint for an s3:// landing zone (MinIO: http://minio:9000); unset = "
+        "AWS. Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.")
+    s3_region: str = Field(default="us-east-1", description="Region of the landing bucket.")
 
     onestop_url: str = Field(default="http://127.0.0.1:8765", description="Base URL of the one-stop system API.")
     onestop_token: SecretStr = Field(default=SecretStr("sandbox-token"), description="Bearer token for it.")
@@ -127,7 +134,17 @@ class KhoSettings(BaseSettings):
         return self.home / "pgdata"
 
     @property
+    def landing_uri(self) -> str:
+        """The landing zone's location: KHO_LANDING_URL, else the local directory."""
+        if self.landing_url:
+            return self.landing_url
+        return str(self.landing)
+
+    @property
     def landing(self) -> Path:
+        """The local landing directory (when the zone is not a bucket)."""
+        if self.landing_url and not self.landing_url.startswith("s3://"):
+            return Path(self.landing_url)
         return self.landing_dir or (self.home / "landing")
 
     @property
