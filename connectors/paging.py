@@ -14,6 +14,8 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
+import msgspec
+
 Fetch = Callable[[datetime, int], dict]  # (from, page) -> {"data": [...], "has_more": bool}
 
 
@@ -76,22 +78,37 @@ def keyset_pages(fetch: Fetch, start: datetime, *, time_of: Callable[[object], d
             seen_at_cursor |= {key_of(r) for r, t in zip(rows, times, strict=True) if t == cursor}
             page += 1
 
-def time_field(name: str, fmt: str = "%Y%m%d%H%M%S") -> Callable[[object], datetime | None]:
-    """A row's change time read from its field ``name`` (None when missing or malformed)."""
+def _field(row: object, name: str) -> object:
+    """Field ``name`` of a row that is a dict or a struct (msgspec), None when it has none."""
+    if isinstance(row, dict):
+        return row.get(name)
+    return getattr(row, name, None) if isinstance(row, msgspec.Struct) else None
+
+
+def time_field(name: str) -> Callable[[object], datetime | None]:
+    """A row's change time read from its field ``name``, written yyyyMMddHHmmss (None when missing or malformed).
+    Read by slicing, not strptime: ~10× cheaper, and this runs once per row."""
     def read(row: object) -> datetime | None:
+        v = _field(row, name)
+        if not isinstance(v, str) or len(v) != 14 or not v.isdigit():
+            return None
         try:
-            return datetime.strptime(row[name], fmt)  # type: ignore[index]
-        except (TypeError, KeyError, ValueError):
+            return datetime(int(v[:4]), int(v[4:6]), int(v[6:8]), int(v[8:10]), int(v[10:12]), int(v[12:]))
+        except ValueError:
             return None
 
     return read
 
 
 def key_field(name: str) -> Callable[[object], object]:
-    """A row's key from its field ``name`` (a row that is not an object is its own key)."""
-    return lambda row: row.get(name) if isinstance(row, dict) else repr(row)
+    """A row's key from its field ``name`` (a row that is neither an object nor a struct is its own key)."""
+    return lambda row: _field(row, name) if isinstance(row, dict | msgspec.Struct) else repr(row)
 
 
 def row_identity(row: object) -> str:
-    """A row as its own key: for listings whose key field can repeat (dossier codes keyed twice at the source)."""
+    """A row as its own key: for listings whose key field can repeat (dossier codes keyed twice at the source).
+    Only called for the rows of a page's last second. (A struct and a dict of the same record differ here: a row
+    at the boundary between a fast page and a general one may be returned twice, never lost.)"""
+    if isinstance(row, msgspec.Struct):
+        return msgspec.json.encode(row).decode()
     return json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)

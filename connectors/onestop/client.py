@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from connectors.http import BearerClient, SourceAuthError, check_auth, with_retries
+from connectors.onestop.schema import decode_page
 from connectors.paging import key_field, keyset_pages, row_identity, time_field
 from kho.core.windows import Window
 
@@ -24,7 +25,7 @@ class OneStopClient(BearerClient):
         resp = self._http.get(path, params=params)
         check_auth(resp, "one-stop API")
         resp.raise_for_status()
-        return resp.json()
+        return decode_page(resp.content)
 
     def iter_pages(self, window: Window) -> Iterator[list[dict]]:
         """Dossiers changed in ``window``, one page at a time, by keyset on NgayCapNhat (rows of the boundary second

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
+import operator
 from collections.abc import Iterable
 
+import msgspec
 import pyarrow as pa
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,45 @@ CURSOR = "NgayCapNhat"
 COLUMNS = tuple(f.lower() for f in SCALAR_FIELDS + NESTED_FIELDS) + ("_extra",)
 ARROW_SCHEMA = pa.schema([pa.field(c, pa.string()) for c in COLUMNS])
 _KNOWN = frozenset(SCALAR_FIELDS + NESTED_FIELDS)
+
+
+# The fast path: a page decoded straight into structs whose list fields stay the JSON text received (msgspec.Raw:
+# never decoded, never re-encoded), then column by column into Arrow. A page it cannot take as is (a field outside
+# the contract, a number where a string belongs, a record that is not an object) is decoded the general way below,
+# which keeps every field: the fast path only ever applies to pages that follow the contract exactly.
+_NULL = msgspec.Raw(b"null")
+Dossier = msgspec.defstruct(
+    "Dossier", [(f, str | None, None) for f in SCALAR_FIELDS] + [(f, msgspec.Raw, _NULL) for f in NESTED_FIELDS],
+    forbid_unknown_fields=True, gc=False)
+_Page = msgspec.defstruct("DossierPage", [("data", list[Dossier]), ("has_more", bool, False),
+                                          ("page", int | None, None)], gc=False)
+_FAST = msgspec.json.Decoder(_Page)
+_ALL_FIELDS = operator.attrgetter(*SCALAR_FIELDS, *NESTED_FIELDS)
+_ANY = msgspec.json.Decoder()
+
+
+def decode_page(body: bytes) -> dict:
+    """A listing page ``{"data": [...], "has_more": …, "page": …}``: its rows as ``Dossier`` structs when every
+    record follows the contract, else as dicts (the general path, which keeps fields outside it)."""
+    try:
+        page = _FAST.decode(body)
+    except msgspec.ValidationError:
+        return _ANY.decode(body)
+    return {"data": page.data, "has_more": page.has_more, "page": page.page}
+
+
+def structs_to_arrow(rows: list) -> pa.Table:
+    """Column-wise Arrow table of ``Dossier`` structs: scalars as received, lists as the JSON text received."""
+    columns = list(zip(*map(_ALL_FIELDS, rows), strict=True))  # one C call per row, then transposed
+    cols = {f.lower(): pa.array(v, pa.string()) for f, v in zip(SCALAR_FIELDS, columns, strict=False)}
+    for f, v in zip(NESTED_FIELDS, columns[len(SCALAR_FIELDS):], strict=True):
+        cols[f.lower()] = pa.array([None if x == b"null" else bytes(x) for x in v], pa.string())
+    cols["_extra"] = pa.nulls(len(rows), pa.string())
+    return pa.table(cols, schema=ARROW_SCHEMA)
+
+
+def is_struct_page(rows: list) -> bool:
+    return bool(rows) and isinstance(rows[0], Dossier)
 
 
 class ContractViolation(ValueError):

@@ -117,6 +117,7 @@ class BatchWriter:
         self._to_table = to_table
         self.rows_per_part = rows_per_part
         self._rows: list[dict] = []
+        self._tables: list[pa.Table] = []
         self._rejects: list[dict] = []
 
     def add(self, row: dict) -> None:
@@ -125,10 +126,12 @@ class BatchWriter:
             self._flush()
 
     def add_table(self, table: pa.Table) -> None:
-        """A batch already in Arrow (a connector that builds columns itself): written as its own part."""
-        self._flush()
+        """Rows already in Arrow (a connector that builds columns itself), gathered into parts of
+        ``rows_per_part`` rows like added rows are."""
         if table.num_rows:
-            self.zone.write_part(table, self.manifest)
+            self._tables.append(table)
+            if sum(t.num_rows for t in self._tables) >= self.rows_per_part:
+                self._flush()
 
     def keep(self, relative: str, data: bytes) -> str:
         """Keep a file as received beside the batch (``messages/<id>.edxml``, ``rejected/<file>``); its location."""
@@ -138,6 +141,9 @@ class BatchWriter:
         self._rejects.append(item)
 
     def _flush(self) -> None:
+        if self._tables:
+            self.zone.write_part(pa.concat_tables(self._tables), self.manifest)
+            self._tables = []
         if self._rows:
             if self._to_table is None:
                 raise TypeError(f"batch {self.manifest.batch_id}: rows added to a writer built without to_table")
