@@ -25,8 +25,7 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-# seconds for 1M narrow dossier rows on the 2-core development machine (performance-notes.md)
-ANCHORS = {"load": ("COPY", 4.5), "validate": ("GX on PostgreSQL", 6.0), "transform": ("unit x month aggregate", 2.0)}
+HISTORY = "bench-runs.csv"  # every run's figures, appended: a regression shows as a ratio that moved
 
 
 def _landed_mb(manifest: dict) -> float:
@@ -52,6 +51,9 @@ def _start_sandbox(n: int, port: int) -> subprocess.Popen:
 
 
 def run_bench(n: int, keep: bool = False, port: int = 8799) -> list[tuple]:
+    from kho.core.settings import get_settings as _settings
+
+    history = _settings().home / HISTORY  # the user's KHO_HOME, not the throwaway one below
     home = Path(tempfile.mkdtemp(prefix="kho-bench-"))
     os.environ["KHO_HOME"] = str(home)
     os.environ["KHO_ONESTOP_URL"] = f"http://127.0.0.1:{port}"
@@ -59,6 +61,7 @@ def run_bench(n: int, keep: bool = False, port: int = 8799) -> list[tuple]:
     from kho.core.settings import get_settings
 
     get_settings.cache_clear()
+    from kho.bench_anchors import bare_ingest_seconds, one_pass_seconds
     from kho.core.warehouse import Warehouse
     from kho.dbt import run_dbt
     from kho.pipeline import extract, load, validate
@@ -67,6 +70,7 @@ def run_bench(n: int, keep: bool = False, port: int = 8799) -> list[tuple]:
     wh = Warehouse.open(s)
     sandbox = _start_sandbox(n, port)
     timings: list[tuple[str, float, float]] = []  # stage, seconds, peak RSS MB
+    anchors: dict[str, tuple[str, float]] = {}  # stage -> (what, seconds), measured in this run
 
     def stage(name: str, fn):
         t = time.perf_counter()
@@ -80,9 +84,14 @@ def run_bench(n: int, keep: bool = False, port: int = 8799) -> list[tuple]:
         manifests = stage("extract+land", lambda: extract("onestop", datetime(2030, 1, 1), settings=s))
         landed_mb = sum(_landed_mb(m) for m in manifests)
         loaded = stage("load", lambda: load(manifests, s))
+        anchors["load"] = ("bare ADBC ingest", bare_ingest_seconds(wh, manifests))
         import great_expectations  # noqa: F401  (import cost ~8 s, reported apart from the checks)
 
-        stage("validate", lambda: validate(loaded, s))
+        summaries = stage("validate", lambda: validate(loaded, s))
+        from connectors.onestop.suite import suite
+
+        one_pass = [one_pass_seconds(wh, suite(), b["batch_id"]) for b in summaries]
+        anchors["validate"] = ("rules as one SQL pass", sum(secs for secs, _ in one_pass))
         stage("transform", lambda: run_dbt(["build"], wh, s))
         through_fn, inline = _pseudonymize_vs_inline(wh, n)
         from kho.reports.render import publish
@@ -102,22 +111,46 @@ def run_bench(n: int, keep: bool = False, port: int = 8799) -> list[tuple]:
     rows = []
     for name, secs, peak in timings:
         mb_s = landed_mb / secs if name in ("extract+land", "load") else None  # the landed bytes move in these two
-        anchor = ANCHORS.get(name)
-        ratio = secs / (anchor[1] * n / 1e6) if anchor else None
-        rows.append((name, secs, n / secs, mb_s, ratio, peak))
+        anchor = anchors.get(name)
+        ratio = secs / anchor[1] if anchor else None
+        rows.append((name, secs, n / secs, mb_s, anchor[0] if anchor else None, anchor[1] if anchor else None,
+                     ratio, peak))
         table.add_row(name, f"{secs:.1f}", f"{n / secs:,.0f}", f"{mb_s:,.0f}" if mb_s else "",
-                      f"{ratio:.1f}x" if ratio else "", f"{peak:,.0f}")
+                      f"{ratio:.2f}x {anchor[0]} ({anchor[1]:.1f} s)" if anchor else "", f"{peak:,.0f}")
     console.print(table)
+    _append_history(history, n, rows)
     console.print(f"Landed batch: {landed_mb:,.0f} MB uncompressed, {landed_mb * 1e6 / n:,.0f} bytes per dossier "
                   "(DVCQG records carry their component, fee and history lists).")
-    console.print("vs anchor = seconds / anchor seconds scaled to N; anchors for 1M narrow 16-column rows on 2 cores "
-                  "(performance-notes.md): " + ", ".join(f"{k} {v[0]} {v[1]} s" for k, v in ANCHORS.items()) + ".")
+    console.print("vs anchor = the stage's seconds / the seconds, in this run and on the same data, of what a user "
+                  "would pick instead (kho/bench_anchors.py). Every run is appended to " + str(history) + ".")
     console.print(f"pseudonymize: {n:,} IDs through kho_secure.pseudonymize in {through_fn:.2f} s, "
                   f"{through_fn / inline:.1f}x the same HMAC inline with literal pads "
                   f"({inline:.2f} s, a throwaway key: the warehouse's never appears in SQL)")
     if keep:
         console.print(f"kept: {home}")
     return rows
+
+
+def _append_history(path: Path, n: int, rows: list[tuple]) -> None:
+    """Append this run's figures to the CSV of every run (created with its header the first time)."""
+    import csv
+    import platform
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parent).stdout.strip()
+    at = datetime.now().astimezone().isoformat(timespec="seconds")
+    with open(path, "a", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        if new:
+            w.writerow(["run_at", "commit", "cores", "machine", "dossiers", "stage", "seconds", "rows_per_s",
+                        "mb_per_s", "anchor", "anchor_seconds", "ratio", "peak_rss_mb"])
+        for name, secs, rate, mb_s, anchor, anchor_secs, ratio, peak in rows:
+            w.writerow([at, commit, os.cpu_count(), platform.machine(), n, name, f"{secs:.3f}", f"{rate:.0f}",
+                        "" if mb_s is None else f"{mb_s:.1f}", anchor or "",
+                        "" if anchor_secs is None else f"{anchor_secs:.3f}", "" if ratio is None else f"{ratio:.3f}",
+                        f"{peak:.0f}"])
 
 
 def _pseudonymize_vs_inline(wh, n: int) -> tuple[float, float]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+import msgspec
+
+_ENCODER = msgspec.json.Encoder()
 
 
 class SandboxHandler(BaseHTTPRequestHandler):
@@ -27,8 +30,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def send_json(self, status: int, body: dict, headers: dict[str, str] | None = None) -> None:
-        self.send_bytes(status, json.dumps(body, ensure_ascii=False).encode(), "application/json; charset=utf-8",
-                        headers)
+        # msgspec renders ~3x faster than json.dumps: the bench's extract then measures the connector more than the
+        # sandbox's rendering (the bytes are the same JSON, without the optional spaces)
+        self.send_bytes(status, _ENCODER.encode(body), "application/json; charset=utf-8", headers)
 
     def send_error_json(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         self.send_json(status, {"error_code": str(status), "message": message}, headers)

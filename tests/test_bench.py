@@ -16,15 +16,45 @@ from kho.core.settings import PROJECT_ROOT
 pytestmark = pytest.mark.integration
 
 
-def test_kho_bench_runs_every_stage_at_a_small_n():
+def test_kho_bench_runs_every_stage_at_a_small_n(tmp_path):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if k not in ("KHO_HOME", "KHO_EMBEDDED_PORT", "KHO_ONESTOP_URL")}
-    env["COLUMNS"] = "160"
+    env["COLUMNS"] = "200"
+    env["KHO_HOME"] = str(tmp_path)  # where the history CSV goes (the bench's warehouse is a throwaway of its own)
     out = subprocess.run([sys.executable, "-m", "kho.cli", "bench", "--dossiers", "1500", "--port", str(port)],
                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     for stage in ("extract+land", "load", "validate", "transform", "reports"):
         assert re.search(rf"^\s*│?\s*{re.escape(stage)}\s", out.stdout, re.M), (stage, out.stdout[-2000:])
     assert "kho bench --dossiers 1,500" in out.stdout
+    assert re.search(r"^\s*│?\s*load\s.*x bare ADBC ingest", out.stdout, re.M), out.stdout[-2000:]
+    assert re.search(r"^\s*│?\s*validate\s.*x rules as one SQL pass", out.stdout, re.M), out.stdout[-2000:]
+    import csv
+
+    with open(tmp_path / "bench-runs.csv", encoding="utf-8") as f:
+        runs = list(csv.DictReader(f))
+    assert [r["stage"] for r in runs] == ["extract+land", "load", "validate", "transform", "reports"]
+    assert all(r["dossiers"] == "1500" and float(r["seconds"]) > 0 for r in runs)
+    assert float(next(r for r in runs if r["stage"] == "load")["ratio"]) > 0
+
+
+def test_the_one_pass_anchor_counts_what_the_suite_quarantines(make_sandbox, settings, fresh_schema):
+    """The validate anchor is the same rules, not fewer: its per-rule counts equal the failures the validation run
+    recorded, rule by rule."""
+    from datetime import datetime
+
+    from connectors.onestop.suite import suite
+    from kho.bench_anchors import one_pass_seconds
+    from kho.pipeline import extract, load, validate
+
+    srv = make_sandbox(dossiers=800, dirty_share=0.1)
+    here = settings.model_copy(update={"onestop_url": srv.url})
+    [summary] = validate(load(extract("onestop", datetime(2026, 8, 1), settings=here), here), here)
+    _, counts = one_pass_seconds(fresh_schema, suite(), summary["batch_id"])
+    recorded = dict(fresh_schema.query("select rule, sum(failed)::int from dq.rule_results where run_id = %s "
+                                       "group by rule", (summary["run_id"],))[1])
+    assert counts[0] == summary["checked"] == 800
+    by_rule = {r.name: c for r, c in zip(suite().rules, counts[1:], strict=True)}
+    assert sum(by_rule.values()) > 0 and by_rule == {k: recorded.get(k, 0) for k in by_rule}
