@@ -77,7 +77,7 @@ def transform_warehouse():
             level = logging.INFO if r["status"] == "pass" else logging.WARNING
             logging.getLogger(__name__).log(level, "source %s.%s: %s (newest row %s)", r["source"],
                                             r["source_table"], r["status"], r["max_loaded_at"])
-        stale = [f"{r['source']}.{r['source_table']}" for r in rows if r["status"] not in ("pass", "warn")]
+        stale = [f"{r['source']}.{r['source_table']}" for r in rows if r["status"] not in ("pass", "warn", "no data")]
         if stale:
             raise RuntimeError(f"sources past their freshness limit or unreadable: {', '.join(stale)}")
         return [{k: str(v) for k, v in r.items()} for r in rows]

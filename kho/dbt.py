@@ -104,20 +104,34 @@ def render_manifest() -> Path:
 
 
 def check_source_freshness(wh: Warehouse, settings: KhoSettings) -> list[dict]:
-    """``dbt source freshness`` over every raw table, its verdicts recorded in ``kho.source_freshness`` (history);
-    returns them. A stale source is a finding, not a failed build: the caller decides what to do with ``error``."""
+    """``dbt source freshness`` over every registered source's raw tables that hold rows, the verdicts recorded in
+    ``kho.source_freshness`` (history); returns them. A table that never received a row is recorded as ``no data``
+    (a source not yet connected is not a stale one). A stale source is a finding, not a failed build: the caller
+    decides what to do with ``error``."""
     from datetime import datetime, timezone
 
     from dbt.cli.main import dbtRunner
 
-    os.environ.update(dbt_env(wh))
-    res = dbtRunner().invoke(["source", "freshness", "--project-dir", str(DBT_PROJECT), "--profiles-dir",
-                              str(DBT_PROJECT), "--quiet"])
-    if res.result is None:
-        raise RuntimeError(f"dbt source freshness did not run: {res.exception}")
+    from kho.core.sources import registered_sources
+
     checked_at = datetime.now(timezone.utc)
-    rows = []
-    for r in res.result.results:
+    tables = [(name, s.name, s.raw_table(src).qualified) for name, src in sorted(registered_sources().items())
+              for s in src.streams]
+    with wh.connect() as conn:
+        filled = {(src, t) for src, t, q in tables if conn.execute(f"select exists (select 1 from {q})").fetchone()[0]}
+    rows = [{"checked_at": checked_at, "source": src, "source_table": t, "status": "no data", "max_loaded_at": None,
+             "age_seconds": None, "warn_after": None, "error_after": None}
+            for src, t, _ in tables if (src, t) not in filled]
+    results = []
+    if filled:
+        os.environ.update(dbt_env(wh))
+        res = dbtRunner().invoke(["source", "freshness", "--project-dir", str(DBT_PROJECT), "--profiles-dir",
+                                  str(DBT_PROJECT), "--quiet", "--select",
+                                  *(f"source:{src}.{t}" for src, t in sorted(filled))])
+        if res.result is None:
+            raise RuntimeError(f"dbt source freshness did not run: {res.exception}")
+        results = res.result.results
+    for r in results:
         node = r.node
         criteria = node.freshness
 

@@ -47,6 +47,19 @@ def test_dags_import_without_errors_and_link_through_assets():
 
 
 @pytest.mark.integration
+def test_freshness_on_an_empty_warehouse_is_no_data_not_a_failure(fresh_schema, settings):
+    """A source not connected yet (no row in its raw tables) is recorded as such; only a source that had data and
+    stopped is stale."""
+    from kho.dbt import check_source_freshness
+
+    rows = check_source_freshness(fresh_schema, settings)
+    assert {(r["source"], r["source_table"]) for r in rows} >= {("onestop", "dossiers"), ("documents", "edocs")}
+    assert {r["status"] for r in rows} == {"no data"}
+    assert fresh_schema.query("select count(*) from kho.source_freshness where status = 'no data'")[1][0][0] == \
+        len(rows)
+
+
+@pytest.mark.integration
 def test_publishing_before_any_transform_says_so_and_ends_cleanly(fresh_schema):
     """A scheduled report run on a warehouse with no marts yet: the render is skipped with the reason, nothing is
     sent, the run succeeds (rather than failing on a missing table)."""
