@@ -7,7 +7,7 @@ publishes citizen-ID check results.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from airflow.sdk import dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
@@ -27,6 +27,9 @@ export_dbt_secrets(settings)  # the password reaches dbt through this process's 
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,
+    # a model's task that failed on something transient (a lost connection, a lock) is tried again before the run
+    # fails; dbt's build of one node is idempotent
+    default_args={"retries": 2, "retry_delay": timedelta(seconds=20)},
     tags=["kho", "dbt", "transform"],
     doc_md=__doc__,
 )

@@ -100,7 +100,10 @@ def pipeline_sandboxes(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def pipeline_run(warehouse, pipeline_sandboxes):
-    """Every DAG once under dag.test() on an emptied warehouse; shared by the e2e and security modules."""
+    """Every extract DAG once under dag.test() on an emptied warehouse, then the transform as one ``dbt build``;
+    shared by the e2e and security modules. The transform DAG itself (Cosmos, one task process per model) runs
+    where it is deployed, under a real scheduler (tests/test_real_scheduler.py): under dag.test() it would only
+    repeat that run in one process, for two of the suite's fifteen minutes."""
     from pipeline_runs import run_pipeline
 
     airflow_env.migrate()
@@ -117,7 +120,7 @@ def pipeline_run(warehouse, pipeline_sandboxes):
                      "kho_work, security, staging, staging_restricted, intermediate, marts, reference cascade")
     warehouse.bootstrap()
     dags = airflow_env.load_dags()
-    run_pipeline(dags)
+    run_pipeline(dags, transform_dag=False)
     return dags, srv
 
 

@@ -1,7 +1,8 @@
 {{ config(materialized="table") }}
 -- Dossiers with their unit codes resolved to the units in force today (by the era of the reception date), the
 -- applicant's birth-registration province read from the personal ID, and a due date: the one sent, else the
--- procedure's statutory time in working days counted from reception (domain.md §2.3: missing due date).
+-- procedure's statutory time in working days counted from reception (domain.md §2.3: missing due date), and what
+-- its list fields add up to.
 with dossiers as (
     select
         d.*,
@@ -12,10 +13,26 @@ with dossiers as (
 
 resolved_codes as (
     select * from {{ ref('int_unit_codes__resolved') }}
+),
+
+lists as (
+    select * from {{ ref('int_onestop__dossier_lists') }}
 )
 
 select
     d.*,
+    -- what the list fields add up to (int_onestop__dossier_lists); a dossier without list items has none of it
+    d.is_flagged_digitized or coalesce(l.has_component_marked_digitized, false) as is_digitized,
+    coalesce(l.has_fee, false) as has_fee,
+    coalesce(l.supplement_requests, 0) as supplement_requests,
+    coalesce(l.has_electronic_result, false) as has_electronic_result,
+    coalesce(l.uses_dvcqg_store, false) as uses_dvcqg_store,
+    coalesce(l.uses_population_db, false) as uses_population_db,
+    coalesce(l.has_result_link, false) as has_result_link,
+    coalesce(l.has_digitized_component, false) as has_digitized_component,
+    coalesce(l.fee_items, 0) as fee_items,
+    coalesce(l.all_fees_zero, false) as all_fees_zero,
+    l.fee_amount_vnd,
     u.unit_code,
     u.resolution as unit_code_resolution,
     u.is_ambiguous as is_unit_ambiguous,
@@ -36,3 +53,4 @@ left join resolved_codes as u on u.source_unit_code = d.unit_code_as_sent and u.
 left join resolved_codes as r on r.source_unit_code = d.receiving_unit_code_as_sent and r.era = d.unit_era
 left join {{ ref('citizen_id_provinces') }} as cp on cp.id_prefix = d.owner_id_province_prefix
 left join {{ ref('procedures') }} as p on p.procedure_code = d.procedure_code
+left join lists as l on l.dossier_code = d.dossier_code

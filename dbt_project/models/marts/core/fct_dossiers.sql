@@ -17,20 +17,6 @@ judged as (
     select * from {{ ref('int_onestop__dossier_on_time') }}
 ),
 
-components as (
-    select dossier_code, bool_or(is_digitized and has_file) as has_digitized_component
-    from {{ ref('stg_onestop__components') }}
-    where not is_deleted
-    group by dossier_code
-),
-
-fees as (
-    select dossier_code, count(*) as fee_items, bool_and(coalesce(amount_vnd, 0) = 0) as all_fees_zero,
-        sum(amount_vnd) as fee_amount_vnd
-    from {{ ref('stg_onestop__fees') }}
-    group by dossier_code
-),
-
 joined as (
     select
         d.*,
@@ -46,15 +32,9 @@ joined as (
         j.supplement_seconds,
         j.on_time_766,
         j.on_time_local,
-        j.processing_working_days,
-        coalesce(c.has_digitized_component, false) as has_digitized_component,
-        coalesce(f.fee_items, 0) as fee_items,
-        coalesce(f.all_fees_zero, false) as all_fees_zero,
-        f.fee_amount_vnd
+        j.processing_working_days
     from dossiers as d
     inner join judged as j on j.dossier_code = d.dossier_code
-    left join components as c on c.dossier_code = d.dossier_code
-    left join fees as f on f.dossier_code = d.dossier_code
 )
 
 select

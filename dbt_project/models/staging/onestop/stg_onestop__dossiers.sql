@@ -1,4 +1,5 @@
--- One row per dossier (MaHoSo): the latest validated version, typed and pseudonymized.
+-- One row per dossier (MaHoSo): the latest validated version, typed and pseudonymized. Its list fields are staged
+-- one row per element (stg_onestop__components, _fees, …) and summed up per dossier in int_onestop__dossier_lists.
 -- Rows of batches not yet validated, and rows in quarantine, are left out (base_onestop__latest_dossiers).
 with latest as (
     select * from {{ ref('base_onestop__latest_dossiers') }}
@@ -31,33 +32,11 @@ select
     {{ kho_ts('ngaytuchoi') }} as refused_at,
     {{ kho_ts('ngaycapnhat') }} as source_updated_at,
     duocthanhtoantructuyen in ('1', '2') as is_paid_online,
-    exists (
-        select 1 from json_array_elements(coalesce(danhsachlephi, '[]'::json)) as fee
-        where coalesce(nullif(fee ->> 'Gia', ''), '0') ~ '^[0-9]+(\.[0-9]+)?$'
-            and (fee ->> 'Gia')::numeric > 0
-    ) as has_fee,
-    hosocothanhphansohoa = '1' or exists (
-        select 1 from json_array_elements(coalesce(tailieunop, '[]'::json)) as doc
-        where doc ->> 'DuocSoHoa' = '1'
-    ) as is_digitized,
+    hosocothanhphansohoa = '1' as is_flagged_digitized,
     taikhoanduocxacthucvoivneid = '1' as is_vneid_authenticated,
-    json_array_length(coalesce(danhsachhosobosung, '[]'::json)) as supplement_requests,
-    json_array_length(coalesce(danhsachgiaytoketqua, '[]'::json)) > 0 as has_electronic_result,
     trangthaidongbodvc = '1' as is_synced_to_dvcqg,
     {{ kho_ts('ngaydongbodvc') }} as synced_at,
     noinophoso = '1' as is_submitted_on_dvcqg,
-    exists (
-        select 1 from json_array_elements(coalesce(tailieunop, '[]'::json)) as doc
-        where doc ->> 'DuocLayTuKhoDMQG' = '1' and coalesce(doc ->> 'IsDeleted', '0') <> '1'
-    ) as uses_dvcqg_store,
-    exists (
-        select 1 from json_array_elements(coalesce(dsketnoicsdl, '[]'::json)) as link
-        where link ->> 'MaCSDL' in ({% for c in var('population_db_codes') %}'{{ c }}'{{ "," if not loop.last }}{% endfor %})
-    ) as uses_population_db,
-    exists (
-        select 1 from json_array_elements(coalesce(danhsachgiaytoketqua, '[]'::json)) as res
-        where nullif(res ->> 'DuongDanTepTinKetQua', '') is not null
-    ) as has_result_link,
     _batch_id as batch_id,
     _extracted_at as extracted_at,
     _validated_at as validated_at
