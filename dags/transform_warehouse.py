@@ -46,7 +46,15 @@ def transform_warehouse():
         os.environ.update(dbt_env(wh))
         return wh.dbname
 
-    dbt = DbtTaskGroup(
+    @task(task_id="dbt_build")
+    def dbt_build() -> int:
+        """KHO_TRANSFORM_TASKS=single: the whole project in one `dbt build` (unit and data tests included)."""
+        from kho.core.warehouse import Warehouse
+        from kho.dbt import run_dbt
+
+        return len(run_dbt(["build"], Warehouse.open(settings), settings))
+
+    dbt = dbt_build() if settings.transform_tasks == "single" else DbtTaskGroup(
         group_id="dbt",
         project_config=ProjectConfig(DBT_PROJECT, manifest_path=render_manifest(), env_vars=static_dbt_env(settings),
                                      install_dbt_deps=False),

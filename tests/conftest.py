@@ -100,10 +100,8 @@ def pipeline_sandboxes(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def pipeline_run(warehouse, pipeline_sandboxes):
-    """Every extract DAG once under dag.test() on an emptied warehouse, then the transform as one ``dbt build``;
-    shared by the e2e and security modules. The transform DAG itself (Cosmos, one task process per model) runs
-    where it is deployed, under a real scheduler (tests/test_real_scheduler.py): under dag.test() it would only
-    repeat that run in one process, for two of the suite's fifteen minutes."""
+    """Every DAG once under dag.test() on an emptied warehouse, the transform as its Cosmos task group (one task per
+    dbt node); shared by the e2e and security modules."""
     from pipeline_runs import run_pipeline
 
     airflow_env.migrate()
@@ -120,7 +118,7 @@ def pipeline_run(warehouse, pipeline_sandboxes):
                      "kho_work, security, staging, staging_restricted, intermediate, marts, reference cascade")
     warehouse.bootstrap()
     dags = airflow_env.load_dags()
-    run_pipeline(dags, transform_dag=False)
+    run_pipeline(dags)
     return dags, srv
 
 

@@ -46,6 +46,22 @@ def test_dags_import_without_errors_and_link_through_assets():
     assert {o.uri for o in publish.get_task("render").outlets} == {"file://kho/reports"}
 
 
+def test_a_small_deployment_can_run_the_transform_as_one_task(monkeypatch):
+    """KHO_TRANSFORM_TASKS=single: the same chain around one `dbt build` task instead of a task per model."""
+    from kho.core.settings import get_settings
+
+    monkeypatch.setenv("KHO_TRANSFORM_TASKS", "single")
+    get_settings.cache_clear()
+    try:
+        transform = airflow_env.load_dags()["transform_warehouse"]
+    finally:
+        monkeypatch.delenv("KHO_TRANSFORM_TASKS")
+        get_settings.cache_clear()
+    assert [t.task_id for t in transform.topological_sort()] == \
+        ["open_warehouse", "dbt_build", "marts_built", "source_freshness"]
+    assert [t.task_id for t in transform.tasks if t.outlets] == ["marts_built"]
+
+
 @pytest.mark.integration
 def test_freshness_on_an_empty_warehouse_is_no_data_not_a_failure(fresh_schema, settings):
     """A source not connected yet (no row in its raw tables) is recorded as such; only a source that had data and

@@ -27,6 +27,11 @@ class KhoSettings(BaseSettings):
         description="SQLAlchemy-style URL of an external PostgreSQL (postgresql://user:pw@host:port/db). "
         "Unset = the embedded PostgreSQL under KHO_HOME/pgdata.",
     )
+    transform_tasks: str = Field(
+        default="per_model", pattern="^(per_model|single)$",
+        description="per_model: the transform DAG runs one Cosmos task per dbt node (per-model logs, retries and "
+        "timing in the UI); single: one task runs the whole `dbt build` (dbt's own threads), for small "
+        "deployments where starting a task process per model costs more than the models (~4 s each on 2 cores).")
     auto_migrate: bool = Field(
         default=True, description="Apply pending migrations when a process finds the warehouse behind (one look at "
         "the ledger per open); off: refuse and say to run `kho migrate` (a production deployment's release step).")
