@@ -49,6 +49,24 @@ def test_open_only_looks_at_the_ledger_and_migrates_when_behind(fresh_schema, se
     assert [v for v, _, _ in _ledger(fresh_schema)] == [v for v, _, _ in ledger]
 
 
+def test_models_left_behind_by_a_rename_are_dropped(fresh_schema, settings):
+    """A warehouse built before the unit × month marts were renamed and the latest-dossier base left the raw schema
+    loses the old relations on upgrade (dbt never drops what it stopped building); the raw data stays."""
+    from kho.core.warehouse import Warehouse
+
+    with fresh_schema.connect() as conn:
+        conn.execute("create table marts.unit_month_kpis (unit_code text)")
+        conn.execute("create view marts.document_unit_month_kpis as select 1 as unit_code")
+        conn.execute("create table raw_onestop.base_onestop__latest_dossiers (mahoso text)")
+        conn.execute("delete from kho.schema_migrations where version = '0006_drop_renamed_models'")
+    Warehouse.open(settings)
+    left = fresh_schema.query("select to_regclass('marts.unit_month_kpis'), "
+                              "to_regclass('marts.document_unit_month_kpis'), "
+                              "to_regclass('raw_onestop.base_onestop__latest_dossiers'), "
+                              "to_regclass('raw_onestop.dossiers') is not null")[1][0]
+    assert left == (None, None, None, True)
+
+
 def test_an_applied_migration_that_was_edited_is_refused(fresh_schema, settings):
     from kho.core.migrations import MigrationChanged
     from kho.core.warehouse import Warehouse
