@@ -131,13 +131,12 @@ def check_source_freshness(wh: Warehouse, settings: KhoSettings) -> list[dict]:
         if res.result is None:
             raise RuntimeError(f"dbt source freshness did not run: {res.exception}")
         results = res.result.results
+    def limit(t) -> str | None:  # a dbt Time threshold as "2 day"
+        return f"{t.count} {getattr(t.period, 'value', t.period)}" if t and t.count else None
+
     for r in results:
         node = r.node
         criteria = node.freshness
-
-        def limit(t) -> str | None:
-            return f"{t.count} {getattr(t.period, 'value', t.period)}" if t and t.count else None
-
         rows.append({"checked_at": checked_at, "source": node.source_name, "source_table": node.name,
                      "status": str(r.status), "max_loaded_at": getattr(r, "max_loaded_at", None),
                      "age_seconds": getattr(r, "age", None),

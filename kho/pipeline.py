@@ -65,12 +65,6 @@ def import_path(source: str, path: Path, settings: KhoSettings | None = None) ->
     return manifests, validate(load(manifests, settings), settings)
 
 
-def run_source(source: str, run_start: datetime, settings: KhoSettings | None = None, **kw) -> list[dict]:
-    """Extract, load and validate one run in this process (the CLI, the benchmark, tests)."""
-    settings = settings or get_settings()
-    return validate(load(extract(source, run_start, settings=settings, **kw), settings), settings)
-
-
 def verify_citizen_ids(settings: KhoSettings | None = None) -> dict:
     """File checks for newly registered people, then work the pending queue against the population service."""
     from connectors.population.checks import enqueue, verify_pending

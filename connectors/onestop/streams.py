@@ -7,7 +7,6 @@ stays flat whatever the source size. Records that cannot be landed (not a JSON o
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -30,8 +29,6 @@ from kho.core.extract_run import ExtractRun
 from kho.core.landing import BatchWriter
 from kho.core.windows import Window
 
-log = logging.getLogger(__name__)
-
 STREAM = "dossiers"
 __all__ = ["CURSOR", "PRIMARY_KEY", "STREAM", "extract_window", "import_export"]
 
@@ -42,10 +39,9 @@ def _pages_to_arrow(pages: Iterable[list], writer: BatchWriter) -> Iterator[pa.T
     for page in pages:
         if is_struct_page(page):
             yield structs_to_arrow(page)
-            position += len(page)
         else:
             yield from _batched(page, max(len(page), 1), writer, position)
-            position += len(page)
+        position += len(page)
 
 
 def _batched(records: Iterable[object], size: int, writer: BatchWriter, first: int = 0) -> Iterator[pa.Table]:
@@ -63,19 +59,16 @@ def _batched(records: Iterable[object], size: int, writer: BatchWriter, first: i
             yield records_to_arrow(good)
 
 
-def _land_records(records: Iterable[object], writer: BatchWriter) -> BatchManifest:
-    for table in _batched(records, writer.rows_per_part, writer):
+def _land(tables: Iterable[pa.Table], writer: BatchWriter) -> BatchManifest:
+    for table in tables:
         writer.add_table(table)
     return writer.close()  # an empty window lands too
 
 
 def extract_window(client: OneStopClient, run: ExtractRun, window: Window) -> BatchManifest:
     """Extract the dossiers changed in ``window`` from the API and land them as one batch of ``run``."""
-
     writer = run.batch(STREAM, window=window)
-    for table in _pages_to_arrow(client.iter_pages(window), writer):
-        writer.add_table(table)
-    return writer.close()  # an empty window lands too
+    return _land(_pages_to_arrow(client.iter_pages(window), writer), writer)
 
 
 def import_export(run: ExtractRun, path: Path) -> BatchManifest:
@@ -83,6 +76,6 @@ def import_export(run: ExtractRun, path: Path) -> BatchManifest:
     writer = run.batch(STREAM, mode="file", source_file=str(path))
     with open(path, "rb") as f:
         try:
-            return _land_records(ijson.items(f, "item", use_float=True), writer)
+            return _land(_batched(ijson.items(f, "item", use_float=True), writer.rows_per_part, writer), writer)
         except ijson.JSONError as exc:
             raise ValueError(f"{path}: not a JSON array of dossier objects ({exc})") from exc

@@ -19,10 +19,10 @@ import pyarrow as pa
 from kho.core.batches import new_manifest
 from kho.core.landing import BatchWriter, LandingZone
 from kho.core.settings import KhoSettings
-from kho.core.sources import Source
+from kho.core.sources import Source, get_source
 from kho.core.state import get_watermark, read_source_files
 from kho.core.warehouse import Warehouse
-from kho.core.windows import Window, incremental_window
+from kho.core.windows import Window, incremental_window, source_time
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +52,6 @@ class ExtractRun:
     def of(cls, source: str, settings: KhoSettings, wh: Warehouse | None = None, run_start: datetime | None = None,
            **kw) -> ExtractRun:
         """A run of the registered source ``source`` (a connector used on its own, without Airflow)."""
-        from kho.core.sources import get_source
-        from kho.core.windows import source_time
-
         return cls(get_source(source), settings, wh, run_start or source_time(), **kw)
 
     def _warehouse(self) -> Warehouse:

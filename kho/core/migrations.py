@@ -75,19 +75,21 @@ def applied(conn: psycopg.Connection) -> dict[str, str] | None:
     return dict(conn.execute("select version, checksum from kho.schema_migrations").fetchall())
 
 
+def _is_due(version: str, checksum: str, recorded: str | None) -> bool:
+    """Whether a step must run: never applied, or the contracts' DDL changed. An edited numbered migration is
+    refused."""
+    if recorded == checksum:
+        return False
+    if recorded is not None and version != CONTRACTS:
+        raise MigrationChanged(f"migration {version} was applied to this warehouse and has since been edited: "
+                               "restore it and write the change as a new numbered migration")
+    return True
+
+
 def pending(conn: psycopg.Connection) -> list[str]:
     """The steps not applied, or (for the contracts) applied from other DDL; refuses edited migrations."""
     done = applied(conn) or {}
-    todo = []
-    for version, checksum in expected().items():
-        if version not in done:
-            todo.append(version)
-        elif done[version] != checksum:
-            if version != CONTRACTS:
-                raise MigrationChanged(f"migration {version} was applied to this warehouse and has since been "
-                                       "edited: restore it and write the change as a new numbered migration")
-            todo.append(version)
-    return todo
+    return [version for version, checksum in expected().items() if _is_due(version, checksum, done.get(version))]
 
 
 def migrate(conn: psycopg.Connection) -> list[str]:
@@ -101,10 +103,8 @@ def migrate(conn: psycopg.Connection) -> list[str]:
             conn.execute("select pg_advisory_xact_lock(%s)", (LOCK_ID,))
             done = conn.execute("select checksum from kho.schema_migrations where version = %s",
                                 (step.version,)).fetchone()
-            if done and done[0] == step.checksum:
-                continue  # applied meanwhile by another process
-            if done and step.version != CONTRACTS:
-                raise MigrationChanged(f"migration {step.version} was applied and has since been edited")
+            if not _is_due(step.version, step.checksum, done[0] if done else None):
+                continue  # applied before, or meanwhile by another process
             conn.execute(step.sql)
             conn.execute("insert into kho.schema_migrations (version, checksum) values (%s, %s) "
                          "on conflict (version) do update set checksum = excluded.checksum, applied_at = now()",
