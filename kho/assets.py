@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import DAG, Asset, Param, get_current_context, task, teardown
+from airflow.sdk import DAG, Asset, CronDataIntervalTimetable, Param, get_current_context, task, teardown
 
+from kho.core.settings import get_settings
 from kho.core.sources import Source, registered_sources
 
 POPULATION_CHECKS = Asset("postgres://kho/raw_population/checks", extra={"layer": "raw"})
@@ -44,20 +45,23 @@ def extract_dag(source: Source) -> DAG:
     doc = (f"extract_{source.name}: {source.description} → landing zone → raw → validated.\n\n{source.doc}"
            + ("\n\nTrigger with `{\"window_start\": ..., \"window_end\": ...}` to backfill a window (state is not "
               "moved)." if source.backfill else ""))
-    with DAG(dag_id=f"extract_{source.name}", schedule=source.schedule, start_date=datetime(2026, 1, 1),
-             catchup=False, max_active_runs=1, default_args={"retries": 2, "retry_delay": timedelta(minutes=5)},
+    retry_delay = timedelta(seconds=get_settings().task_retry_delay_seconds)
+    # data intervals, not cron points: a run of `airflow backfill create` reads the interval it covers
+    schedule = CronDataIntervalTimetable(source.schedule, timezone="UTC") if source.schedule else None
+    with DAG(dag_id=f"extract_{source.name}", schedule=schedule, start_date=datetime(2026, 1, 1),
+             catchup=False, max_active_runs=1, default_args={"retries": 2, "retry_delay": retry_delay},
              params=BACKFILL_PARAMS if source.backfill else {}, tags=["kho", source.name, "extract", *source.tags],
              doc_md=doc) as dag:
 
         @task
         def extract_land() -> list[dict]:
-            from kho.core.windows import requested_window, source_time
+            from kho.core.windows import run_window, source_time
             from kho.pipeline import extract
 
             ctx = get_current_context()
             interval_end = ctx.get("data_interval_end")
             return extract(source.name, source_time(), source_time(interval_end) if interval_end else None,
-                           requested_window(ctx["params"]) if source.backfill else None)
+                           run_window(ctx) if source.backfill else None)
 
         @task(outlets=[raw_asset(source.name)])
         def load(manifests: list[dict]) -> list[dict]:

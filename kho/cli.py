@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -276,6 +277,69 @@ def warehouse_serve() -> None:
             time.sleep(3600)
     except KeyboardInterrupt:
         wh.close()
+
+
+@main.group()
+def stack() -> None:
+    """The production-shaped stack on this machine, without Docker (warehouse, Redis, object store, sandboxes,
+    Airflow with Celery workers), each component a process of its own."""
+
+
+@stack.command("up")
+@click.option("--api-port", type=int, default=8080, show_default=True, help="Port of the Airflow UI and API.")
+@click.option("--workers", type=click.IntRange(1, 8), default=2, show_default=True, help="Celery workers.")
+@click.option("--sandboxes/--no-sandboxes", default=True, show_default=True,
+              help="Run the sandbox source systems (else the KHO_*_URL sources configured are used).")
+def stack_up(api_port: int, workers: int, sandboxes: bool) -> None:
+    """Start the stack (what of it is not running) and print where the UI is and how to log in."""
+    from kho.core.settings import get_settings
+    from kho.stack import StackError, admin_login, up
+
+    try:
+        state = up(get_settings(), api_port=api_port, workers=workers, sandboxes=sandboxes, progress=console.print)
+    except StackError as e:
+        raise click.ClickException(str(e)) from e
+    user, password = admin_login(state)
+    console.print(f"[green]✓[/] stack up: Airflow UI [cyan]{state.api_url}[/] (login {user} / {password}); "
+                  f"logs in {state.dir / 'logs'}; `kho stack down` stops it")
+
+
+@stack.command("down")
+def stack_down() -> None:
+    """Stop every process of the stack."""
+    from kho.core.settings import get_settings
+    from kho.stack import down
+
+    killed = down(get_settings(), progress=console.print)
+    console.print("[green]✓[/] stack down" + (f" ({killed} processes needed SIGKILL)" if killed else ""))
+
+
+@stack.command("airflow", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def stack_airflow(args: tuple[str, ...]) -> None:
+    """Run the airflow CLI against the stack: `kho stack airflow dags trigger extract_onestop`."""
+    from kho.core.settings import get_settings
+    from kho.stack import StackError, airflow_command
+
+    try:
+        argv, env = airflow_command(get_settings(), list(args))
+    except StackError as e:
+        raise click.ClickException(str(e)) from e
+    os.execvpe(argv[0], argv, env)
+
+
+@stack.command("status")
+def stack_status() -> None:
+    """Each component of the stack and whether it runs."""
+    from kho.console import print_table
+    from kho.core.settings import get_settings
+    from kho.stack import status
+
+    rows = status(get_settings())
+    if not rows:
+        console.print("no stack has been started here (`kho stack up`)")
+        return
+    print_table("kho stack", ("component", "pid", "state"), rows, left=3)
 
 
 @main.command()

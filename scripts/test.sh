@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# The test suite on a fresh Debian machine: uv (from PyPI), Debian's Chromium for the browser test (no browser
-# download: the test drives /usr/bin/chromium), then pytest in the project's locked environment.
+# The test suite on a fresh Debian machine: uv (from PyPI), the Debian packages below, then pytest in the project's
+# locked environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v uv >/dev/null || pip install uv
-if ! command -v chromium >/dev/null; then
+# Debian packages the tests drive: Chromium (the report browser test; no browser download) and Redis (the Celery
+# broker of the `kho stack` test). RUNLEVEL=1: installing redis-server must not start a system service.
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "installing Debian's chromium for the report browser test" >&2
+  echo "installing Debian's ${missing[*]} for the tests" >&2
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  $sudo env RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 exec uv run --frozen pytest "$@"

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kho.core.windows import Window, incremental_window, source_time
+from kho.core.windows import Window, incremental_window, run_window, source_time
 
 RUN = datetime(2026, 7, 1, 12, 0, 0)
 INITIAL = datetime(2025, 1, 1)
@@ -40,3 +40,33 @@ def test_empty_window_is_refused():
 
 def test_source_time_is_vietnam_wall_time():
     assert source_time(datetime(2026, 7, 1, 0, 0, tzinfo=timezone.utc)) == datetime(2026, 7, 1, 7, 0)
+
+
+class _Run:
+    def __init__(self, run_type):
+        from airflow.sdk.api.datamodels._generated import DagRunType  # what a task's context carries
+
+        self.run_type = DagRunType(run_type)
+
+
+UTC_START = datetime(2026, 3, 1, 1, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("run_type", ["scheduled", "manual", "asset_triggered"])
+def test_a_scheduled_or_manual_run_without_params_is_incremental(run_type):
+    ctx = {"dag_run": _Run(run_type), "params": {}, "data_interval_start": UTC_START,
+           "data_interval_end": UTC_START + timedelta(hours=1)}
+    assert run_window(ctx) is None
+
+
+def test_a_backfill_run_reads_its_data_interval_in_source_wall_time():
+    ctx = {"dag_run": _Run("backfill"), "params": {"window_start": None, "window_end": None},
+           "data_interval_start": UTC_START, "data_interval_end": UTC_START + timedelta(hours=1)}
+    assert run_window(ctx) == Window(datetime(2026, 3, 1, 8, 0), datetime(2026, 3, 1, 9, 0))  # UTC+7
+
+
+def test_params_asking_for_a_window_win_over_the_interval():
+    ctx = {"dag_run": _Run("backfill"), "params": {"window_start": "2026-02-01T00:00:00",
+                                                    "window_end": "2026-02-02T00:00:00"},
+           "data_interval_start": UTC_START, "data_interval_end": UTC_START + timedelta(hours=1)}
+    assert run_window(ctx) == Window(datetime(2026, 2, 1), datetime(2026, 2, 2))

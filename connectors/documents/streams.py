@@ -2,8 +2,9 @@
 
 From the axis, each stream lists the messages that arrived in the window, fetches them a few at a time and parses
 them safely; from a drop folder, every ``.edxml`` file not read before is routed to its stream. Each message is
-kept as received in the landing zone (``messages/``), its parsed fields go to Parquet parts of bounded size, and a
-message that is refused goes to ``rejected.jsonl`` with the rule it broke, and the batch carries on.
+kept byte for byte in the landing zone (``messages/part-NNNNN.zip``, ~64 MB each), its parsed fields go to Parquet
+parts of bounded size, and a message that is refused is kept on its own (``rejected/``) and listed in
+``rejected.jsonl`` with the rule it broke, and the batch carries on.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class MessageLander:
         return self._writer.keep(f"{folder}/{_SAFE_NAME.sub('_', message_id)}.edxml", data)
 
     def add(self, message_id: str, source_ref: str, received_at: str, data: bytes, record: dict) -> None:
-        self._keep("messages", message_id, data)
+        self._writer.archive("messages", f"{_SAFE_NAME.sub('_', message_id)}.edxml", data)
         self._writer.add({**record, "message_id": message_id, "source_ref": source_ref, "received_at": received_at})
 
     def reject(self, message_id: str, source_ref: str, reason: str, data: bytes | None) -> None:

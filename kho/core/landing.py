@@ -9,8 +9,10 @@ URI), so whoever holds a manifest and the settings can read its batch.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from kho.core.batches import BatchManifest
 from kho.core.settings import KhoSettings, get_settings
 
 log = logging.getLogger(__name__)
+ARCHIVE_BYTES = 64 << 20  # files kept in archives (BatchWriter.archive) go out in zips of about this size
 
 
 class LandingZone:
@@ -73,8 +76,9 @@ class LandingZone:
         return target
 
     def write_bytes(self, path: str, data: bytes) -> str:
-        """Write ``data`` at ``path`` (its parents made as needed); returns its location."""
-        self.fs.create_dir(path.rsplit("/", 1)[0], recursive=True)
+        """Write ``data`` at ``path`` (its parents made as needed; a bucket needs none); returns its location."""
+        if self.is_local:
+            self.fs.create_dir(path.rsplit("/", 1)[0], recursive=True)
         with self.fs.open_output_stream(path) as out:
             out.write(data)
         return self.location(path)
@@ -105,7 +109,9 @@ def read_landed(manifest: BatchManifest, settings: KhoSettings | None = None) ->
 
 class BatchWriter:
     """Lands one batch: rows (``add``) or Arrow tables (``add_table``) as Parquet parts of ``rows_per_part`` rows,
-    refusals (``reject``) kept with their reasons in ``rejected.jsonl``, and files kept as received (``keep``).
+    refusals (``reject``) kept with their reasons in ``rejected.jsonl``, and files kept as received: one by one
+    (``keep``, for the few a person will look at) or many to a zip archive (``archive``, for every message of a
+    stream: one object per message would be a request each on an object store, ~25 ms on MinIO or S3).
     The one way anything reaches the landing zone; an empty batch lands too (a directory, a manifest with no
     parts), so every run accounts for itself."""
 
@@ -119,6 +125,8 @@ class BatchWriter:
         self._rows: list[dict] = []
         self._tables: list[pa.Table] = []
         self._rejects: list[dict] = []
+        self._archive: tuple[str, io.BytesIO, zipfile.ZipFile] | None = None
+        self._archives = 0
 
     def add(self, row: dict) -> None:
         self._rows.append(row)
@@ -137,6 +145,31 @@ class BatchWriter:
         """Keep a file as received beside the batch (``messages/<id>.edxml``, ``rejected/<file>``); its location."""
         return self.zone.write_bytes(f"{self.dir}/{relative}", data)
 
+    def archive(self, folder: str, name: str, data: bytes) -> str:
+        """Keep a file byte for byte as ``name`` in the batch's current zip archive under ``folder`` (a new
+        archive, ``part-NNNNN.zip``, every ~64 MB); returns ``<archive location>#<name>``."""
+        if self._archive is None or self._archive[0] != folder:
+            self._close_archive()
+            buf = io.BytesIO()
+            self._archive = (folder, buf, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1))
+        current, buf, zf = self._archive
+        zf.writestr(name, data)
+        where = f"{self.zone.location(self._archive_path(current))}#{name}"
+        if buf.tell() >= ARCHIVE_BYTES:
+            self._close_archive()
+        return where
+
+    def _archive_path(self, folder: str) -> str:
+        return f"{self.dir}/{folder}/part-{self._archives:05d}.zip"
+
+    def _close_archive(self) -> None:
+        if self._archive is None:
+            return
+        folder, buf, zf = self._archive
+        zf.close()
+        self.zone.write_bytes(self._archive_path(folder), buf.getvalue())
+        self._archive, self._archives = None, self._archives + 1
+
     def reject(self, item: dict) -> None:
         self._rejects.append(item)
 
@@ -152,6 +185,7 @@ class BatchWriter:
 
     def close(self) -> BatchManifest:
         self._flush()
+        self._close_archive()
         self.manifest.rejected = len(self._rejects)
         if self._rejects:  # what could not be landed, with the reason, beside the parts
             lines = "".join(json.dumps(item, ensure_ascii=False, default=str) + "\n" for item in self._rejects)

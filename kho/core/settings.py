@@ -90,6 +90,9 @@ class KhoSettings(BaseSettings):
     population_max_checks: int = Field(default=100_000, ge=1, description="Checks attempted per run at most.")
     population_retry_after_minutes: int = Field(
         default=30, ge=0, description="A check that failed in a run waits this long (doubling) before the next try.")
+    task_retry_delay_seconds: int = Field(
+        default=300, ge=0, description="Wait before an extract task's retry (a lost worker, a source down for a "
+        "moment); two retries.")
     batch_rows: int = Field(
         default=10_000, ge=100, description="Rows per Arrow batch / Parquet file (~20 KB per dossier in Python)."
     )

@@ -53,3 +53,18 @@ def requested_window(params: dict) -> Window | None:
     if params.get("window_start") and params.get("window_end"):
         return Window(datetime.fromisoformat(params["window_start"]), datetime.fromisoformat(params["window_end"]))
     return None
+
+
+def run_window(context) -> Window | None:
+    """The backfill window of an Airflow run, or None for an incremental one: the window a manual run's params
+    ask for, else, for a run of ``airflow backfill create``, its data interval (in source wall time). A backfill
+    re-reads what it covers and never moves state; staging keeps each record's latest version."""
+    asked = requested_window(context.get("params") or {})
+    if asked is not None:
+        return asked
+    run = context.get("dag_run")
+    start, end = context.get("data_interval_start"), context.get("data_interval_end")
+    run_type = getattr(run, "run_type", None)
+    if getattr(run_type, "value", run_type) == "backfill" and start and end:  # the SDK's enum or the core's
+        return Window(source_time(start), source_time(end))
+    return None

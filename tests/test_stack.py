@@ -1,0 +1,196 @@
+"""`kho stack up` as a data engineer runs it: the warehouse served, Airflow's metadata in PostgreSQL, Redis, an S3
+API server holding the landing bucket, and Airflow with the CeleryExecutor and two workers, each its own process.
+
+One scenario, in order: the scheduled extract_onestop run; one Celery worker killed with SIGKILL (its whole
+session, as if its host went away) while the run's load task is copying rows into the raw table; the task retried
+on the other worker after the scheduler misses its heartbeat; the Asset-triggered transform and report runs
+succeed and the marts hold what the sandbox's answer key says (the same truth the dag.test() e2e tests check); a
+backfill of a past hour with `airflow backfill create` re-reads that hour and changes no mart; `kho stack down`
+leaves no process behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from onestop_truth import busiest_hour, expected_clean_codes
+
+from kho.processes import free_port, kill_session, log_says, session_members, start_detached, stop_session, wait_for
+
+pytestmark = [pytest.mark.integration, pytest.mark.e2e]
+DOSSIERS = 5000
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    home = tmp_path_factory.mktemp("kho-stack")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KHO_", "AIRFLOW"))}
+    env.update({
+        "KHO_HOME": str(home), "KHO_ONESTOP_URL": f"http://127.0.0.1:{port}",
+        "KHO_PSEUDONYM_KEY": "test-" + secrets.token_urlsafe(16), "KHO_REPORT_PDF": "false",
+        "KHO_TRANSFORM_TASKS": "single",  # a task process per dbt model is the e2e session's (dag.test) business
+        "KHO_BATCH_ROWS": "100",  # 50 parquet parts read from the bucket in the load's COPY: a load to interrupt
+        "KHO_TASK_RETRY_DELAY_SECONDS": "2",
+        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "20",  # a lost worker's task fails after 20 s
+        "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+    })
+    sandbox = start_detached([sys.executable, "-m", "sandbox.onestop", "--port", str(port), "--dossiers",
+                              str(DOSSIERS)], home / "sandbox.log", env, home)
+    try:
+        wait_for(log_says(home / "sandbox.log", "sandbox one-stop system"), "sandbox", 120, sandbox.pid,
+                 home / "sandbox.log")
+        up = _kho(env, "stack", "up", "--no-sandboxes", "--api-port", str(free_port()), timeout=600)
+        assert "stack up: Airflow UI http://127.0.0.1:" in up and "login admin / " in up
+        yield env, home
+    finally:
+        state = home / "stack" / "stack.json"
+        sessions = list(json.loads(state.read_text())["pids"].values()) if state.exists() else []
+        down = _kho(env, "stack", "down", timeout=300, check=False)
+        print(down)
+        stop_session(sandbox.pid)
+        left = [p.cmdline()[:3] for sid in sessions for p in session_members(sid)]
+        assert not left, f"stack processes outlived `kho stack down`: {left}\n{down}"
+        assert sessions and json.loads(state.read_text())["pids"] == {}, down
+
+
+def _kho(env, *args, timeout=180, check=True) -> str:
+    out = subprocess.run([str(BIN / "kho"), *args], env=env, capture_output=True, text=True, timeout=timeout)
+    if check:
+        assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    return out.stdout + out.stderr
+
+
+def _airflow(env, *args) -> str:
+    return _kho(env, "stack", "airflow", *args)
+
+
+def _stack_state(home: Path) -> dict:
+    return json.loads((home / "stack" / "stack.json").read_text())
+
+
+def _metadata(home: Path) -> psycopg.Connection:
+    return psycopg.connect(host=str(home / "pgdata"), port=5432, user="airflow", dbname="airflow", autocommit=True)
+
+
+def _warehouse(home: Path) -> psycopg.Connection:
+    return psycopg.connect(host=str(home / "pgdata"), port=5432, user="postgres", dbname="kho", autocommit=True)
+
+
+def _runs(meta, dag_id: str) -> list[tuple[str, str, str]]:
+    return meta.execute("select run_id, run_type, state from dag_run where dag_id = %s order by id",
+                        (dag_id,)).fetchall()
+
+
+def _wait_runs(meta, dag_id: str, done, what: str, timeout: float = 600) -> list:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        runs = _runs(meta, dag_id)
+        assert not [r for r in runs if r[2] == "failed"], (dag_id, runs)
+        if done(runs):
+            return runs
+        time.sleep(2)
+    raise AssertionError(f"{what}: {dag_id} runs {_runs(meta, dag_id)}")
+
+
+def _copying(wh) -> bool:
+    """A load's transaction is open and its COPY into the raw table running."""
+    return wh.execute("select count(*) > 0 from pg_stat_activity where datname = 'kho' and backend_xid is not null "
+                      "and state = 'active' and query ilike 'copy raw_onestop.%'").fetchone()[0]
+
+
+LINEAGE = ("batch_id", "extracted_at", "validated_at", "last_extracted_at")  # which extraction: the backfill's
+
+
+def _marts_digest(wh) -> dict[str, str]:
+    """Rows and an MD5 of every mart's content, lineage columns aside."""
+    digest = {}
+    for (table,) in wh.execute("select table_name from information_schema.tables where table_schema = 'marts'"):
+        cols = [c for (c,) in wh.execute("select column_name from information_schema.columns where table_schema = "
+                                         "'marts' and table_name = %s order by ordinal_position", (table,))
+                if c not in LINEAGE]
+        row = ", ".join(f'"{c}"' for c in cols)
+        digest[table] = wh.execute(f'select count(*) || \':\' || coalesce(md5(string_agg(r::text, \'|\' order by '
+                                   f'r::text)), \'\') from (select {row} from marts."{table}") r').fetchone()[0]
+    return digest
+
+
+def _column_digest(wh, table: str) -> dict[str, str]:
+    cols = [c for (c,) in wh.execute("select column_name from information_schema.columns where table_schema = "
+                                     "'marts' and table_name = %s", (table,))]
+    return {c: wh.execute(f'select md5(string_agg("{c}"::text, \'|\' order by "{c}"::text)) from marts."{table}"'
+                          ).fetchone()[0][:8] for c in cols}
+
+
+def test_lost_worker_backfill_and_the_chain_under_celery(stack):
+    env, home = stack
+    assert "No data found" in _airflow(env, "dags", "list-import-errors")
+    workers = {name: pid for name, pid in _stack_state(home)["pids"].items() if name.startswith("worker")}
+    assert len(workers) == 2
+    with _metadata(home) as meta, _warehouse(home) as wh:
+        for dag_id in ("transform_warehouse", "publish_dq_reports", "extract_onestop"):
+            _airflow(env, "dags", "unpause", dag_id)  # extract_onestop: its latest hourly interval is scheduled now
+
+        # 1. the load's transaction open, its COPY streaming the landed parts, when its worker's host goes away
+        deadline, victim = time.monotonic() + 400, None
+        while victim is None and time.monotonic() < deadline:
+            row = meta.execute("select pid from task_instance where dag_id = 'extract_onestop' and task_id = 'load' "
+                               "and state = 'running' and pid is not null").fetchone()
+            if row is None:
+                time.sleep(0.1)
+                continue
+            if _copying(wh):
+                victim = next(name for name, pid in workers.items() if pid == os.getsid(row[0]))
+                killed = kill_session(workers[victim])
+        assert victim, "the load task was never seen copying rows"
+        assert killed >= 2  # the worker and the task process it ran
+        wait_for(lambda: not _copying(wh), "the killed load's backend to go", 30)
+        assert wh.execute("select count(*) from kho.batches where source = 'onestop'").fetchone()[0] == 0
+        assert wh.execute("select count(*) from raw_onestop.dossiers").fetchone()[0] == 0  # rolled back whole
+
+        # 2. the task retried on the other worker; the chain goes on to transform and publish
+        _wait_runs(meta, "publish_dq_reports", lambda runs: any(r[1] == "asset_triggered" and r[2] == "success"
+                                                                for r in runs), "after the lost worker")
+        tries = meta.execute("select try_number, hostname from task_instance_history where dag_id = "
+                             "'extract_onestop' and task_id = 'load' union all select try_number, hostname from "
+                             "task_instance where dag_id = 'extract_onestop' and task_id = 'load'").fetchall()
+        assert max(t for t, _ in tries) >= 2, tries
+        codes = {r[0] for r in wh.execute("select dossier_code from marts.fct_dossiers")}
+        assert codes == expected_clean_codes(DOSSIERS)
+        extracted, loaded, raw, distinct_raw, checked = wh.execute(
+            "select (select sum(rows_extracted - rows_rejected) from kho.batches where source = 'onestop'), "
+            "(select sum(rows_loaded) from kho.batches where source = 'onestop'), "
+            "(select count(*) from raw_onestop.dossiers), "
+            "(select count(distinct (_batch_id, _row_num)) from raw_onestop.dossiers), "
+            "(select sum(v.rows_checked) from dq.validation_runs v join kho.batches b using (batch_id) "
+            "where b.source = 'onestop')").fetchone()
+        assert extracted == loaded == raw == distinct_raw == checked >= DOSSIERS  # nothing lost, nothing doubled
+        before = _marts_digest(wh)
+        before_columns = {t: _column_digest(wh, t) for t in ("fct_dossiers", "service_index_766_dossiers")}
+        transforms = len(_runs(meta, "transform_warehouse"))
+
+        # 3. a backfill of a past hour re-reads it and changes no mart
+        hour, changed = busiest_hour(DOSSIERS)
+        assert changed > 0
+        stamp = hour.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        _airflow(env, "backfill", "create", "--dag-id", "extract_onestop", "--from-date", stamp, "--to-date", stamp)
+        _wait_runs(meta, "extract_onestop", lambda runs: any(r[1] == "backfill" and r[2] == "success" for r in runs),
+                   "the backfill run")
+        _wait_runs(meta, "transform_warehouse", lambda runs: len(runs) > transforms and runs[-1][2] == "success",
+                   "the transform after the backfill")
+        reread = wh.execute("select coalesce(sum(rows_loaded), 0) from kho.batches where source = 'onestop' and "
+                            "mode = 'backfill'").fetchone()[0]
+        assert reread >= changed  # the hour's dossiers were read again (the window reads by last change)
+        after = _marts_digest(wh)
+        changed_columns = {t: _column_digest(wh, t) for t in before if after.get(t) != before[t]}
+        diff = {t: sorted(c for c, v in cols.items() if before_columns.get(t, {}).get(c) != v)
+                for t, cols in changed_columns.items()}
+        assert after == before, diff
