@@ -8,7 +8,6 @@ warnings and failures, KPI tables and where everything is.
 from __future__ import annotations
 
 import os
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,15 +24,69 @@ def dag_order() -> list[str]:
             "publish_dq_reports"]
 
 
-def run_dag(dags: dict, dag_id: str, log: Path | None = None, **kw) -> None:
-    started = time.perf_counter()
-    with console.status(f"{dag_id} running…"):
-        run = dags[dag_id].test(**kw)
+class DagProgress:
+    """Rich progress bars while the DAGs run under dag.test(): one for the DAGs, one for the current DAG's tasks,
+    advanced from the Airflow metadata database by a thread that polls it (the run itself logs to a file)."""
+
+    FINISHED = ("success", "failed", "skipped", "upstream_failed", "removed")
+
+    def __init__(self, dag_ids: list[str]):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description:<24}"), BarColumn(),
+                                 MofNCompleteColumn(), TextColumn("{task.fields[unit]}"), TimeElapsedColumn(),
+                                 console=console, transient=False)
+        self.all = self.progress.add_task("pipeline", total=len(dag_ids), unit="DAGs")
+
+    def __enter__(self) -> DagProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.stop()
+
+    def run(self, dag, **kw):
+        import threading
+
+        from airflow import settings as af
+        from sqlalchemy import bindparam, text
+
+        with af.engine.connect() as conn:
+            after = conn.execute(text("select coalesce(max(id), 0) from dag_run")).scalar()
+        bar = self.progress.add_task(dag.dag_id, total=len(dag.tasks), unit="tasks")
+        done = threading.Event()
+
+        sql = text("select count(*) from task_instance ti join dag_run dr on dr.dag_id = ti.dag_id and "
+                   "dr.run_id = ti.run_id where dr.id > :after and ti.dag_id = :dag and ti.state in :states"
+                   ).bindparams(bindparam("states", expanding=True))
+
+        def poll() -> None:
+            while not done.wait(1.0):
+                try:
+                    with af.engine.connect() as conn:
+                        finished = conn.execute(sql, {"after": after, "dag": dag.dag_id,
+                                                      "states": list(self.FINISHED)}).scalar()
+                    self.progress.update(bar, completed=finished)
+                except Exception:  # a busy metadata database: the next poll will do
+                    continue
+
+        watcher = threading.Thread(target=poll, daemon=True)
+        watcher.start()
+        try:
+            run = dag.test(**kw)
+        finally:
+            done.set()
+            watcher.join()
+        self.progress.update(bar, completed=len(run.get_task_instances()), total=len(run.get_task_instances()))
+        self.progress.advance(self.all)
+        return run
+
+
+def run_dag(dags: dict, dag_id: str, progress: DagProgress, log: Path | None = None, **kw) -> None:
+    run = progress.run(dags[dag_id], **kw)
     state = str(getattr(run, "state", "")).lower()
     if not state.endswith("success"):
         raise SystemExit(f"DAG {dag_id} ended in state {state!r}; see the task logs in {log or 'the output above'}")
-    console.print(f"[green]✓[/] {dag_id:<22} {time.perf_counter() - started:6.1f} s  "
-                  f"{len(run.get_task_instances())} tasks")
 
 
 def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict:
@@ -78,8 +131,10 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
                           "(`kho -v demo` shows them here)")
         with logs_to_file(log, verbose):
             dags = airflow_env.load_dags()
-            for dag_id in dag_order():
-                run_dag(dags, dag_id, log, logical_date=datetime.now(timezone.utc))
+            order = dag_order()
+            with DagProgress(order) as progress:
+                for dag_id in order:
+                    run_dag(dags, dag_id, progress, log, logical_date=datetime.now(timezone.utc))
     summary = collect_summary(wh)
     print_summary(summary, wh, settings)
     console.print(f"Logs of this run: {log}")
