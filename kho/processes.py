@@ -63,11 +63,12 @@ def alive(pid: int) -> bool:
 
 def session_members(sid: int) -> list[psutil.Process]:
     """Every live process of session ``sid`` (a leader started by start_detached and all it forked that did not
-    start a session of its own)."""
+    start a session of its own); zombies are not counted."""
     found = []
     for p in psutil.process_iter():
         with contextlib.suppress(ProcessLookupError, PermissionError, psutil.Error):
-            if os.getsid(p.pid) == sid:
+            # a zombie has ended: only its parent (init, for the orphans of `kho stack up`) can reap it
+            if os.getsid(p.pid) == sid and p.status() != psutil.STATUS_ZOMBIE:
                 found.append(p)
     return found
 

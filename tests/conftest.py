@@ -127,9 +127,17 @@ SERVER_FIXTURES = {"warehouse", "fresh_schema", "pipeline_run", "pipeline_sandbo
 
 def pytest_collection_modifyitems(config, items):
     """Tests on the shared e2e warehouse (``pipeline_run``) run first, together: a test that empties the warehouse
-    (``fresh_schema``) would otherwise wipe it under a later e2e module. Tests that need no PostgreSQL, Airflow run
+    (``fresh_schema``) would otherwise wipe it under a later e2e module. Among them, those that change the shared
+    run (``@pytest.mark.changes_pipeline_run(n)``: a backfill, the sandbox's clock moved a month) come after every
+    test that reads it, in the order ``n`` gives, wherever their module and line put them. Tests that need no PostgreSQL, Airflow run
     or other process are the fast lane (``-m fast``)."""
-    items.sort(key=lambda item: 0 if "pipeline_run" in getattr(item, "fixturenames", ()) else 1)
+    def order(item) -> tuple[int, int]:
+        if "pipeline_run" not in getattr(item, "fixturenames", ()):
+            return (2, 0)
+        step = item.get_closest_marker("changes_pipeline_run")
+        return (1, step.args[0]) if step else (0, 0)  # the tests that re-run or move the clock last, in their order
+
+    items.sort(key=order)
     for item in items:
         needs = set(getattr(item, "fixturenames", ())) & SERVER_FIXTURES
         if not needs and not item.get_closest_marker("integration") and not item.get_closest_marker("e2e"):

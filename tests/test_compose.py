@@ -30,3 +30,20 @@ def test_compose_has_the_production_components_and_only_known_settings():
         assert "kho-migrate" in services[name]["depends_on"] and "minio-init" in services[name]["depends_on"]
     profiles = (ROOT / "dbt_project" / "profiles.yml").read_text()
     assert all(v in profiles for v in DBT_ENV)
+
+
+def test_compose_metadata_database_urls_use_drivers_the_image_has():
+    """Airflow builds a sync and an async engine on its metadata database; left to itself it derives asyncpg (not a
+    dependency) from the sync URL, and every component fails at start. Both URLs must name installed drivers."""
+    import importlib
+
+    from sqlalchemy.engine import make_url
+
+    env = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["airflow-scheduler"]["environment"]
+    for key in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC"):
+        url = make_url(env[key])
+        dbapi = url.get_dialect().import_dbapi()  # raises ImportError when the driver is not installed
+        assert dbapi is not None and url.database == "airflow", key
+    assert make_url(env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC"]).get_dialect().is_async
+    # the workers' executor module imports with the Celery installed (celery 5.7 dropped a name it imports)
+    assert importlib.import_module("airflow.providers.celery.executors.celery_executor_utils").DatabaseBackend

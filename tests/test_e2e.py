@@ -559,6 +559,7 @@ def business_rows(warehouse, sql: str) -> list[tuple]:
     return [tuple(r[i] for i in keep) for r in rows]
 
 
+@pytest.mark.changes_pipeline_run(1)  # adds a second batch of every record
 def test_a_backfill_over_the_same_window_changes_no_mart(pipeline_run, warehouse):
     dags, _ = pipeline_run
     documents = ("select * from marts.fct_documents order by document_id",
@@ -573,6 +574,7 @@ def test_a_backfill_over_the_same_window_changes_no_mart(pipeline_run, warehouse
             [business_rows(warehouse, q) for q in documents]) == before
 
 
+@pytest.mark.changes_pipeline_run(2)  # the sandboxes' clock a month later: later readers would see June closed
 def test_dossiers_that_change_after_extraction_update_the_fact_and_the_index(pipeline_run, warehouse):
     dags, srv = pipeline_run
     old = {r["MaHoSo"]: r for r in clean_records(srv)}
