@@ -15,7 +15,7 @@ from airflow.sdk import Param, dag, get_current_context, task
 from airflow.timetables.assets import AssetOrTimeSchedule
 from airflow.timetables.trigger import CronTriggerTimetable
 
-from kho.assets import DQ_REPORTS, WAREHOUSE_MARTS
+from kho.assets import DQ_REPORTS, WAREHOUSE_MARTS, retry_args
 
 
 @dag(
@@ -25,6 +25,7 @@ from kho.assets import DQ_REPORTS, WAREHOUSE_MARTS
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,
+    default_args=retry_args(),
     params={
         "period": Param(None, type=["null", "string"], pattern="^[0-9]{4}-[0-9]{2}$",
                         description="Month to report (YYYY-MM); default the latest closed month of the data"),

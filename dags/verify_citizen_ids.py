@@ -14,13 +14,14 @@ from airflow.sdk import dag, task
 from airflow.timetables.assets import AssetOrTimeSchedule
 from airflow.timetables.trigger import CronTriggerTimetable
 
-from kho.assets import POPULATION_CHECKS, raw_asset
+from kho.assets import POPULATION_CHECKS, raw_asset, retry_args
 
 
 @dag(dag_id="verify_citizen_ids",
      schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable("*/30 * * * *", timezone="Asia/Ho_Chi_Minh"),
                                   assets=raw_asset("civil_status")),
-     start_date=datetime(2026, 1, 1), catchup=False, max_active_runs=1, tags=["kho", "population", "verify"],
+     start_date=datetime(2026, 1, 1), catchup=False, max_active_runs=1, default_args=retry_args(),
+     tags=["kho", "population", "verify"],
      doc_md=__doc__)
 def verify_citizen_ids():
     @task(outlets=[POPULATION_CHECKS])

@@ -21,6 +21,12 @@ BACKFILL_PARAMS = {
 }
 
 
+def retry_args() -> dict:
+    """Every DAG's default_args: a task lost with its worker (or its source down for a moment) is retried twice,
+    after KHO_TASK_RETRY_DELAY_SECONDS. Each task is safe to run again (loads and deliveries are idempotent)."""
+    return {"retries": 2, "retry_delay": timedelta(seconds=get_settings().task_retry_delay_seconds)}
+
+
 def raw_asset(source: str) -> Asset:
     """Updated when a batch of ``source`` is loaded into its raw tables."""
     return Asset(f"postgres://kho/raw_{source}/landed", extra={"layer": "raw", "source": source})
@@ -45,11 +51,10 @@ def extract_dag(source: Source) -> DAG:
     doc = (f"extract_{source.name}: {source.description} → landing zone → raw → validated.\n\n{source.doc}"
            + ("\n\nTrigger with `{\"window_start\": ..., \"window_end\": ...}` to backfill a window (state is not "
               "moved)." if source.backfill else ""))
-    retry_delay = timedelta(seconds=get_settings().task_retry_delay_seconds)
     # data intervals, not cron points: a run of `airflow backfill create` reads the interval it covers
     schedule = CronDataIntervalTimetable(source.schedule, timezone="UTC") if source.schedule else None
     with DAG(dag_id=f"extract_{source.name}", schedule=schedule, start_date=datetime(2026, 1, 1),
-             catchup=False, max_active_runs=1, default_args={"retries": 2, "retry_delay": retry_delay},
+             catchup=False, max_active_runs=1, default_args=retry_args(),
              params=BACKFILL_PARAMS if source.backfill else {}, tags=["kho", source.name, "extract", *source.tags],
              doc_md=doc) as dag:
 

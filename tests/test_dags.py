@@ -46,6 +46,17 @@ def test_dags_import_without_errors_and_link_through_assets():
     assert {o.uri for o in publish.get_task("render").outlets} == {"file://kho/reports"}
 
 
+def test_every_task_survives_a_lost_worker_and_backfills_read_their_interval():
+    """A worker lost with its host fails the tasks it ran; each must be retried elsewhere (tests/test_stack.py shows
+    the retry under Celery), and a backfill run of an extract DAG must have an interval to read, not a point."""
+    dags = airflow_env.load_dags()
+    no_retry = [f"{d.dag_id}.{t.task_id}" for d in dags.values() for t in d.tasks if t.retries < 1]
+    assert not no_retry, f"tasks a lost worker would fail for good: {no_retry}"
+    for dag_id in ("extract_onestop", "extract_documents", "extract_civil_status"):
+        # data intervals (start..end), not cron points (start == end): run_window reads a backfill's interval
+        assert type(dags[dag_id].timetable).__name__ == "CronDataIntervalTimetable", dag_id
+
+
 def test_a_small_deployment_can_run_the_transform_as_one_task(monkeypatch):
     """KHO_TRANSFORM_TASKS=single: the same chain around one `dbt build` task instead of a task per model."""
     from kho.core.settings import get_settings

@@ -123,6 +123,17 @@ def _marts_digest(wh) -> dict[str, str]:
     return digest
 
 
+def _write_timeline(meta, home: Path, victim: str) -> None:
+    """Every DAG run's start and end, for the people who read the CI output (test-artifacts/stack-timeline.json)."""
+    rows = meta.execute("select dag_id, run_type, state, start_date, end_date from dag_run order by start_date"
+                        ).fetchall()
+    runs = [{"dag": d, "type": t, "state": s, "seconds": round((e - b).total_seconds(), 1) if b and e else None,
+             "start": b.isoformat() if b else None} for d, t, s, b, e in rows]
+    out = Path(__file__).resolve().parent.parent / "test-artifacts" / "stack-timeline.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"worker_killed": victim, "runs": runs}, indent=1))
+
+
 def _column_digest(wh, table: str) -> dict[str, str]:
     cols = [c for (c,) in wh.execute("select column_name from information_schema.columns where table_schema = "
                                      "'marts' and table_name = %s", (table,))]
@@ -191,6 +202,7 @@ def test_lost_worker_backfill_and_the_chain_under_celery(stack):
         assert reread >= changed  # the hour's dossiers were read again (the window reads by last change)
         after = _marts_digest(wh)
         changed_columns = {t: _column_digest(wh, t) for t in before if after.get(t) != before[t]}
+        _write_timeline(meta, home, victim)
         diff = {t: sorted(c for c, v in cols.items() if before_columns.get(t, {}).get(c) != v)
                 for t, cols in changed_columns.items()}
         assert after == before, diff
