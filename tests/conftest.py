@@ -129,8 +129,9 @@ def pytest_collection_modifyitems(config, items):
     """Tests on the shared e2e warehouse (``pipeline_run``) run first, together: a test that empties the warehouse
     (``fresh_schema``) would otherwise wipe it under a later e2e module. Among them, those that change the shared
     run (``@pytest.mark.changes_pipeline_run(n)``: a backfill, the sandbox's clock moved a month) come after every
-    test that reads it, in the order ``n`` gives, wherever their module and line put them. Tests that need no PostgreSQL, Airflow run
-    or other process are the fast lane (``-m fast``)."""
+    test that reads it, in the order ``n`` gives, wherever their module and line put them. Tests that need no
+    PostgreSQL, Airflow run or other process are the fast lane (``-m fast``)."""
+
     def order(item) -> tuple[int, int]:
         if "pipeline_run" not in getattr(item, "fixturenames", ()):
             return (2, 0)
