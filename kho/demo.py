@@ -8,6 +8,7 @@ warnings and failures, KPI tables and where everything is.
 from __future__ import annotations
 
 import os
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -31,12 +32,13 @@ class DagProgress:
     FINISHED = ("success", "failed", "skipped", "upstream_failed", "removed")
 
     def __init__(self, dag_ids: list[str]):
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
         self.progress = Progress(SpinnerColumn(), TextColumn("{task.description:<24}"), BarColumn(),
-                                 MofNCompleteColumn(), TextColumn("{task.fields[unit]}"), TimeElapsedColumn(),
+                                 MofNCompleteColumn(), TextColumn("{task.fields[unit]:<5} {task.fields[took]}"),
                                  console=console, transient=False)
-        self.all = self.progress.add_task("pipeline", total=len(dag_ids), unit="DAGs")
+        self.started = time.perf_counter()
+        self.all = self.progress.add_task("pipeline", total=len(dag_ids), unit="DAGs", took="")
 
     def __enter__(self) -> DagProgress:
         self.progress.start()
@@ -53,7 +55,8 @@ class DagProgress:
 
         with af.engine.connect() as conn:
             after = conn.execute(text("select coalesce(max(id), 0) from dag_run")).scalar()
-        bar = self.progress.add_task(dag.dag_id, total=len(dag.tasks), unit="tasks")
+        bar = self.progress.add_task(dag.dag_id, total=len(dag.tasks), unit="tasks", took="")
+        started = time.perf_counter()
         done = threading.Event()
 
         sql = text("select count(*) from task_instance ti join dag_run dr on dr.dag_id = ti.dag_id and "
@@ -77,8 +80,9 @@ class DagProgress:
         finally:
             done.set()
             watcher.join()
-        self.progress.update(bar, completed=len(run.get_task_instances()), total=len(run.get_task_instances()))
-        self.progress.advance(self.all)
+        tasks = len(run.get_task_instances())
+        self.progress.update(bar, completed=tasks, total=tasks, took=f"{time.perf_counter() - started:6.1f} s")
+        self.progress.update(self.all, advance=1, took=f"{time.perf_counter() - self.started:6.1f} s")
         return run
 
 
