@@ -110,12 +110,14 @@ def _secrets(stack_dir: Path) -> dict[str, str]:
     return values
 
 
-def _metadata_url(settings: KhoSettings, driver: str) -> str:
-    """Airflow's metadata database in the served warehouse's server, over its unix socket (trust: no password)."""
+def _metadata_urls(settings: KhoSettings) -> tuple[str, str]:
+    """Airflow's metadata database in the served warehouse's server, over its unix socket (trust: no password):
+    the SQLAlchemy URL for psycopg2 and for psycopg's async driver (Airflow would derive asyncpg, not installed)."""
     from kho.core.warehouse import Warehouse
 
     wh = Warehouse.served(settings)
-    return f"{driver}://{AIRFLOW_DB}@/{AIRFLOW_DB}?host={wh.host}&port={wh.port}"
+    where = f"{AIRFLOW_DB}@/{AIRFLOW_DB}?host={wh.host}&port={wh.port}"
+    return f"postgresql+psycopg2://{where}", f"postgresql+psycopg_async://{where}"
 
 
 def _create_metadata_db(settings: KhoSettings) -> None:
@@ -155,7 +157,7 @@ def component_env(settings: KhoSettings, state: StackState, extra: dict[str, str
         "AIRFLOW__CELERY__BROKER_URL": f"redis://127.0.0.1:{state.redis_port}/0",
         "AIRFLOW__COSMOS__CACHE_DIR": str(airflow_home / "cosmos_cache"),
         "AIRFLOW__COSMOS__ENABLE_CACHE_DBT_LS": "False",
-        "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(state.ports.setdefault("trigger-logs", free_port())),
+        "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(state.ports["trigger-logs"]),
         # a worker lost with its host: its tasks are failed (and retried elsewhere) after a minute without heartbeat
         "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": os.environ.get(
             "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT", "60"),
@@ -169,10 +171,9 @@ def component_env(settings: KhoSettings, state: StackState, extra: dict[str, str
                     "KHO_DOCUMENTS_URL": f"http://127.0.0.1:{state.ports['sandbox-documents']}",
                     "KHO_POPULATION_URL": f"http://127.0.0.1:{state.ports['sandbox-population']}"})
     if "warehouse" in state.pids:  # known once the warehouse is served
-        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = _metadata_url(settings, "postgresql+psycopg2")
-        # Airflow derives an asyncpg URL from the sync one; psycopg 3 (installed anyway) serves the async side
-        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC"] = _metadata_url(settings, "postgresql+psycopg_async")
-        env["AIRFLOW__CELERY__RESULT_BACKEND"] = "db+" + _metadata_url(settings, "postgresql+psycopg2")
+        sync, async_ = _metadata_urls(settings)
+        env.update({"AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": sync, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": async_,
+                    "AIRFLOW__CELERY__RESULT_BACKEND": f"db+{sync}"})
     env.update(extra or {})
     return env
 
@@ -200,8 +201,11 @@ def up(settings: KhoSettings, api_port: int = 8080, workers: int = 2, sandboxes:
                        s3_port=free_port() if s3 else None, workers=workers, sandboxes=sandboxes)
     if not s3:
         progress("no S3 API server (moto) in this environment: the landing zone stays a local folder")
+    # every port chosen once, here: the components' environment is derived from the state, never changes it
+    names = ["trigger-logs", *(f"{w}-logs" for w in _worker_names(state))]
     if sandboxes:
-        state.ports.update({n: free_port() for n in ("sandbox-onestop", "sandbox-documents", "sandbox-population")})
+        names += ["sandbox-onestop", "sandbox-documents", "sandbox-population"]
+    state.ports.update({n: free_port() for n in names})
     settings = settings.model_copy(update={"home": Path(state.home)})
     try:
         _up(settings, state, redis, s3, progress)
@@ -266,7 +270,7 @@ def _up(settings: KhoSettings, state: StackState, redis: str, s3: str | None, pr
     for i, name in enumerate(_worker_names(state), start=1):
         workdir = state.dir / "workers" / name
         (workdir / "tmp").mkdir(parents=True, exist_ok=True)
-        log_port = state.ports.setdefault(f"{name}-logs", free_port())
+        log_port = state.ports[f"{name}-logs"]
         _start(settings, state, name,
                [airflow, "celery", "worker", "--celery-hostname", f"{name}@%h", "--concurrency", "2",
                 "--without-gossip", "--without-mingle"],
