@@ -88,7 +88,10 @@ def test_an_extract_flows_through_transform_and_publish_under_the_real_scheduler
     while time.monotonic() < deadline:
         runs = {d: _runs(env, d) for d in ("extract_onestop", "transform_warehouse", "publish_dq_reports")}
         assert not [r for d in runs.values() for r in d if r[1] == "failed"], runs
-        if any(rid.startswith("asset_triggered") and state == "success" for rid, state in runs["publish_dq_reports"]):
+        # publish starts when the marts are built, while the transform's last task (source freshness) may still
+        # be running: wait for both runs to end
+        if (any(rid.startswith("asset_triggered") and state == "success" for rid, state in runs["publish_dq_reports"])
+                and any(state == "success" for _, state in runs["transform_warehouse"])):
             break
         time.sleep(10)
     assert any(s == "success" for _, s in runs["extract_onestop"]), runs
