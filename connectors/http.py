@@ -1,7 +1,9 @@
-"""HTTP plumbing shared by the connectors: which failures to retry, and a retrying wrapper with backoff."""
+"""HTTP plumbing shared by the connectors: which failures to retry, a retrying wrapper with backoff, and a client
+base that records every request it sends in the run's link log (``kho.core.link_calls``)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import TypeVar
@@ -15,6 +17,8 @@ from tenacity import (
     stop_after_attempt,
     wait_exponential,
 )
+
+from kho.core.link_calls import LinkLog, attempt_number
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -54,13 +58,22 @@ def with_retries(fn: Callable[..., T], *, max_attempts: int, backoff_seconds: fl
     which worker threads sharing one decorated function would clobber."""
 
     def call(*args, **kwargs) -> T:
+        tries = 0
+
+        @functools.wraps(fn)  # the retry warning names the function retried
+        def attempt() -> T:  # the link log records which attempt of the call each request was
+            nonlocal tries
+            tries += 1
+            with attempt_number(tries):
+                return fn(*args, **kwargs)
+
         return Retrying(
             retry=retry_if_exception(is_retryable),
             stop=stop_after_attempt(max_attempts),
             wait=wait_retry_after(backoff_seconds),
             before_sleep=before_sleep_log(log, logging.WARNING),
             reraise=True,
-        )(fn, *args, **kwargs)
+        )(attempt)
 
     return call
 
@@ -71,10 +84,25 @@ def check_auth(resp: httpx.Response, system: str) -> None:
 
 
 class BearerClient:
-    """An httpx client for one source with a bearer token; closes with ``with``."""
+    """An httpx client for one source with a bearer token; closes with ``with``. Every request sent through
+    ``_send`` (or inside ``_timed``) is recorded in ``links``, the run's log of calls to this system."""
 
-    def __init__(self, base_url: str, token: str, timeout: float):
+    system = "external"  # the name its calls are recorded under (kho.link_calls.system)
+
+    def __init__(self, base_url: str, token: str, timeout: float, links: LinkLog | None = None):
         self._http = httpx.Client(base_url=base_url, timeout=timeout, headers={"Authorization": f"Bearer {token}"})
+        self.links = links if links is not None else LinkLog(self.system)
+
+    def _send(self, method: str, path: str, *, endpoint: str | None = None, **kwargs) -> httpx.Response:
+        """One request, recorded with its outcome (the status, or the network failure it raised)."""
+        with self.links.timed(endpoint or path) as note:
+            resp = self._http.request(method, path, **kwargs)
+            note["status"] = resp.status_code
+            return resp
+
+    def _timed(self, endpoint: str):
+        """Record a request made in the block (a streamed one): set ``note["status"]`` once it answers."""
+        return self.links.timed(endpoint)
 
     def close(self) -> None:
         self._http.close()

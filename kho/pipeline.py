@@ -12,6 +12,7 @@ from pathlib import Path
 from expectations.validation import validate_batch
 from kho.core.batches import BatchManifest
 from kho.core.extract_run import ExtractRun
+from kho.core.link_calls import recorded_links
 from kho.core.loading import load_batch
 from kho.core.settings import KhoSettings, get_settings
 from kho.core.sources import get_source
@@ -29,8 +30,10 @@ def extract(source: str, run_start: datetime, interval_end: datetime | None = No
     src = get_source(source)
     if window is not None and not src.backfill:
         raise ValueError(f"source {source} reads drop folders: it has no window to backfill")
-    run = ExtractRun(src, settings, Warehouse.open(settings), run_start, interval_end, window, folder)
-    manifests = src.extract(run)
+    wh = Warehouse.open(settings)
+    run = ExtractRun(src, settings, wh, run_start, interval_end, window, folder)
+    with recorded_links(wh, run):
+        manifests = src.extract(run)
     for m in manifests:
         log.info("%s/%s: %d landed, %d refused%s", m.source, m.stream, m.rows, m.rejected,
                  f", window [{m.window_start}, {m.window_end})" if m.window_start else "")

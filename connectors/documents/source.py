@@ -11,19 +11,20 @@ from connectors.documents.streams import STREAMS, extract_window, import_folder
 from connectors.documents.suite import SUITES
 from kho.core.batches import BatchManifest
 from kho.core.extract_run import ExtractRun
+from kho.core.link_calls import LinkLog
 from kho.core.settings import KhoSettings
 from kho.core.sources import Source, Stream
 
 
-def client(settings: KhoSettings) -> DocumentAxisClient:
+def client(settings: KhoSettings, links: LinkLog | None = None) -> DocumentAxisClient:
     return DocumentAxisClient(settings.documents_url, settings.documents_token.get_secret_value(),
                               page_size=settings.documents_page_size,
-                              max_message_bytes=settings.documents_max_message_bytes)
+                              max_message_bytes=settings.documents_max_message_bytes, links=links)
 
 
 def extract(run: ExtractRun) -> list[BatchManifest]:
     """Both streams from the axis (a window each), then the drop folder's new files if one is configured."""
-    with client(run.settings) as api:
+    with client(run.settings, run.link_log("documents")) as api:
         manifests = [extract_window(api, run, stream, run.window(stream)) for stream in STREAMS]
     folder = run.folder or run.settings.documents_drop_folder
     if folder:

@@ -8,6 +8,7 @@ from datetime import datetime
 from connectors.http import BearerClient, SourceAuthError, check_auth, with_retries
 from connectors.onestop.schema import decode_page
 from connectors.paging import key_field, keyset_pages, row_identity, time_field
+from kho.core.link_calls import LinkLog
 from kho.core.windows import Window
 
 TS = "%Y%m%d%H%M%S"
@@ -15,14 +16,16 @@ __all__ = ["OneStopClient", "SourceAuthError"]
 
 
 class OneStopClient(BearerClient):
+    system = "onestop"
+
     def __init__(self, base_url: str, token: str, *, page_size: int = 1000, timeout: float = 60.0,
-                 max_attempts: int = 6, backoff_seconds: float = 0.5):
-        super().__init__(base_url, token, timeout)
+                 max_attempts: int = 6, backoff_seconds: float = 0.5, links: LinkLog | None = None):
+        super().__init__(base_url, token, timeout, links)
         self.page_size = page_size
         self._get = with_retries(self._get_once, max_attempts=max_attempts, backoff_seconds=backoff_seconds)
 
     def _get_once(self, path: str, params: dict) -> dict:
-        resp = self._http.get(path, params=params)
+        resp = self._send("GET", path, params=params)
         check_auth(resp, "one-stop API")
         resp.raise_for_status()
         return decode_page(resp.content)

@@ -11,17 +11,18 @@ from connectors.onestop.streams import STREAM, extract_window, import_export
 from connectors.onestop.suite import suite
 from kho.core.batches import BatchManifest
 from kho.core.extract_run import ExtractRun
+from kho.core.link_calls import LinkLog
 from kho.core.settings import KhoSettings
 from kho.core.sources import Source, Stream
 
 
-def client(settings: KhoSettings) -> OneStopClient:
+def client(settings: KhoSettings, links: LinkLog | None = None) -> OneStopClient:
     return OneStopClient(settings.onestop_url, settings.onestop_token.get_secret_value(),
-                         page_size=settings.onestop_page_size)
+                         page_size=settings.onestop_page_size, links=links)
 
 
 def extract(run: ExtractRun) -> list[BatchManifest]:
-    with client(run.settings) as api:
+    with client(run.settings, run.link_log("onestop")) as api:
         return [extract_window(api, run, run.window(STREAM))]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ from circuitbreaker import CircuitBreaker, CircuitBreakerError
 
 from connectors.civil_status.schema import CHECKED_PEOPLE, STREAM_OF
 from connectors.http import with_retries
-from connectors.population.client import PopulationClient, PopulationProtocolError
+from connectors.population.client import PATH, PopulationClient, PopulationProtocolError
+from kho.core.link_calls import LinkLog, write_link_calls
 from kho.core.pseudonyms import name_key, pseudonymize_many
 from kho.core.settings import KhoSettings
 from kho.core.warehouse import Warehouse
@@ -132,8 +134,11 @@ def verify_pending(wh: Warehouse, settings: KhoSettings, client: PopulationClien
                              recovery_timeout=settings.population_breaker_reset_seconds, expected_exception=_is_outage,
                              name="population service")
     own = client is None
+    links = LinkLog("population", f"verify:{uuid.uuid4().hex[:12]}", breaker_state=lambda: breaker.state)
     client = client or PopulationClient(settings.population_url, settings.population_token.get_secret_value(),
-                                        timeout=settings.population_timeout_seconds)
+                                        timeout=settings.population_timeout_seconds, links=links)
+    if not own:
+        client.links = links
     # the decorated form: it is the decorator's wrapper that refuses calls while the breaker is open
     call = with_retries(breaker.decorate(client.verify), max_attempts=settings.population_max_attempts,
                         backoff_seconds=settings.population_backoff_seconds)
@@ -145,6 +150,7 @@ def verify_pending(wh: Warehouse, settings: KhoSettings, client: PopulationClien
         try:
             return key, call(cid, name_key(name), born), None
         except CircuitBreakerError:
+            links.add(PATH, time.time(), "breaker_open", 0.0)  # refused here: the service never saw it
             return key, None, NOT_TRIED
         except (httpx.HTTPError, PopulationProtocolError) as exc:
             return key, None, f"{type(exc).__name__}: {str(exc)[:200]}"
@@ -177,6 +183,7 @@ def verify_pending(wh: Warehouse, settings: KhoSettings, client: PopulationClien
     finally:
         if own:
             client.close()
+        write_link_calls(wh, links.drain())
     run.not_attempted = len(queue)
     _, [(pending,)] = wh.query("select count(*) from raw_population.checks where status = 'pending'")
     run.pending_after = pending

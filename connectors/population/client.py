@@ -15,9 +15,11 @@ class PopulationProtocolError(RuntimeError):
 
 
 class PopulationClient(BearerClient):
+    system = "population"
+
     def verify(self, citizen_id: str, name: str, birth_date: date) -> str:
         """``match``, ``mismatch`` or ``not_found``; raises ``httpx.HTTPStatusError`` / ``httpx.TransportError``."""
-        resp = self._http.post(PATH, json={"soDinhDanh": citizen_id, "hoTen": name,
+        resp = self._send("POST", PATH, json={"soDinhDanh": citizen_id, "hoTen": name,
                                            "ngaySinh": birth_date.strftime("%d/%m/%Y")})
         check_auth(resp, "population service")
         resp.raise_for_status()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ import pyarrow as pa
 
 from kho.core.batches import new_manifest
 from kho.core.landing import BatchWriter, LandingZone
+from kho.core.link_calls import LinkLog
 from kho.core.settings import KhoSettings
 from kho.core.sources import Source, get_source
 from kho.core.state import get_watermark, read_source_files
@@ -47,6 +49,14 @@ class ExtractRun:
     backfill: Window | None = None  # an explicit window: a backfill, which never moves state
     folder: Path | None = None  # an explicit drop folder (`kho import`, tests), else the source's configured one
     _files_read: set[str] | None = field(default=None, repr=False)
+    links: dict[str, LinkLog] = field(default_factory=dict, repr=False)  # calls to each system, by system
+
+    def link_log(self, system: str) -> LinkLog:
+        """The log of this run's calls to ``system``: the pipeline writes it to ``kho.link_calls`` when the run
+        ends, however it ends."""
+        if system not in self.links:
+            self.links[system] = LinkLog(system, f"extract:{self.source.name}:{uuid.uuid4().hex[:12]}")
+        return self.links[system]
 
     @classmethod
     def of(cls, source: str, settings: KhoSettings, wh: Warehouse | None = None, run_start: datetime | None = None,

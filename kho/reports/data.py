@@ -10,6 +10,7 @@ from datetime import date
 from kho.core.warehouse import Warehouse
 
 TREND_MONTHS = 12
+LINK_DAYS = 30  # the links section covers Kho's calls of the last 30 days (the links' state now, not the period's)
 # records to fix as a unit reads them, on the page and in its CSV: errors first, then by source and date
 FIX_ORDER = "severity, source, record_date nulls first, record_key nulls first, rule"
 
@@ -37,6 +38,7 @@ class Overview:
     top_rules: list[dict]                   # rules summed over units
     freshness: list[dict]                   # units with the most missing working days
     unattributed: dict | None               # the '?' row of dq_unit_scores
+    links: list[dict] = field(default_factory=list)  # national_link_health per system, last LINK_DAYS days
 
 
 def months_before(month: date, n: int) -> date:
@@ -139,4 +141,21 @@ def overview(wh: Warehouse, period: date, province_code: str) -> Overview:
     unattributed = _rows(wh, "select * from marts.dq_unit_scores where unit_code = '?' and period_month = %s",
                          (period,))
     return Overview(province_code, period, scores, history, top_rules, freshness,
-                    unattributed[0] if unattributed else None)
+                    unattributed[0] if unattributed else None, link_health(wh))
+
+
+def link_health(wh: Warehouse) -> list[dict]:
+    """Every link's last LINK_DAYS days (for dvcqg_sync: the last LINK_DAYS days of receptions it has data for)."""
+    if not _rows(wh, "select 1 from pg_tables where schemaname = 'marts' and tablename = 'national_link_health'"):
+        return []  # a warehouse built before the links were measured
+    return _rows(wh, """
+        with latest as (select system, max(day) as last_day from marts.national_link_health group by 1)
+        select h.system, sum(h.calls)::bigint as calls, sum(h.failures)::bigint as failures,
+               round(sum(h.failures)::numeric / nullif(sum(h.calls), 0), 4) as failure_share,
+               sum(h.timeouts)::bigint as timeouts, sum(h.server_errors)::bigint as server_errors,
+               max(h.p95_latency_ms) as p95_latency_ms, sum(h.outage_windows)::bigint as outage_windows,
+               round(sum(h.outage_seconds) / 60.0, 1) as outage_minutes, sum(h.items_pending)::bigint as items_pending
+        from marts.national_link_health as h
+        join latest as l using (system)
+        where h.day > case when h.system = 'dvcqg_sync' then l.last_day else current_date end - %s
+        group by 1 order by 1""", (LINK_DAYS,))

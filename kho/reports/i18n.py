@@ -11,8 +11,19 @@ LANGS = ("vi", "en")
 LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 
 SOURCES = {
-    "vi": {"onestop": "Hồ sơ một cửa", "documents": "Văn bản điện tử", "civil_status": "Hộ tịch"},
-    "en": {"onestop": "One-stop dossiers", "documents": "Official documents", "civil_status": "Civil status"},
+    "vi": {"onestop": "Hồ sơ một cửa", "documents": "Văn bản điện tử", "civil_status": "Hộ tịch",
+           "judicial": "Lý lịch tư pháp"},
+    "en": {"onestop": "One-stop dossiers", "documents": "Official documents", "civil_status": "Civil status",
+           "judicial": "Judicial records"},
+}
+# the national and external links of national_link_health
+LINKS = {
+    "vi": {"population": "CSDL quốc gia về dân cư (xác thực số định danh)", "judicial": "Hệ thống lý lịch tư pháp",
+           "land": "Hệ thống đăng ký đất đai", "onestop": "Hệ thống một cửa điện tử (API)",
+           "documents": "Trục liên thông văn bản", "dvcqg_sync": "Đồng bộ hồ sơ lên Cổng DVCQG"},
+    "en": {"population": "National population database (ID checks)", "judicial": "Judicial-record system",
+           "land": "Land registration system", "onestop": "One-stop system (API)", "documents": "Document axis",
+           "dvcqg_sync": "Dossier sync to the National Public Service Portal"},
 }
 
 STREAMS = {
@@ -76,6 +87,16 @@ LABELS = {
         "distribution": "Phân bố điểm chất lượng",
         "province_rules": "Quy tắc bị vi phạm nhiều nhất toàn tỉnh",
         "province_freshness": "Đơn vị thiếu dữ liệu nhiều ngày nhất",
+        "link_health": "Kết nối với các hệ thống quốc gia (30 ngày gần nhất)",
+        "link_system": "Hệ thống",
+        "link_calls": "Lượt gọi",
+        "link_failures": "Lỗi",
+        "link_timeouts": "Quá thời gian chờ",
+        "link_server_errors": "Lỗi máy chủ (5xx)",
+        "link_p95": "Độ trễ p95 (ms)",
+        "link_outages": "Số lần gián đoạn",
+        "link_outage_minutes": "Thời gian gián đoạn (phút)",
+        "link_pending": "Việc còn chờ",
         "unattributed": "Bản ghi không xác định được đơn vị (mã đơn vị không có trong danh mục)",
         "unit_reports": "Báo cáo từng đơn vị",
         "privacy": "Báo cáo không chứa họ tên hay số định danh cá nhân; bản ghi được nêu bằng mã trên hệ thống nguồn.",
@@ -138,6 +159,16 @@ LABELS = {
         "distribution": "Distribution of quality scores",
         "province_rules": "Rules broken most across the province",
         "province_freshness": "Units with the most days without data",
+        "link_health": "Links to national systems (last 30 days)",
+        "link_system": "System",
+        "link_calls": "Calls",
+        "link_failures": "Failures",
+        "link_timeouts": "Timeouts",
+        "link_server_errors": "Server errors (5xx)",
+        "link_p95": "p95 latency (ms)",
+        "link_outages": "Outages",
+        "link_outage_minutes": "Outage time (min)",
+        "link_pending": "Still waiting",
         "unattributed": "Records whose unit cannot be determined (unit code not in the register)",
         "unit_reports": "Unit reports",
         "privacy": "This report holds no names or personal ID numbers; records are named by their key in the source "
@@ -166,6 +197,9 @@ class Words:
 
     def source(self, source: str) -> str:
         return SOURCES[self.lang].get(source, source)
+
+    def link(self, system: str) -> str:
+        return LINKS[self.lang].get(system, system)
 
     def stream(self, stream: str) -> str:
         return STREAMS[self.lang].get(stream, stream)
