@@ -44,12 +44,20 @@ def warehouse(settings):
     wh.close()
 
 
+def warehouse_schemas() -> str:
+    """Every schema the bootstrap and dbt create: each registered source's raw schema, then the rest."""
+    from kho.core.sources import registered_sources
+
+    raw = [s.raw_schema for s in registered_sources().values()]
+    return ", ".join([*raw, "raw_population", "dq", "kho", "kho_work", "security", "staging", "staging_restricted",
+                      "intermediate", "marts", "reference"])
+
+
 @pytest.fixture
 def fresh_schema(warehouse):
     """Empty the landing-side tables (and marts) so a test sees only its own batches."""
     with warehouse.connect() as conn:
-        conn.execute("drop schema if exists raw_onestop, raw_documents, raw_civil_status, raw_population, dq, kho, "
-                     "kho_work, security, staging, staging_restricted, intermediate, marts, reference cascade")
+        conn.execute(f"drop schema if exists {warehouse_schemas()} cascade")
     warehouse.bootstrap()
     return warehouse
 
@@ -79,6 +87,10 @@ def pipeline_sandboxes(tmp_path_factory):
     from sandbox.civil_status.exports import write_exports
     from sandbox.civil_status.generator import Registry
     from sandbox.documents.server import DocumentServer, SandboxDocumentSystem
+    from sandbox.judicial.generator import JudicialRegistry
+    from sandbox.judicial.server import JudicialServer, JudicialService
+    from sandbox.land.generator import LandRegistry
+    from sandbox.land.server import LandServer, LandService
     from sandbox.onestop.generator import SandboxConfig
     from sandbox.onestop.server import SandboxOneStop, SandboxServer
     from sandbox.population.server import Faults, PopulationServer, PopulationService
@@ -93,8 +105,18 @@ def pipeline_sandboxes(tmp_path_factory):
     until = (datetime(1970, 1, 1) + timedelta(seconds=clock)).date()
     write_exports(registry, drop, until)
     people = PopulationService(registry, faults=Faults(outage_after=500, outage_seconds=1.5, stall_seconds=1.0))
-    with SandboxServer(app) as srv, DocumentServer(axis) as srv.axis, PopulationServer(people) as srv.people:
-        srv.registry, srv.drop, srv.until = registry, drop, until
+    # the judicial link: an outage on the 4th request (longer than two retries), 5xx, 429 and stalls
+    judicial = JudicialService(JudicialRegistry(app.dossiers), clock=clock,
+                               faults=Faults(outage_after=4, outage_seconds=1.2, stall_seconds=1.0, error_share=0.05,
+                                             throttle_share=0.02, stall_share=0.03))
+    # the land system: its monthly exports in a drop folder, and its API (a stall and a few 5xx)
+    land = LandService(LandRegistry(app.dossiers), clock=clock, faults=Faults(stall_share=0.05, stall_seconds=1.0,
+                                                                              error_share=0.05))
+    land_drop = tmp_path_factory.mktemp("land")
+    land.registry.write_exports(land_drop, clock)
+    with (SandboxServer(app) as srv, DocumentServer(axis) as srv.axis, PopulationServer(people) as srv.people,
+          JudicialServer(judicial) as srv.judicial, LandServer(land) as srv.land):
+        srv.registry, srv.drop, srv.until, srv.clock, srv.land_drop = registry, drop, until, clock, land_drop
         yield srv
 
 
@@ -112,10 +134,18 @@ def pipeline_run(warehouse, pipeline_sandboxes):
     os.environ["KHO_CIVIL_STATUS_DROP_FOLDER"] = str(srv.drop)
     os.environ["KHO_POPULATION_TIMEOUT_SECONDS"] = "0.5"
     os.environ["KHO_POPULATION_BREAKER_RESET_SECONDS"] = "1"
+    os.environ["KHO_JUDICIAL_URL"] = srv.judicial.url
+    os.environ["KHO_JUDICIAL_PAGE_SIZE"] = "20"  # several pages: the outage falls inside the listing
+    os.environ["KHO_JUDICIAL_TIMEOUT_SECONDS"] = "0.5"
+    os.environ["KHO_JUDICIAL_BACKOFF_SECONDS"] = "0.2"
+    os.environ["KHO_LAND_URL"] = srv.land.url
+    os.environ["KHO_LAND_DROP_FOLDER"] = str(srv.land_drop)
+    os.environ["KHO_LAND_PAGE_SIZE"] = "50"
+    os.environ["KHO_LAND_TIMEOUT_SECONDS"] = "0.5"
+    os.environ["KHO_LAND_BACKOFF_SECONDS"] = "0.2"
     get_settings.cache_clear()
     with warehouse.connect() as conn:
-        conn.execute("drop schema if exists raw_onestop, raw_documents, raw_civil_status, raw_population, dq, kho, "
-                     "kho_work, security, staging, staging_restricted, intermediate, marts, reference cascade")
+        conn.execute(f"drop schema if exists {warehouse_schemas()} cascade")
     warehouse.bootstrap()
     dags = airflow_env.load_dags()
     run_pipeline(dags)

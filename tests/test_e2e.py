@@ -227,6 +227,14 @@ def test_a_report_per_unit_and_the_overview(published, warehouse, settings):
     ranking = index[index.index('id="ranking"'):]
     positions = [ranking.index(f">{n}</a>") for (n,) in rows]
     assert positions == sorted(positions)
+    # the national links, as national_link_health counts them, with the outages the sandboxes injected
+    links = index[index.index('id="links"'):index.index('id="ranking"')]
+    _, rows = warehouse.query("select system, sum(calls) from marts.national_link_health "
+                              "where system in ('judicial', 'population') group by 1")
+    for system, calls in rows:
+        name = {"judicial": "Hệ thống lý lịch tư pháp", "population": "CSDL quốc gia về dân cư"}[system]
+        row = links[links.index(name):].split("</tr>")[0]
+        assert f">{calls:,}<".replace(",", ".") in row, (system, calls, row)
 
 
 def test_a_report_lists_its_records_to_fix_in_plain_words(published, warehouse, settings):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import time
 from pathlib import Path
@@ -344,3 +345,44 @@ def test_rotating_the_key_rebuilds_every_pseudonym_and_erases_the_old_key(pipeli
             rotate(copy, new, lambda: None)
     finally:
         admin("drop database if exists kho_rotation")
+
+
+# what says whether a person has a criminal record: the result, the agencies' answers, and staging's typed columns
+CRIMINAL_RECORD_COLUMNS = {"ketqua", "danhsachxacminh", "has_criminal_record", "checks"}
+CRIMINAL_RECORD_TABLES = ("raw_judicial.requests", "staging_restricted.stg_judicial__requests")
+
+
+def test_only_engineers_can_see_an_individual_criminal_record(logins, warehouse):
+    """Judicial results are sensitive (Decree 13/2023): the engineer reads them where they are kept, no other role
+    reads them anywhere, and nothing a reader can select carries a column derived from them."""
+    _, [(with_record,)] = warehouse.query(
+        "select count(*) from staging_restricted.stg_judicial__requests where has_criminal_record")
+    assert with_record > 0, "the sandbox draws people with a record: the test would prove nothing"
+    with logins("t_engineer") as engineer:
+        for table in CRIMINAL_RECORD_TABLES:
+            engineer.execute(f"select * from {table} limit 1")
+    for role in ("t_analyst", "t_dept"):
+        with logins(role) as reader:
+            for table in CRIMINAL_RECORD_TABLES:
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    reader.execute(f"select * from {table} limit 1")
+            # every column of every relation this role may select from (directly, not through a function)
+            visible = reader.execute("""
+                select c.table_schema, c.table_name, c.column_name
+                from information_schema.columns c
+                where c.table_schema not in ('pg_catalog', 'information_schema')
+                  and has_column_privilege(current_user,
+                        format('%I.%I', c.table_schema, c.table_name), c.column_name, 'SELECT')""").fetchall()
+            assert visible, role
+            leaked = [v for v in visible if v[2] in CRIMINAL_RECORD_COLUMNS]
+            assert not leaked, (role, leaked)
+    # and no model outside the restricted schemas selects a sensitive column (comments aside): marts, reference
+    # and intermediate read int_judicial__requests, which carries none
+    manifest = json.loads((PROJECT_ROOT / "dbt_project" / "target" / "manifest.json").read_text())
+    sensitive = re.compile(r"\b(has_criminal_record|ketqua|ketquaxacminh)\b", re.IGNORECASE)
+    outside = {n["name"]: (PROJECT_ROOT / "dbt_project" / n["original_file_path"]).read_text()
+               for n in manifest["nodes"].values()
+               if n["resource_type"] == "model" and n["schema"] in ("marts", "reference", "intermediate")}
+    assert "judicial_record_unit_months" in outside
+    assert not [m for m, text in outside.items()
+                if sensitive.search(re.sub(r"--[^\n]*|\{#.*?#\}", "", text, flags=re.DOTALL))]

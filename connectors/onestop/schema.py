@@ -10,13 +10,14 @@ NgayDongBoDVC) and the last change (NgayCapNhat, the extraction cursor). Fields 
 
 from __future__ import annotations
 
-import json
 import logging
 import operator
 from collections.abc import Iterable
 
 import msgspec
 import pyarrow as pa
+
+from connectors.listing import contract_table
 
 log = logging.getLogger(__name__)
 
@@ -81,29 +82,9 @@ class ContractViolation(ValueError):
     """A record that cannot be landed at all (not a JSON object)."""
 
 
-def _scalar(value: object) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
 def records_to_arrow(records: Iterable[dict]) -> pa.Table:
-    """Column-wise Arrow table of dossier objects, following the contract above."""
-    cols: dict[str, list] = {c: [] for c in COLUMNS}
-    drift: set[str] = set()
-    for rec in records:
-        for f in SCALAR_FIELDS:
-            cols[f.lower()].append(_scalar(rec.get(f)))
-        for f in NESTED_FIELDS:
-            v = rec.get(f)
-            cols[f.lower()].append(None if v is None else json.dumps(v, ensure_ascii=False))
-        extra = {k: v for k, v in rec.items() if k not in _KNOWN}
-        if extra:
-            drift.update(extra)
-        cols["_extra"].append(json.dumps(extra, ensure_ascii=False) if extra else None)
-    if drift:
-        log.warning("schema drift: fields outside the contract kept in _extra: %s", ", ".join(sorted(drift)))
-    return pa.table(cols, schema=ARROW_SCHEMA)
+    """Column-wise Arrow table of dossier objects, following the contract above (the general path)."""
+    return contract_table(records, SCALAR_FIELDS, NESTED_FIELDS).select(list(COLUMNS)).cast(ARROW_SCHEMA)
 
 
 def check_record(rec: object, position: int) -> dict:

@@ -13,7 +13,7 @@ from expectations.validation import Rule, Suite
 from kho.domain.agencies import AGENCY_CODE_SQL
 from kho.domain.citizen_ids import citizen_id_regex
 from kho.domain.legacy_units import resolvable_unit_codes
-from kho.domain.sql_rules import DVCQG_TS, DVCQG_TS_SHAPE
+from kho.domain.sql_rules import DVCQG_TS, DVCQG_TS_SHAPE, dvcqg_day
 
 SUITE = "onestop_dossiers_raw"
 KEY = "mahoso"
@@ -127,8 +127,7 @@ def rules() -> list[Rule]:
 
 
 # the day of reception (NgayTiepNhan, yyyyMMddHHmmss) when it is one
-RECEIVED_ON = ("case when ngaytiepnhan ~ '^[0-9]{14}' then kho.valid_date(substr(ngaytiepnhan, 1, 4)::int, "
-               "substr(ngaytiepnhan, 5, 2)::int, substr(ngaytiepnhan, 7, 2)::int) end")
+RECEIVED_ON = dvcqg_day("ngaytiepnhan")
 
 
 def suite() -> Suite:

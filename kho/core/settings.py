@@ -90,6 +90,26 @@ class KhoSettings(BaseSettings):
     population_max_checks: int = Field(default=100_000, ge=1, description="Checks attempted per run at most.")
     population_retry_after_minutes: int = Field(
         default=30, ge=0, description="A check that failed in a run waits this long (doubling) before the next try.")
+    judicial_url: str = Field(default="http://127.0.0.1:8768", description="Judicial-record system API (the "
+                              "Department of Justice's).")
+    judicial_token: SecretStr = Field(default=SecretStr("sandbox-token"), description="Bearer token for it.")
+    judicial_page_size: int = Field(default=500, ge=1, le=5000)
+    judicial_timeout_seconds: float = Field(default=10.0, gt=0, description="Per request; the link stalls.")
+    judicial_max_attempts: int = Field(default=6, ge=1, description="Tries per page (429/5xx/timeout).")
+    judicial_backoff_seconds: float = Field(default=0.5, ge=0, description="First retry wait; doubles.")
+    judicial_lag_minutes: int = Field(default=60, ge=0, description="Re-read this much before the watermark.")
+    judicial_initial_watermark: str = Field(default="2025-07-01T00:00:00")
+    land_url: str | None = Field(default="http://127.0.0.1:8769", description="Land-registration system API; "
+                                 "empty = read the drop folder only.")
+    land_token: SecretStr = Field(default=SecretStr("sandbox-token"), description="Bearer token for it.")
+    land_page_size: int = Field(default=500, ge=1, le=5000)
+    land_timeout_seconds: float = Field(default=10.0, gt=0, description="Per request; the link stalls.")
+    land_max_attempts: int = Field(default=6, ge=1, description="Tries per page (429/5xx/timeout).")
+    land_backoff_seconds: float = Field(default=0.5, ge=0, description="First retry wait; doubles.")
+    land_lag_minutes: int = Field(default=60, ge=0, description="Re-read this much before the watermark.")
+    land_initial_watermark: str = Field(default="2025-07-01T00:00:00")
+    land_drop_folder: Path | None = Field(
+        default=None, description="Folder the land system's monthly CSV exports are dropped into (unset = none).")
     task_retry_delay_seconds: int = Field(
         default=300, ge=0, description="Wait before an extract task's retry (a lost worker, a source down for a "
         "moment); two retries.")

@@ -18,6 +18,12 @@ EDXML_DATE = r"^(19|20)[0-9]{2}/(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01])$"
 EDXML_TS = r"^(19|20)[0-9]{2}/(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
 
 
+def dvcqg_day(column: str) -> str:
+    """SQL: the day of a yyyyMMddHHmmss ``column`` when it is a real day, else null."""
+    return (f"case when {column} ~ '^[0-9]{{14}}' then kho.valid_date(substr({column}, 1, 4)::int, "
+            f"substr({column}, 5, 2)::int, substr({column}, 7, 2)::int) end")
+
+
 def registration_key(kind: str, alias: str = "") -> str:
     """A civil-status entry's identity: commune / record type / book / number (a missing book or number reads '?':
     such entries are quarantined, and the key still names them)."""

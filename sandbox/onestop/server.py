@@ -19,7 +19,8 @@ import time
 import numpy as np
 
 from sandbox.http import LoopbackServer, SandboxHandler
-from sandbox.onestop.generator import Dossiers, SandboxConfig, parse_ts, to_epoch
+from sandbox.listing import listing_query
+from sandbox.onestop.generator import Dossiers, SandboxConfig
 from sandbox.onestop.records import render
 
 
@@ -111,13 +112,8 @@ def _handler(app: SandboxOneStop) -> type[SandboxHandler]:
                 return self.send_error_json(app.fail_status, "hệ thống bận")
             if app.stall_every and n % app.stall_every == 0:
                 time.sleep(app.stall_seconds)  # longer than the client waits: it times out and asks again
-            q = self.query()
             try:
-                start = to_epoch(parse_ts(q.get("updated_from", "19700101000000")))
-                end = to_epoch(parse_ts(q["updated_to"])) if "updated_to" in q else app.clock + 1
-                page, size = int(q.get("page", "1")), min(int(q.get("page_size", "500")), 10_000)
-                if page < 1 or size < 1:
-                    raise ValueError("page and page_size start at 1")
+                start, end, page, size = listing_query(self, app.clock, 10_000)
             except (KeyError, ValueError) as exc:
                 return self.send_error_json(400, f"tham số không hợp lệ: {exc}")
             self.send_json(200, app.faulty(n, app.page(start, end, page, size)))

@@ -1,0 +1,1 @@
+"""The land registration office's system: land-registration transactions, from its API and its CSV exports."""

@@ -1,0 +1,82 @@
+"""The transaction stream: primary key MaGiaoDich, cursor NgayCapNhat; from the API by window, and from the land
+system's CSV exports in a drop folder.
+
+Each export file not read before (by content hash) lands with the file, row and hash each row came from; a file
+whose header is not the export's (no MaGiaoDich or NgayTiepNhan column), or that is not UTF-8 CSV, is refused whole
+(kept beside the batch with the rule): a file is never half-landed. A transaction both in an export and in the API
+is one transaction: staging keeps its latest version.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from pathlib import Path
+
+from connectors.land.client import LandClient
+from connectors.land.schema import contract_name, records_to_arrow
+from connectors.listing import land_listing
+from kho.core.batches import BatchManifest
+from kho.core.extract_run import ExtractRun
+from kho.core.windows import Window
+
+log = logging.getLogger(__name__)
+STREAM = "transactions"
+PATTERNS = ("*.csv", "*.CSV")
+REQUIRED_COLUMNS = ("MaGiaoDich", "NgayTiepNhan")
+
+
+class ExportRejected(ValueError):
+    def __init__(self, rule: str, message: str):
+        super().__init__(message)
+        self.rule = rule
+
+
+def extract_window(client: LandClient, run: ExtractRun, window: Window) -> BatchManifest:
+    """Extract the transactions changed in ``window`` and land them as one batch of ``run``."""
+    return land_listing(client, run, STREAM, window, records_to_arrow)
+
+
+def read_export(path: Path, data: bytes) -> list[dict]:
+    """The rows of one export file, every value as text (empty cells as null); refuses the file whole."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ExportRejected("not_utf8", f"{path.name}: not UTF-8 text ({exc})") from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [contract_name(h) for h in next(reader, [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise ExportRejected("not_a_land_export", f"{path.name}: no column {', '.join(missing)} in the header "
+                                                  f"(expected the land system's export columns)")
+    rows = []
+    for n, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            raise ExportRejected("ragged_row", f"{path.name} row {n}: {len(values)} cells for {len(header)} columns")
+        rows.append({**{h: (v if v != "" else None) for h, v in zip(header, values, strict=True)},
+                     "_source_row": str(n)})
+    return rows
+
+
+def import_folder(run: ExtractRun, folder: Path) -> BatchManifest:
+    """Land every export in ``folder`` not read before, as one batch; refused files go to ``rejected/``."""
+    files = run.new_files(folder, PATTERNS)
+    writer = run.batch(STREAM, mode="file", source_file=str(folder))
+    for file in files:
+        try:
+            rows = read_export(file.path, file.data)
+        except ExportRejected as exc:
+            kept = writer.keep(f"rejected/{file.path.name}", file.data)
+            writer.reject({"file": file.path.name, "sha256": file.sha256, "rule": exc.rule, "reason": str(exc),
+                           "kept_as": kept})
+            log.warning("land export %s refused: %s", file.path.name, exc)
+        else:
+            for row in rows:
+                row["_source_file"], row["_file_sha256"] = file.path.name, file.sha256
+            if rows:
+                writer.add_table(records_to_arrow(rows))
+        writer.manifest.consumed_files.append([file.path.name, file.sha256])
+    return writer.close()
