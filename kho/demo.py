@@ -105,6 +105,11 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
     from sandbox.civil_status.exports import write_exports
     from sandbox.civil_status.generator import Registry
     from sandbox.documents.server import DocumentServer, SandboxDocumentSystem
+    from sandbox.faults import Faults
+    from sandbox.judicial.generator import JudicialRegistry
+    from sandbox.judicial.server import JudicialServer, JudicialService
+    from sandbox.land.generator import LandRegistry
+    from sandbox.land.server import LandServer, LandService
     from sandbox.onestop.generator import SandboxConfig
     from sandbox.onestop.server import SandboxOneStop, SandboxServer
     from sandbox.population.server import PopulationServer, PopulationService
@@ -115,11 +120,24 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
     axis = SandboxDocumentSystem(app.dossiers, token=settings.documents_token.get_secret_value())
     registry = Registry(app.dossiers)
     exports = write_exports(registry, settings.civil_status_folder, config.end_date)
-    population = PopulationService(registry, token=settings.population_token.get_secret_value())
-    with SandboxServer(app) as sandbox, DocumentServer(axis) as documents, PopulationServer(population) as people:
+    # the national links fail as the provinces say they do: besides the everyday 5xx, 429 and stalls, each goes
+    # down once for a few seconds during the run (national_link_outages shows the windows)
+    population = PopulationService(registry, token=settings.population_token.get_secret_value(),
+                                   faults=Faults(outage_after=3000, outage_seconds=3.0))
+    judicial = JudicialService(JudicialRegistry(app.dossiers), token=settings.judicial_token.get_secret_value(),
+                               faults=Faults(outage_after=5, outage_seconds=3.0))
+    land = LandService(LandRegistry(app.dossiers), token=settings.land_token.get_secret_value(),
+                       faults=Faults(outage_after=3, outage_seconds=3.0))
+    land_drop = settings.land_drop_folder or settings.home / "drop" / "land"
+    land_exports = land.registry.write_exports(land_drop, land.clock)
+    with (SandboxServer(app) as sandbox, DocumentServer(axis) as documents, PopulationServer(population) as people,
+          JudicialServer(judicial) as lltp, LandServer(land) as land_api):
         os.environ["KHO_ONESTOP_URL"] = sandbox.url
         os.environ["KHO_DOCUMENTS_URL"] = documents.url
         os.environ["KHO_POPULATION_URL"] = people.url
+        os.environ["KHO_JUDICIAL_URL"] = lltp.url
+        os.environ["KHO_LAND_URL"] = land_api.url
+        os.environ["KHO_LAND_DROP_FOLDER"] = str(land_drop)
         get_settings.cache_clear()
         console.print(f"Sandbox one-stop system: {sandbox.url} ({config.dossiers:,} dossiers, "
                       f"province {config.province})")
@@ -129,6 +147,11 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
                       f"({len(registry.registrations):,} registrations) in {settings.civil_status_folder}")
         console.print(f"Sandbox population service: {people.url} (slow, 5xx, 429, stalls; "
                       f"{len(registry.population):,} people)")
+        console.print(f"Sandbox judicial-record system: {lltp.url} ({len(judicial.registry.requests):,} requests; "
+                      "5xx, 429, stalls, an outage)")
+        console.print(f"Sandbox land-registration system: {land_api.url} ({len(land.registry.transactions):,} "
+                      f"transactions; 5xx, 429, stalls, an outage), and {len(land_exports)} monthly exports in "
+                      f"{land_drop}")
         apply_roles(wh, settings)
         if not verbose:
             console.print(f"Running the DAGs; their logs (Airflow tasks, dbt, GX) go to [cyan]{log}[/] "
@@ -147,8 +170,11 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
     return summary
 
 
+DEMO_SOURCES = ("onestop", "documents", "civil_status", "judicial", "land")
+
+
 def collect_summary(wh) -> dict:
-    """Records per stage, per source: (one-stop, documents, civil status) for each stage."""
+    """Records per stage, per source: (one-stop, documents, civil status, judicial) for each stage."""
     _, rows = wh.query(
         "select b.source, sum(b.rows_extracted)::bigint, sum(b.rows_rejected)::bigint, "
         "coalesce(sum(v.rows_checked), 0)::bigint, coalesce(sum(v.rows_quarantined), 0)::bigint, "
@@ -156,17 +182,20 @@ def collect_summary(wh) -> dict:
         "from kho.batches b left join dq.validation_runs v using (batch_id) group by b.source")
     per_source = {r[0]: r[1:] for r in rows}
     stages = ("extracted", "rejected (unreadable)", "validated", "quarantined", "passed")
-    summary = {stage: tuple(per_source.get(src, (0,) * 5)[i] for src in ("onestop", "documents", "civil_status"))
+    summary = {stage: tuple(per_source.get(src, (0,) * 5)[i] for src in DEMO_SOURCES)
                for i, stage in enumerate(stages)}
     _, [counts] = wh.query(
         "select (select count(*) from marts.fct_dossiers), (select count(*) from marts.fct_documents), "
-        "(select count(*) from marts.fct_civil_registrations)")
+        "(select count(*) from marts.fct_civil_registrations), "
+        "(select coalesce(sum(received), 0) from marts.judicial_record_unit_months), "
+        "(select coalesce(sum(received), 0) from marts.land_transaction_unit_months)")
     summary["in the marts"] = tuple(counts)
     return summary
 
 
 def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
-    print_table("Records per stage", ("stage", "one-stop dossiers", "document messages", "civil-status entries"),
+    print_table("Records per stage", ("stage", "one-stop dossiers", "document messages", "civil-status entries",
+                                       "judicial requests", "land transactions"),
                  [(k, *v) for k, v in summary.items()])
     print_tally()
     _, rows = wh.query(
@@ -211,6 +240,34 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
     print_table("Civil status (civil_registration_unit_months; entries: fct_civil_registrations)",
                  ("type", "registered", "late", "corrected", "IDs verified", "ID mismatch", "ID not found", "pending",
                   "with dossier", "no dossier", "dossier, no entry"), rows)
+    _, rows = wh.query(
+        "select coalesce(unit_name, unit_code), sum(received)::bigint, sum(issued)::bigint, "
+        "sum(issued_on_time)::bigint, sum(open)::bigint, sum(open_overdue)::bigint, sum(waiting_police)::bigint, "
+        "sum(waiting_national_centre)::bigint, sum(waiting_court)::bigint from marts.judicial_record_unit_months "
+        "group by 1 order by 2 desc limit 8")
+    print_table("Judicial records per receiving unit (judicial_record_unit_months; no result is ever shown)",
+                 ("unit", "received", "issued", "on time", "open", "overdue", "wait police", "wait nat. centre",
+                  "wait court"), rows, left=1)
+    _, rows = wh.query("select match_status, count(*) from marts.judicial_record_dossier_links group by 1 order by 1")
+    print_table("Judicial records against the one-stop (judicial_record_dossier_links)", ("status", "rows"), rows)
+    _, rows = wh.query(
+        "select coalesce(unit_name, unit_code), sum(received)::bigint, sum(first_registrations)::bigint, "
+        "sum(transfers)::bigint, sum(mortgages)::bigint, sum(done)::bigint, sum(done_on_time)::bigint, "
+        "sum(open_overdue)::bigint, sum(waiting_for_tax)::bigint, sum(paid)::bigint, sum(paid_online)::bigint "
+        "from marts.land_transaction_unit_months group by 1 order by 2 desc limit 8")
+    print_table("Land registration per commune, busiest 8 (land_transaction_unit_months)",
+                 ("commune", "received", "first reg.", "transfers", "mortgages", "done", "on time", "overdue",
+                  "wait tax", "paid", "paid online"), rows, left=1)
+    _, rows = wh.query("select match_status, count(*) from marts.land_transaction_dossier_links group by 1 order by 1")
+    print_table("Land against the one-stop (land_transaction_dossier_links)", ("status", "rows"), rows)
+    _, rows = wh.query(
+        "select system, sum(calls)::bigint, sum(failures)::bigint, sum(timeouts)::bigint, sum(server_errors)::bigint,"
+        " sum(throttled)::bigint, sum(breaker_refusals)::bigint, round(max(p95_latency_ms)), "
+        "sum(outage_windows)::bigint, sum(items_pending)::bigint from marts.national_link_health group by 1 "
+        "order by 1")
+    print_table("National links (national_link_health; outage windows: national_link_outages)",
+                 ("system", "calls", "failures", "timeouts", "5xx", "429", "breaker", "p95 ms", "outages",
+                  "pending"), rows, left=1)
     _, [checks] = wh.query("select count(*) filter (where status <> 'pending'), count(*) filter (where status = "
                            "'pending') from raw_population.checks")
     console.print(f"Citizen-ID checks: {checks[0]:,} answered, {checks[1]:,} pending (retried by verify_citizen_ids)")

@@ -7,7 +7,8 @@ Every component is a process of its own, in a session of its own, logging to ``K
 - Redis (Debian's ``redis-server``), the Celery broker;
 - an S3 API server on loopback (moto's server mode) holding the landing bucket, which every worker lands to and
   loads from (``KHO_LANDING_URL=s3://kho-landing/landing``);
-- the sandbox source systems (one-stop, documents, population with the communes' civil-status exports), unless
+- the sandbox source systems (one-stop, documents, population with the communes' civil-status exports, judicial
+  records, land registration with its exports), unless
   ``--no-sandboxes``: then the sources configured in the environment are used;
 - Airflow 3 with the CeleryExecutor: api-server, scheduler, dag-processor, triggerer and N Celery workers, each
   worker with a working and temporary directory of its own, as if on another host. What they share is what
@@ -169,7 +170,10 @@ def component_env(settings: KhoSettings, state: StackState, extra: dict[str, str
     if state.sandboxes:
         env.update({"KHO_ONESTOP_URL": f"http://127.0.0.1:{state.ports['sandbox-onestop']}",
                     "KHO_DOCUMENTS_URL": f"http://127.0.0.1:{state.ports['sandbox-documents']}",
-                    "KHO_POPULATION_URL": f"http://127.0.0.1:{state.ports['sandbox-population']}"})
+                    "KHO_POPULATION_URL": f"http://127.0.0.1:{state.ports['sandbox-population']}",
+                    "KHO_JUDICIAL_URL": f"http://127.0.0.1:{state.ports['sandbox-judicial']}",
+                    "KHO_LAND_URL": f"http://127.0.0.1:{state.ports['sandbox-land']}",
+                    "KHO_LAND_DROP_FOLDER": str(settings.home / "drop" / "land")})
     if "warehouse" in state.pids:  # known once the warehouse is served
         sync, async_ = _metadata_urls(settings)
         env.update({"AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": sync, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": async_,
@@ -204,7 +208,8 @@ def up(settings: KhoSettings, api_port: int = 8080, workers: int = 2, sandboxes:
     # every port chosen once, here: the components' environment is derived from the state, never changes it
     names = ["trigger-logs", *(f"{w}-logs" for w in _worker_names(state))]
     if sandboxes:
-        names += ["sandbox-onestop", "sandbox-documents", "sandbox-population"]
+        names += ["sandbox-onestop", "sandbox-documents", "sandbox-population", "sandbox-judicial",
+                  "sandbox-land"]
     state.ports.update({n: free_port() for n in names})
     settings = settings.model_copy(update={"home": Path(state.home)})
     try:
@@ -255,6 +260,12 @@ def _up(settings: KhoSettings, state: StackState, redis: str, s3: str | None, pr
         _start(settings, state, "sandbox-population",
                [py, "-m", "sandbox.population", "--port", str(state.ports["sandbox-population"]), "--write-exports",
                 str(settings.civil_status_folder)], "sandbox population service", progress=progress)
+        _start(settings, state, "sandbox-judicial", [py, "-m", "sandbox.judicial", "--port",
+                                                     str(state.ports["sandbox-judicial"])],
+               "sandbox judicial-record system", progress=progress)
+        _start(settings, state, "sandbox-land", [py, "-m", "sandbox.land", "--port", str(state.ports["sandbox-land"]),
+                                                 "--write-exports", str(settings.home / "drop" / "land")],
+               "sandbox land-registration system", progress=progress)
     env = component_env(settings, state)
     for step in (["airflow", "db", "migrate"], ["kho", "dbt-manifest"]):
         done = subprocess.run([str(BIN / step[0]), *step[1:]], env=env, cwd=state.dir, capture_output=True,
