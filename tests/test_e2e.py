@@ -130,7 +130,8 @@ def test_the_transform_checks_and_records_every_sources_freshness(pipeline_run, 
                            "kho.source_freshness) order by 1, 2")[1]
     assert [(r[0], r[1]) for r in rows] == [
         ("civil_status", "births"), ("civil_status", "deaths"), ("civil_status", "marriages"),
-        ("documents", "edocs"), ("documents", "status_events"), ("onestop", "dossiers")]
+        ("documents", "edocs"), ("documents", "status_events"), ("judicial", "requests"), ("land", "transactions"),
+        ("onestop", "dossiers")]
     assert all(r[2] == "pass" and r[3] for r in rows), rows
     assert ("onestop", "dossiers", "pass", True, "2 day", "7 day") in rows
 
