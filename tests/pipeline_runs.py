@@ -12,9 +12,8 @@ WINDOWED = ("extract_onestop", "extract_documents", "extract_judicial", "extract
 def run_pipeline(dags, window: dict | None = None, *, transform_dag: bool = True) -> None:
     """Extract every source (incremental, or a backfill of ``window``) then transform, all under dag.test().
 
-    ``transform_dag=False`` runs the transform as one ``dbt build`` instead of the Cosmos DAG (one task per node,
-    ~2 minutes under dag.test on 2 cores): for the reruns that check what data does, once the first run has
-    proven the DAG chain."""
+    ``transform_dag=False`` runs the transform as a plain ``dbt build`` instead of the transform DAG (whose chain
+    the first run proves): for the reruns that check what data does."""
     extract = {"run_conf": window} if window else {}
     for dag_id in EXTRACTS:
         kw = extract if dag_id in WINDOWED else {}

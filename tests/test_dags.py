@@ -102,3 +102,31 @@ def test_publishing_before_any_transform_says_so_and_ends_cleanly(fresh_schema):
     assert str(run.state).endswith("success")
     states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
     assert states["render"].endswith("skipped") and states["deliver"].endswith("skipped"), states
+
+
+def test_no_cosmos_task_carries_a_secret_in_its_templated_fields(monkeypatch):
+    """What Airflow renders and stores for every per-model task (rendered_task_instance_fields, the UI) is made of
+    these fields: with an external warehouse's password and the pseudonym key set, neither is in any of them (dbt
+    gets the password from the task process's own environment). The e2e session runs the transform as one task (the
+    suite's time budget), so this is where the per-model tasks' fields are held to it."""
+    from kho.core.settings import get_settings
+
+    password, key = "Pw-" + "x9" * 8, "key-" + "k7" * 12
+    monkeypatch.setenv("KHO_WAREHOUSE_URL", f"postgresql://kho:{password}@db.example:5432/kho")
+    monkeypatch.setenv("KHO_PSEUDONYM_KEY", key)
+    monkeypatch.setenv("KHO_TRANSFORM_TASKS", "per_model")
+    get_settings.cache_clear()
+    try:
+        transform = airflow_env.load_dags()["transform_warehouse"]
+    finally:
+        for name in ("KHO_WAREHOUSE_URL", "KHO_PSEUDONYM_KEY", "KHO_TRANSFORM_TASKS"):
+            monkeypatch.delenv(name)
+        get_settings.cache_clear()
+    cosmos = [t for t in transform.tasks if type(t).__module__.startswith("cosmos")]
+    assert len(cosmos) > 50
+    for task in cosmos:
+        assert "env" in task.template_fields  # dbt's environment is rendered: the place a password would leak
+        fields = {name: repr(getattr(task, name, None)) for name in task.template_fields}
+        fields["profile_config"] = repr(getattr(task, "profile_config", None))
+        leaked = [name for name, text in fields.items() if password in text or key in text]
+        assert not leaked, (task.task_id, leaked)

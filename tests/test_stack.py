@@ -25,7 +25,7 @@ from onestop_truth import busiest_hour, expected_clean_codes
 from kho.processes import free_port, kill_session, log_says, session_members, start_detached, stop_session, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
-DOSSIERS = 2000
+DOSSIERS = 3000
 BIN = Path(sys.executable).parent
 
 
@@ -38,7 +38,7 @@ def stack(tmp_path_factory):
         "KHO_HOME": str(home), "KHO_ONESTOP_URL": f"http://127.0.0.1:{port}",
         "KHO_PSEUDONYM_KEY": "test-" + secrets.token_urlsafe(16), "KHO_REPORT_PDF": "false",
         "KHO_TRANSFORM_TASKS": "single",  # a task process per dbt model is the e2e session's (dag.test) business
-        "KHO_BATCH_ROWS": "40",  # 50 parquet parts read from the bucket in the load's COPY: a load to interrupt
+        "KHO_BATCH_ROWS": "100",  # 30 parquet parts read from the bucket in the load's COPY: a load to interrupt
         "KHO_TASK_RETRY_DELAY_SECONDS": "2",
         "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "20",  # a lost worker's task fails after 20 s
         "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",

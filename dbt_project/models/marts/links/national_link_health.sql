@@ -1,5 +1,6 @@
--- The health of every national or external link per system and day (Vietnam time): the calls Kho made (each
--- attempt, retries included), failures by class, p50/p95 latency of the attempts actually sent, outage windows, and
+-- The health of every national or external link per system and day (Vietnam time): the calls Kho sent (each
+-- attempt, retries included), failures by class, the calls the circuit breaker refused without sending (apart:
+-- they are not calls to the link, and a breaker holding a queue back refuses many), p50/p95 latency of the attempts actually sent, outage windows, and
 -- the work still waiting on the link from that day. The evidence the provinces lack when they say a link is
 -- unstable. Two kinds of rows:
 -- * systems Kho calls (population, judicial, land, onestop, documents): from kho.link_calls;
@@ -16,9 +17,9 @@ with calls as (
 by_day as (
     select
         system, called_on as day,
-        count(*) as calls,
-        count(*) filter (where is_retry) as retries,
-        count(*) filter (where is_failure) as failures,
+        count(*) filter (where was_sent) as calls,
+        count(*) filter (where was_sent and is_retry) as retries,
+        count(*) filter (where was_sent and is_failure) as failures,
         count(*) filter (where outcome = 'timeout') as timeouts,
         count(*) filter (where outcome = 'transport') as connection_errors,
         count(*) filter (where outcome = 'http_5xx') as server_errors,
