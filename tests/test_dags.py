@@ -5,8 +5,21 @@ import pytest
 from kho import airflow_env
 
 
-def test_dags_import_without_errors_and_link_through_assets():
-    dags = airflow_env.load_dags()  # raises with the import errors if any
+def _dags_with(monkeypatch, **env):
+    """The DagBag as a deployment with ``env`` loads it (the e2e session sets KHO_TRANSFORM_TASKS=single)."""
+    from kho.core.settings import get_settings
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        return airflow_env.load_dags()  # raises with the import errors if any
+    finally:
+        get_settings.cache_clear()  # monkeypatch puts the environment back after the test; settings follow it
+
+
+def test_dags_import_without_errors_and_link_through_assets(monkeypatch):
+    dags = _dags_with(monkeypatch, KHO_TRANSFORM_TASKS="per_model")  # the default
     assert {"extract_onestop", "extract_documents", "extract_civil_status", "verify_citizen_ids",
             "transform_warehouse", "publish_dq_reports"} <= set(dags)
 
@@ -35,7 +48,8 @@ def test_dags_import_without_errors_and_link_through_assets():
     for model in ("stg_onestop__dossiers", "fct_dossiers", "dim_units", "dossier_unit_months", "stg_documents__edocs",
                   "fct_documents", "dossier_document_links", "case_reconciliation", "fct_civil_registrations",
                   "civil_registration_dossier_links", "dq_rule_results", "dq_unit_scores", "dq_top_failing_rules",
-                  "dq_records_to_fix", "dq_source_freshness"):
+                  "dq_records_to_fix", "dq_source_freshness", "judicial_record_unit_months",
+                  "land_transaction_unit_months", "national_link_health"):
         assert any(model in t for t in dbt_tasks), model
 
     # reports follow the marts (re-rendered after every transform) and go out monthly
@@ -62,15 +76,7 @@ def test_every_task_survives_a_lost_worker_and_backfills_read_their_interval():
 
 def test_a_small_deployment_can_run_the_transform_as_one_task(monkeypatch):
     """KHO_TRANSFORM_TASKS=single: the same chain around one `dbt build` task instead of a task per model."""
-    from kho.core.settings import get_settings
-
-    monkeypatch.setenv("KHO_TRANSFORM_TASKS", "single")
-    get_settings.cache_clear()
-    try:
-        transform = airflow_env.load_dags()["transform_warehouse"]
-    finally:
-        monkeypatch.delenv("KHO_TRANSFORM_TASKS")
-        get_settings.cache_clear()
+    transform = _dags_with(monkeypatch, KHO_TRANSFORM_TASKS="single")["transform_warehouse"]
     assert [t.task_id for t in transform.topological_sort()] == \
         ["open_warehouse", "dbt_build", "marts_built", "source_freshness"]
     assert [t.task_id for t in transform.tasks if t.outlets] == ["marts_built"]
@@ -109,19 +115,9 @@ def test_no_cosmos_task_carries_a_secret_in_its_templated_fields(monkeypatch):
     these fields: with an external warehouse's password and the pseudonym key set, neither is in any of them (dbt
     gets the password from the task process's own environment). The e2e session runs the transform as one task (the
     suite's time budget), so this is where the per-model tasks' fields are held to it."""
-    from kho.core.settings import get_settings
-
     password, key = "Pw-" + "x9" * 8, "key-" + "k7" * 12
-    monkeypatch.setenv("KHO_WAREHOUSE_URL", f"postgresql://kho:{password}@db.example:5432/kho")
-    monkeypatch.setenv("KHO_PSEUDONYM_KEY", key)
-    monkeypatch.setenv("KHO_TRANSFORM_TASKS", "per_model")
-    get_settings.cache_clear()
-    try:
-        transform = airflow_env.load_dags()["transform_warehouse"]
-    finally:
-        for name in ("KHO_WAREHOUSE_URL", "KHO_PSEUDONYM_KEY", "KHO_TRANSFORM_TASKS"):
-            monkeypatch.delenv(name)
-        get_settings.cache_clear()
+    transform = _dags_with(monkeypatch, KHO_WAREHOUSE_URL=f"postgresql://kho:{password}@db.example:5432/kho",
+                           KHO_PSEUDONYM_KEY=key, KHO_TRANSFORM_TASKS="per_model")["transform_warehouse"]
     cosmos = [t for t in transform.tasks if type(t).__module__.startswith("cosmos")]
     assert len(cosmos) > 50
     for task in cosmos:
