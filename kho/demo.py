@@ -125,7 +125,7 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
     population = PopulationService(registry, token=settings.population_token.get_secret_value(),
                                    faults=Faults(outage_after=3000, outage_seconds=3.0))
     judicial = JudicialService(JudicialRegistry(app.dossiers), token=settings.judicial_token.get_secret_value(),
-                               faults=Faults(outage_after=5, outage_seconds=3.0))
+                               faults=Faults(outage_after=2, outage_seconds=3.0))
     land = LandService(LandRegistry(app.dossiers), token=settings.land_token.get_secret_value(),
                        faults=Faults(outage_after=3, outage_seconds=3.0))
     land_drop = settings.land_drop_folder or settings.home / "drop" / "land"
@@ -187,8 +187,8 @@ def collect_summary(wh) -> dict:
     _, [counts] = wh.query(
         "select (select count(*) from marts.fct_dossiers), (select count(*) from marts.fct_documents), "
         "(select count(*) from marts.fct_civil_registrations), "
-        "(select coalesce(sum(received), 0) from marts.judicial_record_unit_months), "
-        "(select coalesce(sum(received), 0) from marts.land_transaction_unit_months)")
+        "(select coalesce(sum(received), 0)::bigint from marts.judicial_record_unit_months), "
+        "(select coalesce(sum(received), 0)::bigint from marts.land_transaction_unit_months)")
     summary["in the marts"] = tuple(counts)
     return summary
 
