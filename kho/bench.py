@@ -1,24 +1,28 @@
 """``kho bench --dossiers N``: time each stage on N sandbox dossiers in a throwaway warehouse.
 
-Prints wall seconds, rows/s and the process's peak memory after each stage. The sandbox runs in a separate
-process so that generating and serving JSON does not count against the extractor's CPU or memory.
+Prints wall seconds, rows/s and the process's peak memory after each stage, for a full run and then for an
+incremental one after 1% of the dossiers changed (new and updated). The sandbox runs in a separate process and
+pre-renders every dossier before the run, so that generating and serving JSON does not count against the
+extractor's CPU or memory.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from rich.table import Table
 
-from kho.console import console
+from kho.console import console, logs_to_file
 
 
 def _peak_mb() -> float:
@@ -40,20 +44,51 @@ def _landed_mb(manifest: dict) -> float:
     return total / 1e6
 
 
-def _start_sandbox(n: int, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "sandbox.onestop", "--port", str(port), "--dossiers", str(n)],
-                            stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()  # "sandbox one-stop system (N dossiers) on http://…"
-    if not (line.startswith("sandbox one-stop system") and " on http://" in line):
+STAGES = ("extract+land", "load", "validate", "transform", "reports")
+CHANGED_SHARE = 0.01  # the incremental run: this share of the dossiers new or updated since the full run
+
+
+def _start_sandbox(n: int, port: int, hold_back: int) -> tuple[subprocess.Popen, datetime]:
+    """The sandbox in its own process, every dossier pre-rendered, its clock held back by ``hold_back`` changes;
+    returns it and its clock (the full run's start)."""
+    proc = subprocess.Popen([sys.executable, "-m", "sandbox.onestop", "--port", str(port), "--dossiers", str(n),
+                             "--hold-back", str(hold_back), "--prerender"], stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()  # "sandbox one-stop system (N dossiers, clock yyyyMMddHHmmss) on http://…"
+    clock = re.search(r"clock (\d{14})\) on http://", line)
+    if not (line.startswith("sandbox one-stop system") and clock):
         proc.kill()
         raise RuntimeError(f"sandbox did not start: {line!r}")
-    return proc
+    return proc, datetime.strptime(clock.group(1), "%Y%m%d%H%M%S")
 
 
-def run_bench(n: int, keep: bool = False, port: int = 8799) -> list[tuple]:
+def _release(port: int) -> datetime:
+    """Move the sandbox's clock past the held-back changes; returns the new clock (the incremental run's start)."""
+    import httpx
+
+    answer = httpx.post(f"http://127.0.0.1:{port}/admin/release", timeout=30).raise_for_status().json()
+    return datetime.strptime(answer["clock"], "%Y%m%d%H%M%S")
+
+
+@dataclass
+class Stage:
+    name: str
+    seconds: float
+    rows: int
+    peak_mb: float
+    mb: float | None = None  # landed bytes moved by the stage (extract and load)
+    anchor: str | None = None
+    anchor_seconds: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.seconds / self.anchor_seconds if self.anchor_seconds else None
+
+
+def run_bench(n: int, keep: bool = False, port: int = 8799, versus: tuple[str, ...] = ()) -> list[Stage]:
     from kho.core.settings import get_settings as _settings
 
     history = _settings().home / HISTORY  # the user's KHO_HOME, not the throwaway one below
+    log = _settings().home / "logs" / f"bench-{datetime.now():%Y%m%d-%H%M%S}.log"
     home = Path(tempfile.mkdtemp(prefix="kho-bench-"))
     os.environ["KHO_HOME"] = str(home)
     os.environ["KHO_ONESTOP_URL"] = f"http://127.0.0.1:{port}"
@@ -61,77 +96,114 @@ def run_bench(n: int, keep: bool = False, port: int = 8799) -> list[tuple]:
     from kho.core.settings import get_settings
 
     get_settings.cache_clear()
-    from kho.bench_anchors import bare_ingest_seconds, one_pass_seconds
     from kho.core.warehouse import Warehouse
-    from kho.dbt import run_dbt
-    from kho.pipeline import extract, load, validate
 
     s = get_settings()
     wh = Warehouse.open(s)
-    sandbox = _start_sandbox(n, port)
-    timings: list[tuple[str, float, float]] = []  # stage, seconds, peak RSS MB
-    anchors: dict[str, tuple[str, float]] = {}  # stage -> (what, seconds), measured in this run
-
-    def stage(name: str, fn):
-        t = time.perf_counter()
-        out = fn()
-        secs = time.perf_counter() - t
-        timings.append((name, secs, _peak_mb()))
-        console.print(f"{name:<12} {secs:8.1f} s  {n / secs:10,.0f} rows/s  peak {_peak_mb():,.0f} MB")
-        return out
-
+    changes = max(1, round(n * CHANGED_SHARE))
+    console.print(f"sandbox: {n:,} dossiers, pre-rendered, {changes:,} changes held back for the incremental run")
+    sandbox, clock = _start_sandbox(n, port, changes)
+    console.print(f"logs (dbt, GX, the reports) go to {log}")
     try:
-        manifests = stage("extract+land", lambda: extract("onestop", datetime(2030, 1, 1), settings=s))
-        landed_mb = sum(_landed_mb(m) for m in manifests)
-        loaded = stage("load", lambda: load(manifests, s))
-        anchors["load"] = ("bare ADBC ingest", bare_ingest_seconds(wh, manifests))
-        import great_expectations  # noqa: F401  (import cost ~8 s, reported apart from the checks)
-
-        summaries = stage("validate", lambda: validate(loaded, s))
-        from connectors.onestop.suite import suite
-
-        one_pass = [one_pass_seconds(wh, suite(), b["batch_id"]) for b in summaries]
-        anchors["validate"] = ("rules as one SQL pass", sum(secs for secs, _ in one_pass))
-        stage("transform", lambda: run_dbt(["build"], wh, s))
-        through_fn, inline = _pseudonymize_vs_inline(wh, n)
-        from kho.reports.render import publish
-
-        reports = stage("reports", lambda: publish(wh, s, pdf=False))
-        console.print(f"reports: {len(reports.units):,} unit pages and the overview (HTML, charts, CSVs; "
-                      "PDFs add ~0.5 s per page)")
+        with logs_to_file(log):
+            full = _run_stages("", n, clock, wh, s, anchors=True)
+            if "dlt" in versus:
+                full.append(_versus_dlt(full, wh, s, clock, home))
+            through_fn, inline = _pseudonymize_vs_inline(wh, n)
+            incremental = _run_stages("1% ", n, _release(port), wh, s, anchors=False)
     finally:
         sandbox.terminate()
         sandbox.wait(10)
         wh.close()
         if not keep:
             shutil.rmtree(home, ignore_errors=True)
-    table = Table(title=f"kho bench --dossiers {n:,} ({os.cpu_count()} cores)")
-    for c in ("stage", "seconds", "rows/s", "MB/s", "vs anchor", "peak RSS MB"):
-        table.add_column(c, justify="left" if c == "stage" else "right")
-    rows = []
-    for name, secs, peak in timings:
-        mb_s = landed_mb / secs if name in ("extract+land", "load") else None  # the landed bytes move in these two
-        anchor = anchors.get(name)
-        ratio = secs / anchor[1] if anchor else None
-        rows.append((name, secs, n / secs, mb_s, anchor[0] if anchor else None, anchor[1] if anchor else None,
-                     ratio, peak))
-        table.add_row(name, f"{secs:.1f}", f"{n / secs:,.0f}", f"{mb_s:,.0f}" if mb_s else "",
-                      f"{ratio:.2f}x {anchor[0]} ({anchor[1]:.1f} s)" if anchor else "", f"{peak:,.0f}")
-    console.print(table)
-    _append_history(history, n, rows)
+    _print_table(n, full, incremental)
+    _append_history(history, n, full, incremental)
+    landed_mb = full[0].mb or 0.0
     console.print(f"Landed batch: {landed_mb:,.0f} MB uncompressed, {landed_mb * 1e6 / n:,.0f} bytes per dossier "
                   "(DVCQG records carry their component, fee and history lists).")
     console.print("vs anchor = the stage's seconds / the seconds, in this run and on the same data, of what a user "
-                  "would pick instead (kho/bench_anchors.py). Every run is appended to " + str(history) + ".")
+                  "would pick instead (kho/bench_anchors.py); vs full = the incremental run's stage / the full "
+                  f"run's. Every run is appended to {history}.")
     console.print(f"pseudonymize: {n:,} IDs through kho_secure.pseudonymize in {through_fn:.2f} s, "
                   f"{through_fn / inline:.1f}x the same HMAC inline with literal pads "
                   f"({inline:.2f} s, a throwaway key: the warehouse's never appears in SQL)")
     if keep:
         console.print(f"kept: {home}")
-    return rows
+    return full + incremental
 
 
-def _append_history(path: Path, n: int, rows: list[tuple]) -> None:
+def _run_stages(prefix: str, n: int, run_start: datetime, wh, s, *, anchors: bool) -> list[Stage]:
+    """One pipeline run of the one-stop source at ``run_start`` (sandbox time): extract+land, load, validate,
+    transform, reports, timed; with ``anchors``, each stage's in-run anchor measured on the same data after it."""
+    from kho.bench_anchors import bare_ingest_seconds, one_pass_seconds
+    from kho.dbt import run_dbt
+    from kho.pipeline import extract, load, validate
+    from kho.reports.render import publish
+
+    stages: list[Stage] = []
+
+    def stage(name: str, fn, rows: int | None = None):
+        t = time.perf_counter()
+        out = fn()
+        secs = time.perf_counter() - t
+        done = Stage(prefix + name, secs, n if rows is None else rows, _peak_mb())
+        stages.append(done)
+        console.print(f"{done.name:<16} {secs:8.1f} s  {done.rows / secs:10,.0f} rows/s  peak {done.peak_mb:,.0f} MB")
+        return out
+
+    manifests = stage("extract+land", lambda: extract("onestop", run_start, settings=s))
+    rows = stages[-1].rows = sum(m["rows"] for m in manifests)
+    landed_mb = sum(_landed_mb(m) for m in manifests)
+    stages[-1].mb = landed_mb
+    loaded = stage("load", lambda: load(manifests, s), rows)
+    stages[-1].mb = landed_mb
+    if anchors:
+        stages[-1].anchor, stages[-1].anchor_seconds = "bare ADBC ingest", bare_ingest_seconds(wh, manifests)
+    import great_expectations  # noqa: F401  (import cost ~8 s, reported apart from the checks)
+
+    summaries = stage("validate", lambda: validate(loaded, s), rows)
+    if anchors:
+        from connectors.onestop.suite import suite
+
+        stages[-1].anchor = "rules as one SQL pass"
+        stages[-1].anchor_seconds = sum(one_pass_seconds(wh, suite(), b["batch_id"])[0] for b in summaries)
+    stage("transform", lambda: run_dbt(["build"], wh, s), rows)
+    reports = stage("reports", lambda: publish(wh, s, pdf=False), rows)
+    console.print(f"reports: {len(reports.units):,} unit pages and the overview (HTML, charts, CSVs; "
+                  "PDFs add ~0.5 s per page)")
+    return stages
+
+
+def _versus_dlt(full: list[Stage], wh, s, clock: datetime, home: Path) -> Stage:
+    """Kho's extract+land and load summed, against dlt reading the same pages and loading them (same run)."""
+    from kho.bench_anchors import dlt_pages_seconds
+
+    secs, rows = dlt_pages_seconds(wh, s.onestop_url, s.onestop_token.get_secret_value(), clock,
+                                   s.onestop_page_size, home / "dlt")
+    kho = [st for st in full if st.name in ("extract+land", "load")]
+    console.print(f"dlt              {secs:8.1f} s  {rows / secs:10,.0f} rows/s  (the same pages → PostgreSQL)")
+    return Stage("extract+load", sum(st.seconds for st in kho), kho[0].rows, max(st.peak_mb for st in kho),
+                 anchor="dlt, same pages", anchor_seconds=secs)
+
+
+def _print_table(n: int, full: list[Stage], incremental: list[Stage]) -> None:
+    table = Table(title=f"kho bench --dossiers {n:,} ({os.cpu_count()} cores)")
+    for c in ("stage", "rows", "seconds", "rows/s", "MB/s", "vs anchor", "vs full", "peak RSS MB"):
+        table.add_column(c, justify="left" if c == "stage" else "right")
+    for st in full + incremental:
+        base = next((f for f in full if incremental and st in incremental and f.name == st.name[3:]), None)
+        table.add_row(st.name, f"{st.rows:,}", f"{st.seconds:.1f}", f"{st.rows / st.seconds:,.0f}",
+                      f"{st.mb / st.seconds:,.0f}" if st.mb else "",
+                      f"{st.ratio:.2f}x {st.anchor} ({st.anchor_seconds:.1f} s)" if st.ratio else "",
+                      f"{st.seconds / base.seconds:.1%}" if base else "", f"{st.peak_mb:,.0f}")
+    staged = [st for st in full if st.name in STAGES]
+    table.add_row("summed", "", f"{sum(st.seconds for st in staged):.1f}", "", "", "",
+                  f"{sum(st.seconds for st in incremental) / sum(st.seconds for st in staged):.1%}", "")
+    console.print(table)
+
+
+def _append_history(path: Path, n: int, full: list[Stage], incremental: list[Stage]) -> None:
     """Append this run's figures to the CSV of every run (created with its header the first time)."""
     import csv
     import platform
@@ -144,13 +216,13 @@ def _append_history(path: Path, n: int, rows: list[tuple]) -> None:
     with open(path, "a", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         if new:
-            w.writerow(["run_at", "commit", "cores", "machine", "dossiers", "stage", "seconds", "rows_per_s",
+            w.writerow(["run_at", "commit", "cores", "machine", "dossiers", "stage", "rows", "seconds", "rows_per_s",
                         "mb_per_s", "anchor", "anchor_seconds", "ratio", "peak_rss_mb"])
-        for name, secs, rate, mb_s, anchor, anchor_secs, ratio, peak in rows:
-            w.writerow([at, commit, os.cpu_count(), platform.machine(), n, name, f"{secs:.3f}", f"{rate:.0f}",
-                        "" if mb_s is None else f"{mb_s:.1f}", anchor or "",
-                        "" if anchor_secs is None else f"{anchor_secs:.3f}", "" if ratio is None else f"{ratio:.3f}",
-                        f"{peak:.0f}"])
+        for st in full + incremental:
+            w.writerow([at, commit, os.cpu_count(), platform.machine(), n, st.name, st.rows, f"{st.seconds:.3f}",
+                        f"{st.rows / st.seconds:.0f}", "" if st.mb is None else f"{st.mb / st.seconds:.1f}",
+                        st.anchor or "", "" if st.anchor_seconds is None else f"{st.anchor_seconds:.3f}",
+                        "" if st.ratio is None else f"{st.ratio:.3f}", f"{st.peak_mb:.0f}"])
 
 
 def _pseudonymize_vs_inline(wh, n: int) -> tuple[float, float]:

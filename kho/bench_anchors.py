@@ -4,12 +4,15 @@ pick instead of Kho for that stage, doing only the stage's core work.
 - load: a bare ADBC ingest (PostgreSQL COPY in binary) of the same landed Parquet parts into a scratch table: no
   batch record, no watermark, no row numbers, no transaction around them;
 - validate: the suite's rules as one hand-written SQL pass over the batch: one ``count(*) filter (where …)`` per
-  rule, no GX, no quarantine, no per-unit counts.
+  rule, no GX, no quarantine, no per-unit counts;
+- extract+land+load (``kho bench --vs dlt``): dlt reading the same API pages and loading them into PostgreSQL.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import datetime
+from pathlib import Path
 
 from expectations.validation import Suite
 from kho.core.batches import BatchManifest
@@ -17,6 +20,7 @@ from kho.core.landing import read_landed
 from kho.core.warehouse import Warehouse
 
 SCRATCH = "kho_work.bench_anchor_ingest"
+DLT_DATASET = "bench_dlt"
 
 
 def bare_ingest_seconds(wh: Warehouse, manifests: list[dict]) -> float:
@@ -53,3 +57,39 @@ def one_pass_seconds(wh: Warehouse, suite: Suite, batch_id: str) -> tuple[float,
     with wh.connect() as conn:
         counts = list(conn.execute(one_pass_sql(suite, batch_id)).fetchone())
     return time.perf_counter() - started, counts
+
+
+def dlt_pages_seconds(wh: Warehouse, base_url: str, token: str, updated_to: datetime, page_size: int,
+                      work_dir: Path) -> tuple[float, int]:
+    """Seconds for dlt (``--vs dlt``, a dev dependency) to read the same one-stop pages as the full run's extract
+    (``[1970, updated_to)``, the same page size) and load them into a scratch dataset, and the rows it loaded. dlt
+    is configured as favourably as Kho's connector is: nested lists kept as JSON (``max_table_nesting=0``), no
+    child tables, append only; what it does beyond Kho is its own normalization step. The dataset is dropped
+    after."""
+    import dlt
+    import httpx
+
+    @dlt.resource(name="dossiers", write_disposition="append", max_table_nesting=0)
+    def dossiers():
+        with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+            page = 1
+            while True:
+                body = client.get("/api/v1/dossiers", params={
+                    "updated_from": "19700101000000", "updated_to": updated_to.strftime("%Y%m%d%H%M%S"),
+                    "page": page, "page_size": page_size}).raise_for_status().json()
+                yield body["data"]
+                if not body["has_more"]:
+                    return
+                page += 1
+
+    pipeline = dlt.pipeline(pipeline_name="kho_bench_dlt", pipelines_dir=str(work_dir), dataset_name=DLT_DATASET,
+                            destination=dlt.destinations.postgres(credentials={
+                                "database": wh.dbname, "username": wh.user, "password": wh.password or None,
+                                "host": wh.host, "port": wh.port}))  # host: the embedded server's socket folder
+    started = time.perf_counter()
+    pipeline.run(dossiers())
+    secs = time.perf_counter() - started
+    with wh.connect(autocommit=True) as conn:
+        rows = conn.execute(f"select count(*) from {DLT_DATASET}.dossiers").fetchone()[0]
+        conn.execute(f"drop schema {DLT_DATASET} cascade")
+    return secs, rows

@@ -346,11 +346,14 @@ def stack_status() -> None:
 @click.option("--dossiers", type=int, default=100_000, show_default=True)
 @click.option("--keep", is_flag=True, help="Keep the benchmark's warehouse and landing zone afterwards.")
 @click.option("--port", type=int, default=8799, show_default=True, help="Port of the benchmark's sandbox.")
-def bench(dossiers: int, keep: bool, port: int) -> None:
-    """Time every stage on N sandbox dossiers; print seconds, rows/s and peak memory."""
+@click.option("--vs", "versus", type=click.Choice(["dlt"]), multiple=True,
+              help="Also time a peer on the same pages in the same run (dlt: a dev dependency).")
+def bench(dossiers: int, keep: bool, port: int, versus: tuple[str, ...]) -> None:
+    """Time every stage on N sandbox dossiers, a full run then an incremental one after 1% changed; print
+    seconds, rows/s, peak memory and each stage's ratio to its in-run anchor."""
     from kho.bench import run_bench
 
-    run_bench(dossiers, keep=keep, port=port)
+    run_bench(dossiers, keep=keep, port=port, versus=versus)
 
 
 if __name__ == "__main__":

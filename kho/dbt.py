@@ -20,11 +20,14 @@ SECRET_ENV = ("KHO_PG_PASSWORD",)
 # folder of its own, apart from target/ which every dbt run rewrites, and rebuilt only when the project changes.
 RENDER_DIR = DBT_PROJECT / "target_render"
 PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds", "tests")
+FINGERPRINT_ENV = "KHO_PROJECT_FINGERPRINT"
 
 
 def dbt_env(wh: Warehouse) -> dict[str, str]:
-    """Everything profiles.yml reads, password included: for this process's environment only."""
-    return {**wh.dbt_env(), "DO_NOT_TRACK": "1"}
+    """Everything profiles.yml reads, password included: for this process's environment only. With it the
+    project's fingerprint, which the incremental models compare with the one they were built from (macro
+    rebuild_if_project_changed): not a secret, a hash of files anyone with the code has."""
+    return {**wh.dbt_env(), "DO_NOT_TRACK": "1", FINGERPRINT_ENV: project_fingerprint()}
 
 
 def static_dbt_env(settings: KhoSettings) -> dict[str, str]:
@@ -38,7 +41,9 @@ def static_dbt_env(settings: KhoSettings) -> dict[str, str]:
 def export_dbt_secrets(settings: KhoSettings) -> None:
     """What dbt needs in this process's environment and no rendered field may carry, at task start (the DAG file
     is parsed in every task process): an external warehouse's password; for a served embedded warehouse, where it
-    listens (its socket is known only once it runs). With neither, the open_warehouse task sets it in-process."""
+    listens (its socket is known only once it runs). With neither, the open_warehouse task sets it in-process.
+    Always: the project's fingerprint, for the incremental models (each Cosmos task runs dbt in its own process)."""
+    os.environ[FINGERPRINT_ENV] = project_fingerprint()
     if settings.warehouse_url:
         env = dbt_env(Warehouse.from_url(settings.warehouse_url))
         os.environ.update({k: env[k] for k in SECRET_ENV})
@@ -57,8 +62,11 @@ def run_dbt(args: list[str], wh: Warehouse, settings: KhoSettings) -> list[tuple
     # build/run/test return node results; other commands (parse, ls) return something else
     results = [(r.node.name, str(r.status)) for r in res.result] if hasattr(res.result, "__iter__") else []
     if not res.success:
-        failed = [f"{n}: {s}" for n, s in results if s not in ("success", "pass", "warn")]
-        raise RuntimeError(f"dbt {' '.join(args)} failed: {failed or res.exception}")
+        failed = [f"{n}: {s}" for n, s in results if s not in ("success", "pass", "warn", "skipped")]
+        skipped = sum(s == "skipped" for _, s in results)
+        raise RuntimeError(f"dbt {' '.join(args)} failed: {failed or res.exception}"
+                           + (f" ({skipped} nodes after them skipped)" if skipped else "")
+                           + f"; the errors in full: {DBT_PROJECT / 'logs' / 'dbt.log'}")
     return results
 
 

@@ -1,5 +1,5 @@
 """`kho bench` at a small N, end to end in its own process (its own throwaway warehouse and sandbox), so it cannot
-silently break again: every stage runs and the table is printed."""
+silently break again: every stage of the full and the incremental run runs and the table is printed."""
 
 from __future__ import annotations
 
@@ -35,9 +35,14 @@ def test_kho_bench_runs_every_stage_at_a_small_n(tmp_path):
 
     with open(tmp_path / "bench-runs.csv", encoding="utf-8") as f:
         runs = list(csv.DictReader(f))
-    assert [r["stage"] for r in runs] == ["extract+land", "load", "validate", "transform", "reports"]
+    stages = ["extract+land", "load", "validate", "transform", "reports"]
+    assert [r["stage"] for r in runs] == stages + [f"1% {st}" for st in stages]
     assert all(r["dossiers"] == "1500" and float(r["seconds"]) > 0 for r in runs)
     assert float(next(r for r in runs if r["stage"] == "load")["ratio"]) > 0
+    # the incremental run reads the 15 held-back changes (and what the window's lag reads again), not everything
+    rows = {r["stage"]: int(r["rows"]) for r in runs}
+    assert rows["extract+land"] > 1400 and 15 <= rows["1% extract+land"] < rows["extract+land"] / 4
+    assert re.search(r"^\s*│?\s*summed\s.*%", out.stdout, re.M), out.stdout[-2000:]
 
 
 def test_the_one_pass_anchor_counts_what_the_suite_quarantines(make_sandbox, settings, fresh_schema):

@@ -150,3 +150,36 @@ def test_some_histories_arrive_never_late_or_stale_and_the_answer_key_has_them_w
     assert before["QuaTrinhXuLy"] == [] and after["QuaTrinhXuLy"]
     assert after["NgayCapNhat"] > before["NgayCapNhat"]  # the next window re-extracts it with its history
     assert int(d.updated_at(at + 1)[late]) == at
+
+
+def test_held_back_changes_come_when_released_and_prerendered_pages_match_rendered_ones():
+    """What `kho bench` relies on: holding the clock back leaves exactly K dossiers short of their final version
+    (new or updated), releasing it brings exactly those; pre-rendered pages are the same JSON as rendered ones,
+    including after the clock moved past the cache."""
+    import msgspec
+
+    from sandbox.onestop.server import SandboxOneStop
+
+    app = SandboxOneStop(SandboxConfig(dossiers=1500), prerendered_pages=True)
+    end = app.clock
+    final = {int(i): render(app.dossiers, int(i), end) for i in app.select(0, end + 1)}
+    held = app.hold_back(40)
+    before = {int(i): render(app.dossiers, int(i), held) for i in app.select(0, held + 1)}
+    changed = {i for i, r in final.items() if before.get(i) != r}
+    assert len(changed) == 40 and any(i not in before for i in changed) and any(i in before for i in changed)
+    assert app.prerender(workers=2) == len(before)
+
+    def pages(updated_from: int, updated_to: int, size: int) -> list[dict]:
+        out, page = [], 1
+        while True:
+            raw = msgspec.json.decode(app.page_bytes(updated_from, updated_to, page, size))
+            assert raw == app.page(updated_from, updated_to, page, size)
+            out.append(raw)
+            if not raw["has_more"]:
+                return out
+            page += 1
+
+    assert sum(len(p["data"]) for p in pages(0, held + 1, 400)) == len(before)
+    app.release()  # the cache holds the held-back clock's versions: pages are rendered anew
+    after = [r for p in pages(held, app.clock + 1, 400) for r in p["data"]]
+    assert sorted(map(msgspec.json.encode, after)) == sorted(msgspec.json.encode(final[i]) for i in changed)

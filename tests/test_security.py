@@ -294,7 +294,7 @@ def _pseudonyms(wh) -> set[str]:
     return {r[0] for s, t, c in cols for r in wh.query(f"select distinct {c}::text from {s}.{t}")[1] if r[0]}
 
 
-@pytest.mark.changes_pipeline_run(3)  # a new key version: every pseudonym of the shared run changes
+@pytest.mark.changes_pipeline_run(4)  # a new key version: every pseudonym of the shared run changes
 def test_rotating_the_key_rebuilds_every_pseudonym_and_erases_the_old_key(pipeline_run, warehouse, settings,
                                                                           monkeypatch):
     """On a copy of the e2e warehouse (its own key table): rotate to a new key, rebuild, erase the old one."""

@@ -1,14 +1,103 @@
 {#
-  Incremental filter of fct_dossiers: a run takes the dossiers whose version was validated since
-  the model was last built (validation time, not extraction time: a batch extracted earlier can be validated
-  later), plus those whose reporting period was still open at the last build (they are judged again at the new
-  period end). A rerun over the same data selects the same rows and rewrites them unchanged.
+  The one-stop chain is incremental from the latest dossiers to fct_dossiers (base_onestop__latest_dossiers,
+  int_onestop__dossier_lists, int_onestop__dossier_milestones, int_onestop__dossiers_resolved, fct_dossiers; the
+  staged lists between them are views, read through onestop_in_scope). A run takes the dossiers whose latest
+  version was validated after the model's cursor (kho.model_builds.validated_through: the newest validation the
+  model had read when it was last built; validation time, not extraction time, since a batch extracted earlier can
+  be validated later), plus, where the judgement depends on the period end, those whose reporting period was still
+  open at the last build (they are judged again at the new period end); each model replaces those rows
+  (delete+insert on the dossier code). A rerun over the same data selects nothing new and changes nothing. When
+  the project itself changed (a rule, a reference seed, a macro: rebuild_if_project_changed), the first run
+  rebuilds the model in full.
 #}
-{% macro onestop_changed_dossiers() -%}
-    {#- a table built by an older Kho version without the cursor columns is rewritten whole (and gains them) #}
-    {% set built = adapter.get_columns_in_relation(this) | map(attribute='name') | list if is_incremental() else [] %}
-    {% if is_incremental() and 'validated_at' in built and 'as_of_at' in built %}
-    where validated_at > (select coalesce(max(t.validated_at), '-infinity'::timestamptz) from {{ this }} as t)
-        or period_end_at > (select coalesce(max(t.as_of_at), '-infinity'::timestamp) from {{ this }} as t)
-    {% endif %}
+
+{#- the model's cursor: the newest validated version it has read (-infinity before its first build) #}
+{% macro onestop_cursor() -%}
+    (select coalesce(max(b.validated_through), '-infinity'::timestamptz) from kho.model_builds as b
+     where b.model = '{{ this.schema }}.{{ this.identifier }}')
+{%- endmacro %}
+
+{#- the predicate: this row's dossier version was validated after the model's cursor #}
+{% macro onestop_validated_since_build(column='validated_at') -%}
+    {{ column }} > {{ onestop_cursor() }}
+{%- endmacro %}
+
+{#- The dossiers an incremental run of a model judged at the period end (milestones, fct_dossiers) rewrites: those
+    validated since its cursor, and those whose reporting period was still open at its last build (the rows it holds
+    with a period end after the as-of time it was built at; all of them when the table was built by an older Kho
+    without the as-of column: it is rewritten whole and gains it). #}
+{% macro onestop_rejudged_dossier_codes() -%}
+    {%- set built = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    select d.dossier_code from {{ ref('stg_onestop__dossiers') }} as d
+    where {{ onestop_validated_since_build('d.validated_at') }}
+    union
+    select t.dossier_code from {{ this }} as t
+    {% if 'as_of_at' in built -%}
+    where t.period_end_at > (select max(t2.as_of_at) from {{ this }} as t2)
+        -- ... and only when the as-of time moves: a dossier's own events all come before its latest change
+        and exists (select 1 from {{ ref('stg_onestop__dossiers') }} as n
+                     where {{ onestop_validated_since_build('n.validated_at') }}
+                         and n.source_updated_at > (select max(t3.as_of_at) from {{ this }} as t3))
+    {%- endif %}
+{%- endmacro %}
+
+{#- the dossier codes an incremental run of the calling model rewrites (every dossier in a full build) #}
+{% macro onestop_changed_dossier_codes() -%}
+    select dossier_code, validated_at from {{ ref('stg_onestop__dossiers') }}
+    {% if is_incremental() %}where {{ onestop_validated_since_build() }}{% endif %}
+{%- endmacro %}
+
+{#
+  Pre-hook of every incremental model: when the dbt project changed since the model was last built (the
+  fingerprint kho.dbt computes over models, macros, seeds and dbt_project.yml, passed as KHO_PROJECT_FINGERPRINT),
+  empty it and reset its cursor first, inside the build's transaction, so this run rebuilds it in full: a changed
+  rule, calendar or unit register reaches every row, not only the rows that changed since. Without the variable
+  (dbt run by hand) the model stays incremental; `kho transform --full-refresh` rebuilds everything.
+#}
+{% macro rebuild_if_project_changed() -%}
+    {%- set fingerprint = env_var('KHO_PROJECT_FINGERPRINT', '') -%}
+    {%- set model_name = this.schema ~ "." ~ this.identifier -%}
+    {%- if execute and is_incremental() and fingerprint -%}
+        {%- set built = run_query("select project_fingerprint from kho.model_builds where model = '"
+                                  ~ model_name ~ "'") -%}
+        {%- if built.rows | length == 0 or built.rows[0][0] != fingerprint -%}
+            {{ log("project changed since " ~ this ~ " was built: rebuilt in full", info=True) }}
+            truncate {{ this }}; delete from kho.model_builds where model = '{{ model_name }}'
+        {%- else -%}
+            select 1
+        {%- endif -%}
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook of every incremental model: its cursor (the newest validated dossier version it has read: the latest
+    dossiers are built before it in the same run) and the project it was built from. #}
+{% macro record_model_build() -%}
+    insert into kho.model_builds (model, project_fingerprint, validated_through, built_at)
+    select '{{ this.schema }}.{{ this.identifier }}', '{{ env_var('KHO_PROJECT_FINGERPRINT', '') }}',
+        max(d._validated_at), now()
+    from {{ ref('base_onestop__latest_dossiers') if this.identifier != 'base_onestop__latest_dossiers' else this }} as d
+    on conflict (model) do update set project_fingerprint = excluded.project_fingerprint,
+        validated_through = excluded.validated_through, built_at = excluded.built_at
+{%- endmacro %}
+
+{#- Post-hook: an index under a fixed name, created if missing. dbt's `indexes` config creates indexes only when
+    it creates the table, so a table that became incremental in place (or a column indexed later) would never get
+    one; this creates it on the first run after the change and is a no-op after. #}
+{% macro ensure_index(columns, unique=false) -%}
+    create {{ 'unique ' if unique }}index if not exists {{ this.identifier ~ '__' ~ (columns | join('__')) }}
+    on {{ this }} ({{ columns | join(', ') }})
+{%- endmacro %}
+
+{#- Restrict a staged list (or the staged dossiers) to what an incremental run of the calling model reads: the
+    dossiers validated since its cursor and, with ``rejudged``, also those in the CTE named scope (the dossiers whose
+    period was open: onestop_rejudged_dossier_codes). Both are conditions on the dossier row, which PostgreSQL
+    applies before a list is unnested (the cursor through the index on the latest dossiers' validation time). A
+    full build reads everything, with no filter to pay for. #}
+{% macro onestop_in_scope(rejudged=false) -%}
+    {% if is_incremental() -%}
+    where {{ onestop_validated_since_build('validated_at') }}
+        {%- if rejudged %} or dossier_code in (select s.dossier_code from scope as s){% endif %}
+    {%- endif %}
 {%- endmacro %}

@@ -9,6 +9,9 @@
 way officials keep working while a window is read. The fault suite also asks for another error status
 (``fail_status``), stalls (``stall_every``/``stall_seconds``), repeated answers (``repeat_every``) and rows out of
 order (``shuffle_every``).
+For ``kho bench``: ``hold_back`` sets the clock back so that a given number of dossiers have not reached their final
+version (``POST /admin/release`` moves it to the end again: the incremental run's changes), and ``prerender``
+renders every visible dossier once, ahead of the run, so pages are served as bytes.
 """
 
 from __future__ import annotations
@@ -16,12 +19,21 @@ from __future__ import annotations
 import threading
 import time
 
+import msgspec
 import numpy as np
 
 from sandbox.http import LoopbackServer, SandboxHandler
 from sandbox.listing import listing_query
-from sandbox.onestop.generator import Dossiers, SandboxConfig
+from sandbox.onestop.generator import Dossiers, SandboxConfig, fmt_ts
 from sandbox.onestop.records import render
+
+_ENCODE = msgspec.json.Encoder().encode
+_PRERENDER_APP: SandboxOneStop | None = None  # the app a forked pre-rendering worker renders from
+
+
+def _render_part(part: np.ndarray) -> list[bytes]:
+    app = _PRERENDER_APP
+    return [_ENCODE(render(app.dossiers, int(i), app.clock)) for i in part]
 
 
 class SandboxOneStop:
@@ -29,8 +41,9 @@ class SandboxOneStop:
 
     def __init__(self, config: SandboxConfig, token: str = "sandbox-token", fail_every: int = 0,
                  churn_per_page: int = 0, fail_status: int = 503, stall_every: int = 0, stall_seconds: float = 0.0,
-                 repeat_every: int = 0, shuffle_every: int = 0):
+                 repeat_every: int = 0, shuffle_every: int = 0, prerendered_pages: bool = False):
         self.dossiers = Dossiers(config)
+        self.prerendered_pages = prerendered_pages  # serve pages as bytes from the pre-rendered cache (kho bench)
         self.token = token
         self.fail_every = fail_every
         self.fail_status = fail_status
@@ -41,6 +54,8 @@ class SandboxOneStop:
         self.edited: list[int] = []  # dossiers edited by the churn, in order
         self.calls = 0
         self._lock = threading.Lock()
+        self._rendered: dict[int, bytes] = {}
+        self._rendered_clock: int | None = None
         self.set_clock(self.dossiers.default_clock)
 
     def set_clock(self, clock: int) -> None:
@@ -70,6 +85,55 @@ class SandboxOneStop:
         if self.churn_per_page and body["has_more"]:
             self._churn(idx[: page * page_size])
         return body
+
+    def page_bytes(self, updated_from: int, updated_to: int, page: int, page_size: int) -> bytes:
+        """The same page as JSON bytes, each dossier taken from the pre-rendered cache (``prerender``) when it holds
+        the dossier at this clock, else rendered now: what ``kho bench`` reads, so that its extract stage measures
+        the connector rather than this process rendering dicts."""
+        idx = self.select(updated_from, updated_to)
+        chunk = idx[(page - 1) * page_size: page * page_size]
+        clock, cache = self.clock, self._rendered
+        if self._rendered_clock != clock:
+            cache = {}
+        items = [cache.get(int(i)) or _ENCODE(render(self.dossiers, int(i), clock)) for i in chunk]
+        head = _ENCODE({"page": page, "page_size": page_size, "total": int(len(idx)),
+                        "has_more": page * page_size < len(idx)})
+        return b'{"data":[' + b",".join(items) + b"]," + head[1:]
+
+    def prerender(self, workers: int | None = None) -> int:
+        """Render every dossier visible at the current clock to JSON once, in ``workers`` forked processes (the
+        dossier arrays are shared copy-on-write); kept until the clock moves. Returns how many."""
+        import multiprocessing as mp
+        import os
+
+        idx = self.select(0, self.clock + 1)
+        workers = workers or os.cpu_count() or 1
+        parts = np.array_split(idx, workers * 8)
+        global _PRERENDER_APP
+        _PRERENDER_APP = self
+        with mp.get_context("fork").Pool(workers) as pool:
+            rendered = pool.map(_render_part, parts)
+        self._rendered = {int(i): item for part, items in zip(parts, rendered, strict=True)
+                          for i, item in zip(part, items, strict=True)}
+        self._rendered_clock = self.clock
+        return len(self._rendered)
+
+    def hold_back(self, changes: int) -> int:
+        """Set the clock back to where exactly ``changes`` dossiers (the latest to change by the default clock: new
+        ones and updated ones) have not yet reached their final version; ``release`` then moves it on to the
+        default clock, so that a second extraction reads those ``changes`` and nothing else. Returns the clock."""
+        end = self.dossiers.default_clock
+        latest = np.sort(self.dossiers.updated_at(end))
+        latest = latest[latest >= 0]
+        changes = max(1, min(int(changes), len(latest)))
+        clock = int(latest[-changes])  # the changes are those at or after it: not visible while the clock is there
+        self.set_clock(clock)
+        return clock
+
+    def release(self) -> int:
+        """Move the clock on to the default (the end of the generated period)."""
+        self.set_clock(self.dossiers.default_clock)
+        return self.clock
 
     def faulty(self, call: int, body: dict) -> dict:
         """A misbehaving gateway: every ``repeat_every``-th answer repeats the previous one (a cached page), every
@@ -116,9 +180,13 @@ def _handler(app: SandboxOneStop) -> type[SandboxHandler]:
                 start, end, page, size = listing_query(self, app.clock, 10_000)
             except (KeyError, ValueError) as exc:
                 return self.send_error_json(400, f"tham số không hợp lệ: {exc}")
+            if app.prerendered_pages and not (app.churn_per_page or app.repeat_every or app.shuffle_every):
+                return self.send_bytes(200, app.page_bytes(start, end, page, size), "application/json; charset=utf-8")
             self.send_json(200, app.faulty(n, app.page(start, end, page, size)))
 
         def do_POST(self) -> None:
+            if self.route == "/admin/release":  # after hold_back: the held-back changes become visible
+                return self.send_json(200, {"clock": fmt_ts(app.release())})
             self.serve_clock(app.set_clock)
 
     return Handler

@@ -1,13 +1,26 @@
-{{ config(materialized="table") }}
--- What the list fields of each dossier add up to, one row per dossier that has any list item: staging keeps one
--- row per element (components, fees, supplements, results, database links); the per-dossier facts the marts and
--- Decision 766 count are aggregated here, once.
-with components as (
+{{ config(
+    materialized="incremental",
+    unique_key="dossier_code",
+    incremental_strategy="delete+insert",
+    on_schema_change="sync_all_columns",
+    pre_hook="{{ rebuild_if_project_changed() }}",
+    post_hook=["{{ ensure_index(['dossier_code'], unique=true) }}", "{{ ensure_index(['validated_at']) }}", "{{ record_model_build() }}"],
+) }}
+-- What the list fields of each dossier add up to, one row per dossier (a dossier without list items has false and
+-- zero): staging keeps one row per element (components, fees, supplements, results, database links); the
+-- per-dossier facts the marts and Decision 766 count are aggregated here, once. Incremental (macro file
+-- onestop_incremental): a run aggregates only the dossiers validated since the last, every row of their lists.
+with scope as (
+    {{ onestop_changed_dossier_codes() }}
+),
+
+components as (
     select dossier_code,
         bool_or(is_digitized) as has_component_marked_digitized,
         bool_or(is_digitized and has_file and not is_deleted) as has_digitized_component,
         bool_or(is_from_dvcqg_store and not is_deleted) as uses_dvcqg_store
     from {{ ref('stg_onestop__components') }}
+    {{ onestop_in_scope() }}
     group by dossier_code
 ),
 
@@ -15,18 +28,21 @@ fees as (
     select dossier_code, count(*) as fee_items, bool_or(amount_vnd > 0) as has_fee,
         bool_and(coalesce(amount_vnd, 0) = 0) as all_fees_zero, sum(amount_vnd) as fee_amount_vnd
     from {{ ref('stg_onestop__fees') }}
+    {{ onestop_in_scope() }}
     group by dossier_code
 ),
 
 supplements as (
     select dossier_code, count(*)::int as supplement_requests  -- an int, as json_array_length counted it
     from {{ ref('stg_onestop__supplement_requests') }}
+    {{ onestop_in_scope() }}
     group by dossier_code
 ),
 
 results as (
     select dossier_code, count(*) as result_documents, bool_or(result_file_url is not null) as has_result_link
     from {{ ref('stg_onestop__result_documents') }}
+    {{ onestop_in_scope() }}
     group by dossier_code
 ),
 
@@ -35,15 +51,8 @@ links as (
         bool_or(database_code in ({% for c in var('population_db_codes') %}'{{ c }}'{{ "," if not loop.last }}{% endfor %}))
             as uses_population_db
     from {{ ref('stg_onestop__database_links') }}
+    {{ onestop_in_scope() }}
     group by dossier_code
-),
-
-dossiers as (
-    select dossier_code from components
-    union select dossier_code from fees
-    union select dossier_code from supplements
-    union select dossier_code from results
-    union select dossier_code from links
 )
 
 select
@@ -58,8 +67,9 @@ select
     coalesce(s.supplement_requests, 0) as supplement_requests,
     coalesce(r.result_documents, 0) > 0 as has_electronic_result,
     coalesce(r.has_result_link, false) as has_result_link,
-    coalesce(l.uses_population_db, false) as uses_population_db
-from dossiers as d
+    coalesce(l.uses_population_db, false) as uses_population_db,
+    d.validated_at
+from scope as d
 left join components as c on c.dossier_code = d.dossier_code
 left join fees as f on f.dossier_code = d.dossier_code
 left join supplements as s on s.dossier_code = d.dossier_code

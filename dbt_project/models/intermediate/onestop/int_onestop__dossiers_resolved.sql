@@ -1,14 +1,23 @@
-{{ config(materialized="table") }}
+{{ config(
+    materialized="incremental",
+    unique_key="dossier_code",
+    incremental_strategy="delete+insert",
+    on_schema_change="sync_all_columns",
+    pre_hook="{{ rebuild_if_project_changed() }}",
+    post_hook=["{{ ensure_index(['dossier_code'], unique=true) }}", "{{ record_model_build() }}"],
+) }}
 -- Dossiers with their unit codes resolved to the units in force today (by the era of the reception date), the
 -- applicant's birth-registration province read from the personal ID, and a due date: the one sent, else the
 -- procedure's statutory time in working days counted from reception (domain.md §2.3: missing due date), and what
--- its list fields add up to.
+-- its list fields add up to. Incremental (macro file onestop_incremental): a run resolves the dossiers validated
+-- since the last one.
 with dossiers as (
     select
         d.*,
         case when coalesce(d.received_at, d.submitted_at) < '{{ var("reform_date") }}'::date
             then 'pre_reform' else 'post_reform' end as unit_era
     from {{ ref('stg_onestop__dossiers') }} as d
+    {% if is_incremental() %}where {{ onestop_validated_since_build('d.validated_at') }}{% endif %}
 ),
 
 resolved_codes as (

@@ -4,17 +4,29 @@
     incremental_strategy="delete+insert",
     on_schema_change="append_new_columns",
     indexes=[{"columns": ["dossier_code"], "unique": True}, {"columns": ["unit_code", "period_month"]}],
+    pre_hook="{{ rebuild_if_project_changed() }}",
+    post_hook="{{ record_model_build() }}",
 ) }}
 -- One row per one-stop dossier: the latest validated version, with units resolved to the ones in force today
 -- (competent and receiving unit kept apart: Decree 118/2025 lets one unit receive what another decides), its
 -- status and on-time class at the end of its reporting period under both rules (int_onestop__dossier_on_time),
--- and the flags Decision 766 counts. Incremental: see macro onestop_changed_dossiers.
-with dossiers as (
+-- and the flags Decision 766 counts. Incremental: see macro file onestop_incremental.
+-- depends_on: {{ ref('stg_onestop__dossiers') }}
+with
+{% if is_incremental() %}
+scope as (
+    {{ onestop_rejudged_dossier_codes() }}
+),
+{% endif %}
+
+dossiers as (
     select * from {{ ref('int_onestop__dossiers_resolved') }}
+    {% if is_incremental() %}where dossier_code in (select s.dossier_code from scope as s){% endif %}
 ),
 
 judged as (
     select * from {{ ref('int_onestop__dossier_on_time') }}
+    {% if is_incremental() %}where dossier_code in (select s.dossier_code from scope as s){% endif %}
 ),
 
 joined as (
@@ -107,4 +119,3 @@ select
     extracted_at,
     validated_at
 from joined
-{{ onestop_changed_dossiers() }}

@@ -5,6 +5,8 @@
     incremental_strategy="delete+insert",
     on_schema_change="sync_all_columns",
     indexes=[{"columns": ["mahoso"], "unique": True}],
+    pre_hook="{{ rebuild_if_project_changed() }}",
+    post_hook=["{{ ensure_index(['_validated_at']) }}", "{{ record_model_build() }}"],
 ) }}
 -- The latest validated version of every one-stop dossier, every field as received: rows of batches not yet
 -- validated and rows in quarantine are left out, then one row per MaHoSo is kept (latest NgayCapNhat, then latest

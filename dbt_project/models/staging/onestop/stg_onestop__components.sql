@@ -16,5 +16,6 @@ select
     item ->> 'DuocLayTuKhoDMQG' = '1' as is_from_dvcqg_store,
     nullif(item ->> 'MaKetQuaThayThe', '') as replaced_by_result_code,
     batch_id,
-    extracted_at
+    extracted_at,
+    validated_at
 from items

@@ -10,5 +10,6 @@ select
     item ->> 'MaCSDL' as database_code,
     item ->> 'TenCSDL' as database_name,
     batch_id,
-    extracted_at
+    extracted_at,
+    validated_at
 from items

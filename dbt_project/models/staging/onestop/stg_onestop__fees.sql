@@ -13,5 +13,6 @@ select
     case when coalesce(nullif(item ->> 'Gia', ''), '0') ~ '^[0-9]+(\.[0-9]+)?$'
         then coalesce(nullif(item ->> 'Gia', ''), '0')::numeric end as amount_vnd,
     batch_id,
-    extracted_at
+    extracted_at,
+    validated_at
 from items

@@ -12,5 +12,6 @@ select
         as identifier_type,
     {{ pseudonymize("item ->> 'SoDinhDanh'") }} as identifier_pseudonym,
     batch_id,
-    extracted_at
+    extracted_at,
+    validated_at
 from items

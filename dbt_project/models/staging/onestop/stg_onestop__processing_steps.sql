@@ -16,5 +16,6 @@ select
     {{ kho_ts("item ->> 'NgayBatDau'") }} as step_started_at,
     {{ kho_ts("item ->> 'NgayKetThucTheoQuyDinh'") }} as step_due_at,
     batch_id,
-    extracted_at
+    extracted_at,
+    validated_at
 from items

@@ -12,5 +12,6 @@ select
     item ->> 'MaGiayToKetQua' as result_code,
     nullif(item ->> 'DuongDanTepTinKetQua', '') as result_file_url,
     batch_id,
-    extracted_at
+    extracted_at,
+    validated_at
 from items

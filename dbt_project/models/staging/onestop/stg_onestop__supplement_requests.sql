@@ -15,5 +15,6 @@ select
     {{ kho_ts("item ->> 'NgayHenTraTruoc'") }} as due_before_at,
     {{ kho_ts("item ->> 'NgayHenTraMoi'") }} as due_after_at,
     batch_id,
-    extracted_at
+    extracted_at,
+    validated_at
 from items
