@@ -78,6 +78,7 @@ class Stage:
     mb: float | None = None  # landed bytes moved by the stage (extract and load)
     anchor: str | None = None
     anchor_seconds: float | None = None
+    received: int | None = None  # the extract's records as the API sent them (landed or refused at landing)
 
     @property
     def ratio(self) -> float | None:
@@ -154,6 +155,7 @@ def _run_stages(prefix: str, n: int, run_start: datetime, wh, s, *, anchors: boo
 
     manifests = stage("extract+land", lambda: extract("onestop", run_start, settings=s))
     rows = stages[-1].rows = sum(m["rows"] for m in manifests)
+    stages[-1].received = rows + sum(m.get("rejected", 0) for m in manifests)  # landed + refused at landing
     landed_mb = sum(_landed_mb(m) for m in manifests)
     stages[-1].mb = landed_mb
     loaded = stage("load", lambda: load(manifests, s), rows)
@@ -182,6 +184,8 @@ def _versus_dlt(full: list[Stage], wh, s, clock: datetime, home: Path) -> Stage:
     secs, rows = dlt_pages_seconds(wh, s.onestop_url, s.onestop_token.get_secret_value(), clock,
                                    s.onestop_page_size, home / "dlt")
     kho = [st for st in full if st.name in ("extract+land", "load")]
+    if rows != kho[0].received:
+        raise RuntimeError(f"dlt loaded {rows:,} dossiers where Kho received {kho[0].received:,}: not the same pages")
     console.print(f"dlt              {secs:8.1f} s  {rows / secs:10,.0f} rows/s  (the same pages → PostgreSQL)")
     return Stage("extract+load", sum(st.seconds for st in kho), kho[0].rows, max(st.peak_mb for st in kho),
                  anchor="dlt, same pages", anchor_seconds=secs)

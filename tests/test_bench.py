@@ -23,7 +23,8 @@ def test_kho_bench_runs_every_stage_at_a_small_n(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("KHO_HOME", "KHO_EMBEDDED_PORT", "KHO_ONESTOP_URL")}
     env["COLUMNS"] = "200"
     env["KHO_HOME"] = str(tmp_path)  # where the history CSV goes (the bench's warehouse is a throwaway of its own)
-    out = subprocess.run([sys.executable, "-m", "kho.cli", "bench", "--dossiers", "1500", "--port", str(port)],
+    out = subprocess.run([sys.executable, "-m", "kho.cli", "bench", "--dossiers", "1500", "--port", str(port),
+                          "--vs", "dlt"],
                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     for stage in ("extract+land", "load", "validate", "transform", "reports"):
@@ -31,12 +32,14 @@ def test_kho_bench_runs_every_stage_at_a_small_n(tmp_path):
     assert "kho bench --dossiers 1,500" in out.stdout
     assert re.search(r"^\s*│?\s*load\s.*x bare ADBC ingest", out.stdout, re.M), out.stdout[-2000:]
     assert re.search(r"^\s*│?\s*validate\s.*x rules as one SQL pass", out.stdout, re.M), out.stdout[-2000:]
+    # dlt read the same pages (the bench refuses an anchor on other data) and is set against extract+load
+    assert re.search(r"^\s*│?\s*extract\+load\s.*x dlt, same pages", out.stdout, re.M), out.stdout[-2000:]
     import csv
 
     with open(tmp_path / "bench-runs.csv", encoding="utf-8") as f:
         runs = list(csv.DictReader(f))
     stages = ["extract+land", "load", "validate", "transform", "reports"]
-    assert [r["stage"] for r in runs] == stages + [f"1% {st}" for st in stages]
+    assert [r["stage"] for r in runs] == stages + ["extract+load"] + [f"1% {st}" for st in stages]
     assert all(r["dossiers"] == "1500" and float(r["seconds"]) > 0 for r in runs)
     assert float(next(r for r in runs if r["stage"] == "load")["ratio"]) > 0
     # the incremental run reads the 15 held-back changes (and what the window's lag reads again), not everything
