@@ -1,10 +1,10 @@
 {#
   The one-stop chain is incremental from the latest dossiers to fct_dossiers (base_onestop__latest_dossiers,
-  int_onestop__dossier_lists, int_onestop__dossier_milestones, int_onestop__dossiers_resolved, fct_dossiers; the
-  staged lists between them are views, read through onestop_in_scope). A run takes the dossiers whose latest
-  version was validated after the model's cursor (kho.model_builds.validated_through: the newest validation the
-  model had read when it was last built; validation time, not extraction time, since a batch extracted earlier can
-  be validated later), plus, where the judgement depends on the period end, those whose reporting period was still
+  int_onestop__dossier_lists, int_onestop__dossiers_resolved, fct_dossiers; the staged lists between them are
+  views, read through onestop_in_scope; int_onestop__dossier_milestones is still rebuilt in full). A run takes
+  the dossiers whose latest version was validated after the model's cursor (kho.model_builds.validated_through:
+  the newest validation the model had read when it was last built; validation time, not extraction time, since a
+  batch extracted earlier can be validated later), plus, where the judgement depends on the period end, those whose reporting period was still
   open at the last build (they are judged again at the new period end); each model replaces those rows
   (delete+insert on the dossier code). A rerun over the same data selects nothing new and changes nothing. When
   the project itself changed (a rule, a reference seed, a macro: rebuild_if_project_changed), the first run
@@ -22,7 +22,7 @@
     {{ column }} > {{ onestop_cursor() }}
 {%- endmacro %}
 
-{#- The dossiers an incremental run of a model judged at the period end (milestones, fct_dossiers) rewrites: those
+{#- The dossiers an incremental run of a model judged at the period end (fct_dossiers) rewrites: those
     validated since its cursor, and those whose reporting period was still open at its last build (the rows it holds
     with a period end after the as-of time it was built at; all of them when the table was built by an older Kho
     without the as-of column: it is rewritten whole and gains it). #}
@@ -91,13 +91,10 @@
 {%- endmacro %}
 
 {#- Restrict a staged list (or the staged dossiers) to what an incremental run of the calling model reads: the
-    dossiers validated since its cursor and, with ``rejudged``, also those in the CTE named scope (the dossiers whose
-    period was open: onestop_rejudged_dossier_codes). Both are conditions on the dossier row, which PostgreSQL
-    applies before a list is unnested (the cursor through the index on the latest dossiers' validation time). A
-    full build reads everything, with no filter to pay for. #}
-{% macro onestop_in_scope(rejudged=false) -%}
-    {% if is_incremental() -%}
-    where {{ onestop_validated_since_build('validated_at') }}
-        {%- if rejudged %} or dossier_code in (select s.dossier_code from scope as s){% endif %}
-    {%- endif %}
+    dossiers validated since its cursor. It is a condition on the dossier row alone, which PostgreSQL applies
+    before a list is unnested (through the index on the latest dossiers' validation time); do not add an `or` with a
+    subquery on a CTE to it: that cannot be pushed below the unnesting (int_onestop__dossier_milestones' comment).
+    A full build reads everything, with no filter to pay for. #}
+{% macro onestop_in_scope() -%}
+    {% if is_incremental() %}where {{ onestop_validated_since_build('validated_at') }}{% endif %}
 {%- endmacro %}

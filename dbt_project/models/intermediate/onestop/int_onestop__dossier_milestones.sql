@@ -1,35 +1,18 @@
-{{ config(
-    materialized="incremental",
-    unique_key="dossier_code",
-    incremental_strategy="delete+insert",
-    on_schema_change="sync_all_columns",
-    pre_hook="{{ rebuild_if_project_changed() }}",
-    post_hook=["{{ ensure_index(['dossier_code'], unique=true) }}", "{{ record_model_build() }}"],
-) }}
+{{ config(materialized="table", indexes=[{"columns": ["dossier_code"], "unique": True}]) }}
 -- Per dossier, what its processing history and supplement requests show by the end of its reporting period: the
 -- month of reception, cut at the data's as-of time (the latest change any dossier reports) while the month is
--- still running. Everything the Decision 766 rule judges (domain.md §2.3 item 1) is read from here. Incremental
--- (macro file onestop_incremental): a run reads the histories of the dossiers validated since the last one and of
--- those whose month was still open then (their period end moved with the as-of time).
-with
-{% if is_incremental() %}
-scope as (
-    {{ onestop_rejudged_dossier_codes() }}
-),
-{% endif %}
-
-dossiers as (
-    select dossier_code, received_at, source_updated_at, validated_at from {{ ref('stg_onestop__dossiers') }}
-    {{ onestop_in_scope(rejudged=true) }}
+-- still running. Everything the Decision 766 rule judges (domain.md §2.3 item 1) is read from here.
+-- Rebuilt in full every run, unlike the rest of the one-stop chain: an incremental version that also re-read the
+-- open month's histories (`validated_at > cursor or dossier_code in (open month)` on the staged lists) ran in ~1 s
+-- at 100k dossiers but did not finish in 7 minutes at 1M: PostgreSQL cannot push a filter that holds a subquery on
+-- a CTE below the unnesting of the lists, and with the open month's ~650k estimated codes over work_mem it scanned
+-- them per row. fct_dossiers re-judges the open month from this table.
+with dossiers as (
+    select dossier_code, received_at, source_updated_at from {{ ref('stg_onestop__dossiers') }}
 ),
 
--- the latest change any dossier reports: in an incremental run, the newest of the dossiers read and of the as-of
--- time the model was built at (the latest dossiers only ever move to a later change, so that is the same maximum)
 as_of as (
-    select max(as_of_at) as as_of_at from (
-        select max(source_updated_at) as as_of_at from dossiers
-        {% if is_incremental() %}union all select max(t.as_of_at) from {{ this }} as t{% endif %}
-    ) as m
+    select max(source_updated_at) as as_of_at from dossiers
 ),
 
 periods as (
@@ -39,8 +22,7 @@ periods as (
         -- exclusive end: events strictly before it are visible (timestamps are whole seconds)
         least(date_trunc('month', d.received_at) + interval '1 month', a.as_of_at + interval '1 second')
             as period_end_at,
-        a.as_of_at,
-        d.validated_at
+        a.as_of_at
     from dossiers as d
     cross join as_of as a
 ),
@@ -57,7 +39,7 @@ steps as (
         (array_agg(s.status_code order by s.step_at desc, s.step_seq desc))[1] as status_at_period_end,
         count(*) as history_steps_in_period
     from periods as p
-    inner join (select * from {{ ref('stg_onestop__processing_steps') }} {{ onestop_in_scope(rejudged=true) }}) as s
+    inner join {{ ref('stg_onestop__processing_steps') }} as s
         on s.dossier_code = p.dossier_code and s.step_at < p.period_end_at
     group by p.dossier_code
 ),
@@ -71,7 +53,7 @@ supplements as (
         max(s.requested_at) filter (where s.completed_at is null or s.completed_at >= p.period_end_at)
             as open_supplement_requested_at
     from periods as p
-    inner join (select * from {{ ref('stg_onestop__supplement_requests') }} {{ onestop_in_scope(rejudged=true) }}) as s
+    inner join {{ ref('stg_onestop__supplement_requests') }} as s
         on s.dossier_code = p.dossier_code and s.requested_at < p.period_end_at
     group by p.dossier_code
 )
@@ -91,8 +73,7 @@ select
     coalesce(st.history_steps_in_period, 0) as history_steps_in_period,
     coalesce(su.supplement_requests, 0) as supplement_requests_in_period,
     coalesce(su.supplement_seconds, 0) as supplement_seconds,
-    su.open_supplement_requested_at,
-    p.validated_at
+    su.open_supplement_requested_at
 from periods as p
 left join steps as st on st.dossier_code = p.dossier_code
 left join supplements as su on su.dossier_code = p.dossier_code
