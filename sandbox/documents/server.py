@@ -3,7 +3,8 @@
 ``GET /api/v1/edocs?messagetype=edoc|status&from=yyyyMMddHHmmss&to=yyyyMMddHHmmss&page=1&page_size=500``
 (Bearer token) lists received messages, ``{"data": [{"id", "messagetype", "from", "time"}], "has_more", …}``,
 ordered by arrival time then id; ``GET /api/v1/edocs/{id}`` returns one message as edXML bytes.
-``POST /admin/clock?now=yyyyMMddHHmmss`` moves the clock; ``fail_every=K`` answers every K-th call with 503.
+``POST /admin/clock?now=yyyyMMddHHmmss`` moves the clock; ``fail_every=K`` answers every K-th call with 503,
+but never the same request twice: a client's retry gets its answer however its concurrent requests interleave.
 ``SandboxDocumentSystem.write_drop_folder`` writes the same messages as ``.edxml`` files instead.
 """
 
@@ -51,6 +52,7 @@ class SandboxDocumentSystem:
         self.token = token
         self.fail_every = fail_every
         self.calls = 0
+        self._failed: set[str] = set()  # requests already refused once
         self._lock = threading.Lock()
         entries = [Entry(doc.sent_at, doc.message_id, "edoc", doc.sender.organ_id, doc)
                    for doc in self.documents.documents]
@@ -105,8 +107,12 @@ def _handler(app: SandboxDocumentSystem) -> type[SandboxHandler]:
                 self.send_error_json(401, "sai mã xác thực")
                 return False
             with app._lock:
-                app.calls += 1
-                fail = app.fail_every and app.calls % app.fail_every == 0
+                fail = bool(app.fail_every) and self.path not in app._failed
+                if fail:
+                    app.calls += 1
+                    fail = app.calls % app.fail_every == 0
+                    if fail:
+                        app._failed.add(self.path)
             if fail:
                 self.send_error_json(503, "trục liên thông bận")
                 return False
