@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from kho.core.settings import KhoSettings
 from kho.core.warehouse import Warehouse
 from kho.reports import charts, data
+from kho.reports.chart_cache import ChartCache
 from kho.reports.i18n import Words
 
 log = logging.getLogger(__name__)
@@ -127,10 +128,13 @@ def publish(wh: Warehouse, settings: KhoSettings, period: date | None = None, un
         pdf_path = _write_pdf(html, folder / f"{name}.pdf") if pdf else None
         return path, pdf_path, hashlib.sha256(html.encode()).hexdigest()
 
+    cache = ChartCache(settings.home / "cache" / "charts")
+    chart = cache.chart
     rendered = []
     for r in data.unit_reports(wh, period, units, settings.report_max_records):
-        page_charts = {"trend": charts.trend(r.history, t) if r.history else None,
-                       "breakdown": charts.rule_breakdown(r.rules, t) if any(x["failed"] for x in r.rules) else None}
+        page_charts = {"trend": chart(charts.trend, r.history, t) if r.history else None,
+                       "breakdown": chart(charts.rule_breakdown, r.rules, t)
+                       if any(x["failed"] for x in r.rules) else None}
         html, pdf_path, sha = write(r.unit_code, "unit.html.j2", r=r, charts=page_charts)
         csv_path = _write_csv(folder / f"{r.unit_code}-records-to-fix.csv", wh, period, r.unit_code, t) \
             if r.records_to_fix_total else None
@@ -139,12 +143,14 @@ def publish(wh: Warehouse, settings: KhoSettings, period: date | None = None, un
     o = data.overview(wh, period, settings.province_code)
     current = o.history[-1] if o.history and o.history[-1]["period_month"] == period else None
     ranked = [s for s in o.scores if s["province_rank"] is not None]
-    overview_charts = {"trend": charts.trend(o.history, t) if o.history else None,
-                       "attention": charts.score_ranking(ranked, t) if ranked else None,
-                       "distribution": charts.score_distribution(ranked, t) if ranked else None}
+    overview_charts = {"trend": chart(charts.trend, o.history, t) if o.history else None,
+                       "attention": chart(charts.score_ranking, ranked, t) if ranked else None,
+                       "distribution": chart(charts.score_distribution, ranked, t) if ranked else None}
     links = {r.unit_code: r.html.name for r in rendered}
     html, pdf_path, sha = write("index", "overview.html.j2", o=o, current=current, province_name=province_name,
                                 charts=overview_charts, links=links)
     overview = RenderedReport(OVERVIEW, province_name, html, pdf_path, None, sha, _summary(current, t))
-    log.info("reports for %s (%s): %d units and the overview in %s", period, t.lang, len(rendered), folder)
+    cache.prune()
+    log.info("reports for %s (%s): %d units and the overview in %s (%d charts drawn, %d unchanged ones reused)",
+             period, t.lang, len(rendered), folder, cache.drawn, cache.reused)
     return ReportSet(period, t.lang, folder, overview, rendered)
