@@ -52,13 +52,18 @@ def export_dbt_secrets(settings: KhoSettings) -> None:
             os.environ.update(dbt_env(Warehouse.served(settings)))
 
 
+def dbt_paths(settings: KhoSettings) -> list[str]:
+    """The project, its profile, and where this home's artifacts and dbt.log go (KhoSettings.dbt_target_dir)."""
+    return ["--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
+            "--target-path", str(settings.dbt_target_dir), "--log-path", str(settings.dbt_log_dir)]
+
+
 def run_dbt(args: list[str], wh: Warehouse, settings: KhoSettings) -> list[tuple[str, str]]:
     """Run a dbt command in-process; raise on failure; return (node, status) pairs."""
     from dbt.cli.main import dbtRunner
 
     os.environ.update(dbt_env(wh))
-    res = dbtRunner().invoke([*args, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-                              "--quiet"])
+    res = dbtRunner().invoke([*args, *dbt_paths(settings), "--quiet"])
     # build/run/test return node results; other commands (parse, ls) return something else
     results = [(r.node.name, str(r.status)) for r in res.result] if hasattr(res.result, "__iter__") else []
     if not res.success:
@@ -66,7 +71,7 @@ def run_dbt(args: list[str], wh: Warehouse, settings: KhoSettings) -> list[tuple
         skipped = sum(s == "skipped" for _, s in results)
         raise RuntimeError(f"dbt {' '.join(args)} failed: {failed or res.exception}"
                            + (f" ({skipped} nodes after them skipped)" if skipped else "")
-                           + f"; the errors in full: {DBT_PROJECT / 'logs' / 'dbt.log'}")
+                           + f"; the errors in full: {settings.dbt_log_dir / 'dbt.log'}")
     return results
 
 
@@ -133,8 +138,7 @@ def check_source_freshness(wh: Warehouse, settings: KhoSettings) -> list[dict]:
     results = []
     if filled:
         os.environ.update(dbt_env(wh))
-        res = dbtRunner().invoke(["source", "freshness", "--project-dir", str(DBT_PROJECT), "--profiles-dir",
-                                  str(DBT_PROJECT), "--quiet", "--select",
+        res = dbtRunner().invoke(["source", "freshness", *dbt_paths(settings), "--quiet", "--select",
                                   *(f"source:{src}.{t}" for src, t in sorted(filled))])
         if res.result is None:
             raise RuntimeError(f"dbt source freshness did not run: {res.exception}")
@@ -168,5 +172,5 @@ def build_docs(wh: Warehouse, settings: KhoSettings) -> Path:
     target = settings.home / "docs"
     target.mkdir(parents=True, exist_ok=True)
     page = target / "index.html"
-    shutil.copyfile(DBT_PROJECT / "target" / "static_index.html", page)
+    shutil.copyfile(settings.dbt_target_dir / "static_index.html", page)
     return page

@@ -276,7 +276,7 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
                   f"(or `kho sql \"select …\"`, `kho warehouse serve` to keep it up for psql/BI tools)")
     console.print(f"[bold]Landing zone[/]: {settings.landing_uri}")
     console.print(f"[bold]Airflow home[/]: {settings.airflow_home} (task logs under logs/)")
-    console.print(f"[bold]dbt docs/artifacts[/]: {airflow_env.PROJECT_ROOT / 'dbt_project' / 'target'}")
+    console.print(f"[bold]dbt artifacts[/]: {settings.dbt_target_dir} (dbt.log in {settings.dbt_log_dir})")
     reports = sorted(settings.reports_dir.glob("*/*/index.html"))
     if reports:
         latest = reports[-1]

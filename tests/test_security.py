@@ -17,7 +17,7 @@ import pytest
 from personal_data import raw_personal_data
 
 from kho.core.pseudonyms import key_pads
-from kho.core.settings import PROJECT_ROOT, KhoSettings
+from kho.core.settings import PROJECT_ROOT, KhoSettings, get_settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -102,7 +102,7 @@ def test_engineer_reads_everything_but_the_key(logins, warehouse):
 
 
 def _mart_row_filters() -> dict[str, str]:
-    manifest = json.loads((PROJECT_ROOT / "dbt_project" / "target" / "manifest.json").read_text())
+    manifest = json.loads((get_settings().dbt_target_dir / "manifest.json").read_text())
     return {n["name"]: (n["config"].get("meta") or {}).get("row_filter", "unit_code")
             for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["schema"] == "marts"}
 
@@ -209,7 +209,8 @@ def test_no_key_material_in_the_catalog_artifacts_logs_or_files(logins, warehous
         texts = _catalog_texts(analyst)
     assert any("kho_secure.pseudonymize" in t for _, t in texts)  # the staging views call the key holder
     found = [(where, name) for where, text in texts for name, n in needles.items() if n.decode("latin-1") in text]
-    roots = {"dbt artifacts": PROJECT_ROOT / "dbt_project" / "target", "airflow": settings.airflow_home,
+    roots = {"dbt artifacts": settings.dbt_target_dir, "dbt log": settings.dbt_log_dir,
+             "dbt in the checkout": PROJECT_ROOT / "dbt_project" / "target", "airflow": settings.airflow_home,
              "landing": settings.landing, "reports": settings.reports_dir, "data docs": settings.gx_docs_dir,
              "server log": settings.pgdata / "pg_log", "docs site": docs.parent}
     scanned = {}
@@ -222,10 +223,10 @@ def test_no_key_material_in_the_catalog_artifacts_logs_or_files(logins, warehous
     server_log = settings.pgdata / "log"
     found += [(str(server_log), name) for name, n in needles.items() if n in server_log.read_bytes()]
     assert not found, found[:10]
-    assert (PROJECT_ROOT / "dbt_project" / "target" / "manifest.json").exists()
+    assert (settings.dbt_target_dir / "manifest.json").exists()
     assert (settings.airflow_home / "airflow.db").exists()
-    assert min(scanned["dbt artifacts"], scanned["airflow"], scanned["landing"], scanned["server log"],
-               scanned["docs site"]) > 0, scanned
+    assert min(scanned["dbt artifacts"], scanned["dbt log"], scanned["airflow"], scanned["landing"],
+               scanned["server log"], scanned["docs site"]) > 0, scanned
     import sqlite3
 
     with sqlite3.connect(settings.airflow_home / "airflow.db") as db:  # rendered fields were there to be scanned
@@ -378,7 +379,7 @@ def test_only_engineers_can_see_an_individual_criminal_record(logins, warehouse)
             assert not leaked, (role, leaked)
     # and no model outside the restricted schemas selects a sensitive column (comments aside): marts, reference
     # and intermediate read int_judicial__requests, which carries none
-    manifest = json.loads((PROJECT_ROOT / "dbt_project" / "target" / "manifest.json").read_text())
+    manifest = json.loads((get_settings().dbt_target_dir / "manifest.json").read_text())
     sensitive = re.compile(r"\b(has_criminal_record|ketqua|ketquaxacminh)\b", re.IGNORECASE)
     outside = {n["name"]: (PROJECT_ROOT / "dbt_project" / n["original_file_path"]).read_text()
                for n in manifest["nodes"].values()

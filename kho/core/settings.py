@@ -184,6 +184,17 @@ class KhoSettings(BaseSettings):
         return self.home / "reports"
 
     @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's artifacts and partial-parse state for this home's warehouse: apart from the checkout, which may be
+        read-only and serve several homes (dbt parses the whole project again whenever the connection it last
+        parsed with differs, ~18 s on 2 cores)."""
+        return self.home / "dbt" / "target"
+
+    @property
+    def dbt_log_dir(self) -> Path:
+        return self.home / "logs" / "dbt"
+
+    @property
     def gx_docs_dir(self) -> Path:
         return self.home / "gx_docs"
 
