@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -223,17 +224,26 @@ def up(settings: KhoSettings, api_port: int = 8080, workers: int = 2, sandboxes:
 
 
 def _start(settings: KhoSettings, state: StackState, name: str, argv: list[str], ready=None, timeout: float = 120,
-           cwd: Path | None = None, extra: dict[str, str] | None = None, progress=print) -> None:
+           cwd: Path | None = None, extra: dict[str, str] | None = None, progress=print,
+           wait: bool = True) -> Callable[[], None]:
+    """Start a component; with ``wait``, return once it is ready, else return what waits for it (components that
+    do not depend on each other start together: each Airflow process spends seconds importing)."""
     log = state.log(name)
     proc = start_detached(argv, log, component_env(settings, state, extra), cwd or state.dir)
     state.pids[name] = proc.pid
     state.save()
-    if ready is not None:
-        try:
-            wait_for(ready if callable(ready) else log_says(log, ready), name, timeout, proc.pid, log)
-        except RuntimeError as e:
-            raise StackError(str(e)) from e
-    progress(f"  {name:<18} pid {proc.pid}")
+
+    def until_ready() -> None:
+        if ready is not None:
+            try:
+                wait_for(ready if callable(ready) else log_says(log, ready), name, timeout, proc.pid, log)
+            except RuntimeError as e:
+                raise StackError(str(e)) from e
+        progress(f"  {name:<18} pid {proc.pid}")
+
+    if wait:
+        until_ready()
+    return until_ready
 
 
 def _up(settings: KhoSettings, state: StackState, redis: str, s3: str | None, progress) -> None:
@@ -251,43 +261,47 @@ def _up(settings: KhoSettings, state: StackState, redis: str, s3: str | None, pr
         _create_bucket(settings, state)
     if state.sandboxes:
         py = sys.executable
-        _start(settings, state, "sandbox-onestop", [py, "-m", "sandbox.onestop", "--port",
-                                                    str(state.ports["sandbox-onestop"])],
-               "sandbox one-stop system", progress=progress)
-        _start(settings, state, "sandbox-documents", [py, "-m", "sandbox.documents", "--port",
-                                                      str(state.ports["sandbox-documents"])],
-               "sandbox document axis", progress=progress)
-        _start(settings, state, "sandbox-population",
-               [py, "-m", "sandbox.population", "--port", str(state.ports["sandbox-population"]), "--write-exports",
-                str(settings.civil_status_folder)], "sandbox population service", progress=progress)
-        _start(settings, state, "sandbox-judicial", [py, "-m", "sandbox.judicial", "--port",
-                                                     str(state.ports["sandbox-judicial"])],
-               "sandbox judicial-record system", progress=progress)
-        _start(settings, state, "sandbox-land", [py, "-m", "sandbox.land", "--port", str(state.ports["sandbox-land"]),
-                                                 "--write-exports", str(settings.home / "drop" / "land")],
-               "sandbox land-registration system", progress=progress)
+        sandboxes = [
+            ("sandbox-onestop", [], "sandbox one-stop system"),
+            ("sandbox-documents", [], "sandbox document axis"),
+            ("sandbox-population", ["--write-exports", str(settings.civil_status_folder)],
+             "sandbox population service"),
+            ("sandbox-judicial", [], "sandbox judicial-record system"),
+            ("sandbox-land", ["--write-exports", str(settings.home / "drop" / "land")],
+             "sandbox land-registration system"),
+        ]
+        waits = [_start(settings, state, name, [py, "-m", name.replace("-", "."), "--port", str(state.ports[name]),
+                                                *args], banner, progress=progress, wait=False)
+                 for name, args, banner in sandboxes]
+        for until_ready in waits:
+            until_ready()
     env = component_env(settings, state)
-    for step in (["airflow", "db", "migrate"], ["kho", "dbt-manifest"]):
-        done = subprocess.run([str(BIN / step[0]), *step[1:]], env=env, cwd=state.dir, capture_output=True,
-                              text=True)
-        if done.returncode != 0:
-            raise StackError(f"{' '.join(step)} failed: {done.stderr[-3000:]}")
-        progress(f"  {' '.join(step):<18} done")
+    steps = {" ".join(step): subprocess.Popen([str(BIN / step[0]), *step[1:]], env=env, cwd=state.dir, text=True,
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+             for step in (["airflow", "db", "migrate"], ["kho", "dbt-manifest"])}  # independent: together
+    for step, proc in steps.items():
+        _, err = proc.communicate()
+        if proc.returncode != 0:
+            raise StackError(f"{step} failed: {err[-3000:]}")
+        progress(f"  {step:<18} done")
     airflow = str(BIN / "airflow")
-    _start(settings, state, "api-server", [airflow, "api-server", "--port", str(state.api_port)],
-           lambda: _answers(f"{state.api_url}/api/v2/monitor/health"), 240, progress=progress)
-    for name in ("scheduler", "dag-processor", "triggerer"):
-        _start(settings, state, name, [airflow, name], progress=progress)
+    waits = [_start(settings, state, "api-server", [airflow, "api-server", "--port", str(state.api_port)],
+                    lambda: _answers(f"{state.api_url}/api/v2/monitor/health"), 240, progress=progress, wait=False)]
+    waits += [_start(settings, state, name, [airflow, name], progress=progress, wait=False)
+              for name in ("scheduler", "dag-processor", "triggerer")]
     for i, name in enumerate(_worker_names(state), start=1):
         workdir = state.dir / "workers" / name
         (workdir / "tmp").mkdir(parents=True, exist_ok=True)
         log_port = state.ports[f"{name}-logs"]
-        _start(settings, state, name,
-               [airflow, "celery", "worker", "--celery-hostname", f"{name}@%h", "--concurrency", "2",
-                "--without-gossip", "--without-mingle"],
-               " ready.", 180, cwd=workdir,
-               extra={"TMPDIR": str(workdir / "tmp"), "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(log_port),
-                      "KHO_WORKER": str(i)}, progress=progress)
+        waits.append(_start(
+            settings, state, name,
+            [airflow, "celery", "worker", "--celery-hostname", f"{name}@%h", "--concurrency", "2",
+             "--without-gossip", "--without-mingle"],
+            " ready.", 240, cwd=workdir,
+            extra={"TMPDIR": str(workdir / "tmp"), "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(log_port),
+                   "KHO_WORKER": str(i)}, progress=progress, wait=False))
+    for until_ready in waits:
+        until_ready()
 
 
 def _answers(url: str) -> bool:

@@ -151,8 +151,11 @@ def test_lost_worker_backfill_and_the_chain_under_celery(stack):
     workers = {name: pid for name, pid in _stack_state(home)["pids"].items() if name.startswith("worker")}
     assert len(workers) == 2
     with _metadata(home) as meta, _warehouse(home) as wh:
-        for dag_id in ("transform_warehouse", "publish_dq_reports", "extract_onestop"):
-            _airflow(env, "dags", "unpause", dag_id)  # extract_onestop: its latest hourly interval is scheduled now
+        # in one CLI call (each costs seconds of imports); extract_onestop: its latest hourly interval is scheduled now
+        _airflow(env, "dags", "unpause", "--treat-dag-id-as-regex", "--yes",
+                 "^(transform_warehouse|publish_dq_reports|extract_onestop)$")
+        assert {d for d, paused in meta.execute("select dag_id, is_paused from dag").fetchall() if not paused} == {
+            "transform_warehouse", "publish_dq_reports", "extract_onestop"}
 
         # 1. the load's transaction open, its COPY streaming the landed parts, when its worker's host goes away
         deadline, victim = time.monotonic() + 400, None
