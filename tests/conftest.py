@@ -158,23 +158,32 @@ def pipeline_run(warehouse, pipeline_sandboxes):
 SERVER_FIXTURES = {"warehouse", "fresh_schema", "pipeline_run", "pipeline_sandboxes"}
 
 
+# the longest modules outside the shared e2e run, started first so that no worker is left with them at the end
+LONG_FIRST = ("test_stack.py", "test_bench.py")
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests on the shared e2e warehouse (``pipeline_run``) run first, together: a test that empties the warehouse
     (``fresh_schema``) would otherwise wipe it under a later e2e module. Among them, those that change the shared
     run (``@pytest.mark.changes_pipeline_run(n)``: a backfill, the sandbox's clock moved a month) come after every
-    test that reads it, in the order ``n`` gives, wherever their module and line put them. Tests that need no
+    test that reads it, in the order ``n`` gives, wherever their module and line put them. Under pytest-xdist
+    (``--dist loadgroup``, as scripts/test.sh runs the suite) they are one group, so one worker runs the e2e
+    session while the others take whole modules (each worker has a warehouse of its own). Tests that need no
     PostgreSQL, Airflow run or other process are the fast lane (``-m fast``)."""
 
     def order(item) -> tuple[int, int]:
         if "pipeline_run" not in getattr(item, "fixturenames", ()):
-            return (2, 0)
+            name = item.path.name
+            return (2, LONG_FIRST.index(name) if name in LONG_FIRST else len(LONG_FIRST))
         step = item.get_closest_marker("changes_pipeline_run")
         return (1, step.args[0]) if step else (0, 0)  # the tests that re-run or move the clock last, in their order
 
     items.sort(key=order)
     for item in items:
-        needs = set(getattr(item, "fixturenames", ())) & SERVER_FIXTURES
-        if not needs and not item.get_closest_marker("integration") and not item.get_closest_marker("e2e"):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        item.add_marker(pytest.mark.xdist_group("pipeline_run" if "pipeline_run" in fixtures else item.path.name))
+        if not fixtures & SERVER_FIXTURES and not item.get_closest_marker("integration") \
+                and not item.get_closest_marker("e2e"):
             item.add_marker(pytest.mark.fast)
 
 
