@@ -16,6 +16,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   $sudo env RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# two workers (2 cores): the shared e2e run is one group on one worker, the other modules go whole to either
+# two workers (2 cores): the modules on the shared e2e run go to one worker, other modules whole to either
 # (tests/conftest.py); `-n 0` runs everything in this process
-exec uv run --frozen pytest -n "${KHO_TEST_WORKERS:-2}" --dist loadgroup "$@"
+exec uv run --frozen pytest -n "${KHO_TEST_WORKERS:-2}" --no-loadscope-reorder "$@"

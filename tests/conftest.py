@@ -162,13 +162,33 @@ SERVER_FIXTURES = {"warehouse", "fresh_schema", "pipeline_run", "pipeline_sandbo
 LONG_FIRST = ("test_stack.py", "test_bench.py")
 
 
+# modules on the shared e2e run: one unit of work under xdist (tests/conftest.py: pytest_xdist_make_scheduler)
+SHARED_RUN_MODULES = frozenset(p.name for p in Path(__file__).parent.glob("test_*.py")
+                               if "pipeline_run" in p.read_text(encoding="utf-8"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist (scripts/test.sh: ``-n 2``), whole modules go to a worker, and the modules on the shared
+    e2e run all to one: each worker has a warehouse and an e2e run of its own, and the tests that change the run
+    must come after those that read it. (xdist's ``loadgroup`` does not group under pytest 9.2: the suffix it adds
+    to a node id no longer reaches the id.) Work goes out in collection order (``--no-loadscope-reorder`` in
+    scripts/test.sh): the e2e modules, then the longest others."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedRunScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "shared e2e run" if Path(module).name in SHARED_RUN_MODULES else module
+
+    return SharedRunScheduling(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests on the shared e2e warehouse (``pipeline_run``) run first, together: a test that empties the warehouse
     (``fresh_schema``) would otherwise wipe it under a later e2e module. Among them, those that change the shared
     run (``@pytest.mark.changes_pipeline_run(n)``: a backfill, the sandbox's clock moved a month) come after every
-    test that reads it, in the order ``n`` gives, wherever their module and line put them. Under pytest-xdist
-    (``--dist loadgroup``, as scripts/test.sh runs the suite) they are one group, so one worker runs the e2e
-    session while the others take whole modules (each worker has a warehouse of its own). Tests that need no
+    test that reads it, in the order ``n`` gives, wherever their module and line put them. Tests that need no
     PostgreSQL, Airflow run or other process are the fast lane (``-m fast``)."""
 
     def order(item) -> tuple[int, int]:
@@ -181,7 +201,6 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=order)
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
-        item.add_marker(pytest.mark.xdist_group("pipeline_run" if "pipeline_run" in fixtures else item.path.name))
         if not fixtures & SERVER_FIXTURES and not item.get_closest_marker("integration") \
                 and not item.get_closest_marker("e2e"):
             item.add_marker(pytest.mark.fast)
@@ -189,3 +208,5 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_HOME, ignore_errors=True)
+
+
