@@ -1,7 +1,7 @@
 {#
   The one-stop chain is incremental from the latest dossiers to fct_dossiers (base_onestop__latest_dossiers,
-  int_onestop__dossier_lists, int_onestop__dossiers_resolved, fct_dossiers; the staged lists between them are
-  views, read through onestop_in_scope; int_onestop__dossier_milestones is still rebuilt in full). A run takes
+  int_onestop__dossier_lists, int_onestop__dossier_milestones, int_onestop__dossiers_resolved, fct_dossiers; the
+  staged lists between them are views, read through onestop_in_scope). A run takes
   the dossiers whose latest version was validated after the model's cursor (kho.model_builds.validated_through:
   the newest validation the model had read when it was last built; validation time, not extraction time, since a
   batch extracted earlier can be validated later), plus, where the judgement depends on the period end, those whose reporting period was still
