@@ -157,7 +157,7 @@ def legacy_import(warehouse, settings, tmp_path_factory):
                      "intermediate, marts, reference cascade")
     warehouse.bootstrap()
     _, [summary] = import_path("onestop", path, settings)
-    run_dbt(["build"], warehouse, settings)
+    run_dbt(["build", "--select", "+fct_dossiers", "+dossier_unit_months", "+dim_dates"], warehouse, settings)
     return old, new, cases, summary
 
 
