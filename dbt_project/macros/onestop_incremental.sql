@@ -1,11 +1,12 @@
 {#
   The one-stop chain is incremental from the latest dossiers to fct_dossiers (base_onestop__latest_dossiers,
   int_onestop__dossier_lists, int_onestop__dossier_milestones, int_onestop__dossiers_resolved, fct_dossiers; the
-  staged lists between them are views, read through onestop_in_scope). A run takes
-  the dossiers whose latest version was validated after the model's cursor (kho.model_builds.validated_through:
-  the newest validation the model had read when it was last built; validation time, not extraction time, since a
-  batch extracted earlier can be validated later), plus, where the judgement depends on the period end, those whose reporting period was still
-  open at the last build (they are judged again at the new period end); each model replaces those rows
+  staged lists between them are views, read through onestop_in_scope). A run takes the dossiers whose latest
+  version was validated after the model's cursor (kho.model_builds.validated_through: the newest validation the
+  model had read when it was last built; validation time, not extraction time, since a batch extracted earlier can
+  be validated later). Where the judgement depends on the period end, the dossiers whose reporting period was
+  still open at the last build follow the new period end: the milestones carry them forward, fct_dossiers judges
+  them again (onestop_rejudged_dossier_codes); each model replaces those rows
   (delete+insert on the dossier code). A rerun over the same data selects nothing new and changes nothing. When
   the project itself changed (a rule, a reference seed, a macro: rebuild_if_project_changed), the first run
   rebuilds the model in full.
