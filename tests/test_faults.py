@@ -293,3 +293,35 @@ def test_http_errors_name_the_source_when_retries_run_out(make_sandbox, settings
     with OneStopClient(srv.url, "sandbox-token", max_attempts=2, backoff_seconds=0.01) as client, \
             pytest.raises(httpx.HTTPStatusError, match="500"):
         extract_window(client, ExtractRun.of("onestop", settings), WINDOW)
+
+
+def test_the_staged_list_tests_check_each_changed_dossier_and_only_those(make_sandbox, settings, fresh_schema):
+    """The per-dossier tests on the staged lists (where: __dossiers_not_yet_checked__, macros/test_scope.sql) read
+    the dossiers validated since the chain's last build: a dossier already checked is not read again, a dossier
+    whose new version breaks a rule fails the test, and `dbt test` without the project's fingerprint checks all."""
+    from kho.dbt import DBT_PROJECT, dbt_paths, run_dbt
+
+    srv = make_sandbox(dossiers=300, dirty_share=0)
+    with OneStopClient(srv.url, "sandbox-token", page_size=100) as client:
+        _run(client, fresh_schema, settings)
+    run_dbt(["build", "--select", "+fct_dossiers"], fresh_schema, settings)
+    test = "not_null_stg_onestop__supplement_requests_requested_at"
+    broken = """update staging_restricted.base_onestop__latest_dossiers
+        set danhsachhosobosung = '[{"HoSoBoSungId": "BS-1", "NgayTiepNhanBoSung": "20260105080000"}]'::json
+        where mahoso = (select min(mahoso) from staging_restricted.base_onestop__latest_dossiers)"""
+    with fresh_schema.connect() as conn:
+        conn.execute(broken)  # an old version, already checked: out of the next run's scope
+    assert dict(run_dbt(["test", "--select", test], fresh_schema, settings)) == {test: "pass"}
+    with fresh_schema.connect() as conn:  # the same dossier, validated again after the build
+        conn.execute("update staging_restricted.base_onestop__latest_dossiers set _validated_at = now() "
+                     "where mahoso = (select min(mahoso) from staging_restricted.base_onestop__latest_dossiers)")
+    with pytest.raises(RuntimeError, match=test):
+        run_dbt(["test", "--select", test], fresh_schema, settings)
+    with fresh_schema.connect() as conn:  # back to before the build: only a check of everything can find it
+        conn.execute("update staging_restricted.base_onestop__latest_dossiers set _validated_at = '2020-01-01' "
+                     "where mahoso = (select min(mahoso) from staging_restricted.base_onestop__latest_dossiers)")
+    env = {**os.environ, **fresh_schema.dbt_env(), "DO_NOT_TRACK": "1"}
+    env.pop("KHO_PROJECT_FINGERPRINT", None)  # dbt run by hand
+    by_hand = subprocess.run([sys.executable, "-c", "from dbt.cli.main import cli; cli()", "test", "--select", test,
+                              *dbt_paths(settings)], env=env, cwd=DBT_PROJECT, capture_output=True, text=True)
+    assert by_hand.returncode == 1 and "FAIL 1" in by_hand.stdout, by_hand.stdout[-2000:]
