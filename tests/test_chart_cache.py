@@ -42,3 +42,16 @@ def test_entries_no_publish_used_are_pruned(tmp_path):
     os.utime(old, (stale, stale))
     assert cache.prune() == 1
     assert list(tmp_path.glob("*.svg")) == [recent]
+
+
+def test_missing_charts_are_drawn_in_worker_processes_as_they_would_be_here(tmp_path):
+    cache, vi = ChartCache(tmp_path), Words("vi")
+    requests = [(charts.trend, _history(f"9{i}.5"), vi) for i in range(9)]
+    cached = [(charts.trend, _history("70.0"), vi)]
+    cache.chart(*cached[0])
+    assert cache.draw_missing(requests + cached, workers=2) == 9  # the cached one is not drawn again
+    assert len(list(tmp_path.glob("*.svg"))) == 10 and not list(tmp_path.glob("*.tmp"))
+    assert [cache.chart(*r) for r in requests] == [charts.trend(d, vi) for _, d, _ in requests]
+    assert (cache.drawn, cache.reused) == (10, 0)  # one here, nine in the workers, none counted twice
+    assert cache.draw_missing(requests, workers=2) == 0
+    assert cache.draw_missing([(charts.trend, _history("50.0"), vi)] * 3, workers=2) == 0  # few: drawn here

@@ -130,8 +130,16 @@ def publish(wh: Warehouse, settings: KhoSettings, period: date | None = None, un
 
     cache = ChartCache(settings.home / "cache" / "charts")
     chart = cache.chart
+    reports = data.unit_reports(wh, period, units, settings.report_max_records)
+    o = data.overview(wh, period, settings.province_code)
+    ranked = [s for s in o.scores if s["province_rank"] is not None]
+    cache.draw_missing([*((charts.trend, r.history, t) for r in reports if r.history),
+                        *((charts.rule_breakdown, r.rules, t) for r in reports if any(x["failed"] for x in r.rules)),
+                        *([(charts.trend, o.history, t)] if o.history else []),
+                        *([(charts.score_ranking, ranked, t), (charts.score_distribution, ranked, t)]
+                          if ranked else [])], settings.report_workers)
     rendered = []
-    for r in data.unit_reports(wh, period, units, settings.report_max_records):
+    for r in reports:
         page_charts = {"trend": chart(charts.trend, r.history, t) if r.history else None,
                        "breakdown": chart(charts.rule_breakdown, r.rules, t)
                        if any(x["failed"] for x in r.rules) else None}
@@ -140,9 +148,7 @@ def publish(wh: Warehouse, settings: KhoSettings, period: date | None = None, un
             if r.records_to_fix_total else None
         rendered.append(RenderedReport(r.unit_code, r.unit_name, html, pdf_path, csv_path, sha,
                                        _summary(r.score, t)))
-    o = data.overview(wh, period, settings.province_code)
     current = o.history[-1] if o.history and o.history[-1]["period_month"] == period else None
-    ranked = [s for s in o.scores if s["province_rank"] is not None]
     overview_charts = {"trend": chart(charts.trend, o.history, t) if o.history else None,
                        "attention": chart(charts.score_ranking, ranked, t) if ranked else None,
                        "distribution": chart(charts.score_distribution, ranked, t) if ranked else None}
