@@ -604,13 +604,20 @@ def test_dossiers_that_change_after_extraction_update_the_fact_and_the_index(pip
 
     # (that a rerun over the same window changes nothing is test_a_backfill_over_the_same_window_changes_no_mart's)
 
-    # the incremental chain (latest dossiers → lists, milestones, resolved → fct_dossiers) holds what a full rebuild
-    # gives; only the as-of time differs, since a dossier whose month had closed keeps the one it was judged at
+    # the incremental chain (latest dossiers → lists, milestones, resolved → fct_dossiers → the 766 indicators, by
+    # month) holds what a full rebuild gives; only the as-of time differs, since a dossier whose month had closed
+    # keeps the one it was judged at
     from kho.dbt import run_dbt
 
-    incremental = business_rows(warehouse, FACT_SQL, leave_out=("as_of_at",))
-    run_dbt(["run", "--full-refresh", "--select", "+fct_dossiers"], warehouse, get_settings())
-    assert business_rows(warehouse, FACT_SQL, leave_out=("as_of_at",)) == incremental
+    indicators = ("select * from marts.service_index_766_indicators "
+                  "order by scope, unit_role, unit_code, period_month, indicator_id")
+    incremental = (business_rows(warehouse, FACT_SQL, leave_out=("as_of_at",)),
+                   business_rows(warehouse, indicators, leave_out=("as_of_at",)))
+    assert len(incremental[1]) > 1000
+    run_dbt(["run", "--full-refresh", "--select", "+fct_dossiers", "+service_index_766_indicators"], warehouse,
+            get_settings())
+    assert (business_rows(warehouse, FACT_SQL, leave_out=("as_of_at",)),
+            business_rows(warehouse, indicators, leave_out=("as_of_at",))) == incremental
 
 
 @pytest.mark.changes_pipeline_run(3)  # rewrites an intermediate row, then has it rebuilt

@@ -99,3 +99,15 @@
 {% macro onestop_in_scope() -%}
     {% if is_incremental() %}where {{ onestop_validated_since_build('validated_at') }}{% endif %}
 {%- endmacro %}
+
+{#- Pre-hook of a model incremental by month (service_index_766_indicators): the months it holds that the fact no
+    longer has a dossier in (delete+insert replaces only the months a run produces rows for) -#}
+{% macro drop_months_without_dossiers() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} where period_month in (
+        select distinct t.period_month from {{ this }} as t
+        except select distinct d.period_month from {{ ref('fct_dossiers') }} as d)
+    {%- else -%}
+    select 1
+    {%- endif -%}
+{%- endmacro %}

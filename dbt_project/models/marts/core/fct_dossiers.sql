@@ -5,7 +5,7 @@
     on_schema_change="append_new_columns",
     indexes=[{"columns": ["dossier_code"], "unique": True}, {"columns": ["unit_code", "period_month"]}],
     pre_hook="{{ rebuild_if_project_changed() }}",
-    post_hook="{{ record_model_build() }}",
+    post_hook=["{{ ensure_index(['period_month']) }}", "{{ record_model_build() }}"],
 ) }}
 -- One row per one-stop dossier: the latest validated version, with units resolved to the ones in force today
 -- (competent and receiving unit kept apart: Decree 118/2025 lets one unit receive what another decides), its

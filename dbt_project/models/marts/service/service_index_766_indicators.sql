@@ -1,7 +1,22 @@
+{{ config(
+    materialized="incremental",
+    unique_key="period_month",
+    incremental_strategy="delete+insert",
+    on_schema_change="append_new_columns",
+    pre_hook=["{{ rebuild_if_project_changed() }}", "{{ drop_months_without_dossiers() }}"],
+    post_hook=["{{ ensure_index(['period_month']) }}", "{{ record_model_build() }}"],
+) }}
 -- Decision 766 indicators, one row per scope (unit | province) x unit role (competent | receiving) x unit x month x
 -- indicator, for all 21 indicators of the seed indicators_766: numerator, denominator, rate, score and max score.
 -- Indicators no extracted source can compute have null figures and a null_reason; so do computed ones with an
 -- empty denominator. Scores: max_score x rate, or max_score x rate / full_marks_at capped at max_score.
+-- Incremental by month (a month is every unit's and the province's figures for it, replaced whole: delete+insert on
+-- period_month): a run recomputes the months holding a dossier fct_dossiers wrote since this model's last build
+-- (validated since its cursor, or judged at a later as-of time: the open month follows the clock), and the months
+-- whose dossier count no longer matches the fact's (a dossier whose reception date moved it to another month; a
+-- month left with none is dropped by the pre-hook). A unit re-coded inside a month is covered because the whole
+-- month is recomputed. A changed project rebuilds it in full (rebuild_if_project_changed).
+-- depends_on: {{ ref('fct_dossiers') }}
 {% set indicators = computed_indicators_766() %}
 {% set groupings = [
     ("unit", "competent", "unit_code"),
@@ -9,8 +24,26 @@
     ("province", "competent", "province_code"),
     ("province", "receiving", "receiving_province_code"),
 ] %}
-with dossiers as (
+with
+{% if is_incremental() %}
+months as (
+    select distinct d.period_month from {{ ref('fct_dossiers') }} as d
+    where {{ onestop_validated_since_build('d.validated_at') }}
+        or d.as_of_at > (select coalesce(max(t.as_of_at), '-infinity'::timestamptz) from {{ this }} as t)
+    union
+    select coalesce(f.period_month, t.period_month)
+    from (select period_month, count(*) as dossiers from {{ ref('fct_dossiers') }}
+          where unit_code is not null group by 1) as f
+    full join (select period_month, sum(denominator) as dossiers from {{ this }}
+               where scope = 'unit' and unit_role = 'competent' and indicator_id = 'dossier_sync'
+               group by 1) as t on t.period_month = f.period_month
+    where f.dossiers is distinct from t.dossiers
+),
+{% endif %}
+
+dossiers as (
     select * from {{ ref('service_index_766_dossiers') }}
+    {% if is_incremental() %}where period_month in (select m.period_month from months as m){% endif %}
 ),
 
 catalogue as (
@@ -48,7 +81,8 @@ counts as (
         {% endif %}
         {% endif %}
         {% endfor %}
-        count(*) as dossiers
+        count(*) as dossiers,
+        max(as_of_at) as as_of_at
     from dossiers
     cross join catalogue as c
     where {{ key }} is not null
@@ -72,7 +106,7 @@ long as (
 ),
 
 keys as (
-    select distinct scope, unit_role, unit_code, period_month from counts
+    select distinct scope, unit_role, unit_code, period_month, as_of_at from counts
 ),
 
 all_indicators as (
@@ -120,5 +154,6 @@ select
         when not is_computed then null_reason
         when not scaled_denominator > 0 then 'Empty denominator this month'
     end as null_reason,
-    formula_ref
+    formula_ref,
+    as_of_at
 from scored
