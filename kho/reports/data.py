@@ -4,8 +4,11 @@ split per unit in Python (one query per unit would be ~170 round trips per repor
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 
 from kho.core.warehouse import Warehouse
 
@@ -106,12 +109,19 @@ def unit_reports(wh: Warehouse, period: date, units: list[tuple[str, str]], max_
     return reports
 
 
-def records_to_fix(wh: Warehouse, period: date, unit_code: str) -> tuple[list[str], list[tuple]]:
-    """The unit's full list for its CSV."""
-    return wh.query(
-        "select source, stream, record_key, record_date, rule, severity, message_vi, message_en "
-        f"from marts.dq_records_to_fix where unit_code = %s and period_month = %s order by {FIX_ORDER}",
-        (unit_code, period))
+def records_to_fix(wh: Warehouse, period: date, unit_codes: list[str], batch: int = 5000,
+                   ) -> Iterator[tuple[str, list[tuple]]]:
+    """Each unit's full list for its CSV, as (unit code, rows), units in code order: one query for all of them,
+    read in batches through a server-side cursor (a unit's list can run to tens of thousands of rows; a query per
+    unit would scan the mart once per unit)."""
+    with wh.connect() as conn, conn.cursor(name="records_to_fix") as cur:
+        cur.itersize = batch
+        cur.execute(
+            "select unit_code, source, stream, record_key, record_date, rule, severity, message_vi, message_en "
+            "from marts.dq_records_to_fix where unit_code = any(%s) and period_month = %s "
+            f"order by unit_code, {FIX_ORDER}", (unit_codes, period))
+        for code, rows in groupby(cur, key=itemgetter(0)):
+            yield code, [r[1:] for r in rows]
 
 
 def overview(wh: Warehouse, period: date, province_code: str) -> Overview:

@@ -82,8 +82,7 @@ def _write_pdf(html: str, path: Path) -> Path:
     return path
 
 
-def _write_csv(path: Path, wh: Warehouse, period: date, unit_code: str, t: Words) -> Path:
-    _, rows = data.records_to_fix(wh, period, unit_code)
+def _write_csv(path: Path, rows: list[tuple], t: Words) -> Path:
     with path.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM: Excel opens Vietnamese text correctly
         w = csv.writer(f)
         w.writerow([t("source"), t("key"), t("date"), t("severity"), t("rule"), t("what_to_fix")])
@@ -144,10 +143,10 @@ def publish(wh: Warehouse, settings: KhoSettings, period: date | None = None, un
                        "breakdown": chart(charts.rule_breakdown, r.rules, t)
                        if any(x["failed"] for x in r.rules) else None}
         html, pdf_path, sha = write(r.unit_code, "unit.html.j2", r=r, charts=page_charts)
-        csv_path = _write_csv(folder / f"{r.unit_code}-records-to-fix.csv", wh, period, r.unit_code, t) \
-            if r.records_to_fix_total else None
-        rendered.append(RenderedReport(r.unit_code, r.unit_name, html, pdf_path, csv_path, sha,
-                                       _summary(r.score, t)))
+        rendered.append(RenderedReport(r.unit_code, r.unit_name, html, pdf_path, None, sha, _summary(r.score, t)))
+    by_code = {r.unit_code: r for r in rendered}
+    for code, rows in data.records_to_fix(wh, period, [r.unit_code for r in reports if r.records_to_fix_total]):
+        by_code[code].csv = _write_csv(folder / f"{code}-records-to-fix.csv", rows, t)
     current = o.history[-1] if o.history and o.history[-1]["period_month"] == period else None
     overview_charts = {"trend": chart(charts.trend, o.history, t) if o.history else None,
                        "attention": chart(charts.score_ranking, ranked, t) if ranked else None,
