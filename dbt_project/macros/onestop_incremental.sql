@@ -72,18 +72,13 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Post-hook of every incremental model: its cursor (by default the newest validated dossier version it has read:
-    the latest dossiers are built before it in the same run; a model with another cursor passes it as a scalar
-    subquery) and the project it was built from. #}
-{% macro record_model_build(validated_through=none) -%}
+{#- Post-hook of every incremental model: its cursor (the newest validated dossier version it has read: the latest
+    dossiers are built before it in the same run) and the project it was built from. #}
+{% macro record_model_build() -%}
     insert into kho.model_builds (model, project_fingerprint, validated_through, built_at)
     select '{{ this.schema }}.{{ this.identifier }}', '{{ env_var('KHO_PROJECT_FINGERPRINT', '') }}',
-    {% if validated_through -%}
-        {{ validated_through }}, now()
-    {%- else -%}
         max(d._validated_at), now()
     from {{ ref('base_onestop__latest_dossiers') if this.identifier != 'base_onestop__latest_dossiers' else this }} as d
-    {%- endif %}
     on conflict (model) do update set project_fingerprint = excluded.project_fingerprint,
         validated_through = excluded.validated_through, built_at = excluded.built_at
 {%- endmacro %}

@@ -1,4 +1,4 @@
--- Every validated row (dq.checked_records) with its suite, source, stream, extraction and validation time.
+-- Every validated row (dq.checked_records) with its suite, source, stream and extraction time.
 select
     c.run_id,
     c.batch_id,
@@ -7,7 +7,6 @@ select
     b.source,
     b.stream,
     b.extracted_at,
-    v.finished_at as validated_at,
     c.record_key,
     c.unit_code as named_unit_code,
     c.record_date
