@@ -128,32 +128,33 @@ def publish(wh: Warehouse, settings: KhoSettings, period: date | None = None, un
         return path, pdf_path, hashlib.sha256(html.encode()).hexdigest()
 
     cache = ChartCache(settings.home / "cache" / "charts")
-    chart = cache.chart
     reports = data.unit_reports(wh, period, units, settings.report_max_records)
     o = data.overview(wh, period, settings.province_code)
     ranked = [s for s in o.scores if s["province_rank"] is not None]
-    cache.draw_missing([*((charts.trend, r.history, t) for r in reports if r.history),
-                        *((charts.rule_breakdown, r.rules, t) for r in reports if any(x["failed"] for x in r.rules)),
-                        *([(charts.trend, o.history, t)] if o.history else []),
-                        *([(charts.score_ranking, ranked, t), (charts.score_distribution, ranked, t)]
-                          if ranked else [])], settings.report_workers)
+    # each page's charts as requests (draw, data, t), None where the page has none: drawn side by side first
+    unit_charts = [{"trend": (charts.trend, r.history, t) if r.history else None,
+                    "breakdown": (charts.rule_breakdown, r.rules, t) if any(x["failed"] for x in r.rules) else None}
+                   for r in reports]
+    overview_charts = {"trend": (charts.trend, o.history, t) if o.history else None,
+                       "attention": (charts.score_ranking, ranked, t) if ranked else None,
+                       "distribution": (charts.score_distribution, ranked, t) if ranked else None}
+    cache.draw_missing([q for page in (*unit_charts, overview_charts) for q in page.values() if q],
+                       settings.report_workers)
+
+    def drawn(page: dict) -> dict:
+        return {name: cache.chart(*q) if q else None for name, q in page.items()}
+
     rendered = []
-    for r in reports:
-        page_charts = {"trend": chart(charts.trend, r.history, t) if r.history else None,
-                       "breakdown": chart(charts.rule_breakdown, r.rules, t)
-                       if any(x["failed"] for x in r.rules) else None}
-        html, pdf_path, sha = write(r.unit_code, "unit.html.j2", r=r, charts=page_charts)
+    for r, page in zip(reports, unit_charts, strict=True):
+        html, pdf_path, sha = write(r.unit_code, "unit.html.j2", r=r, charts=drawn(page))
         rendered.append(RenderedReport(r.unit_code, r.unit_name, html, pdf_path, None, sha, _summary(r.score, t)))
     by_code = {r.unit_code: r for r in rendered}
     for code, rows in data.records_to_fix(wh, period, [r.unit_code for r in reports if r.records_to_fix_total]):
         by_code[code].csv = _write_csv(folder / f"{code}-records-to-fix.csv", rows, t)
     current = o.history[-1] if o.history and o.history[-1]["period_month"] == period else None
-    overview_charts = {"trend": chart(charts.trend, o.history, t) if o.history else None,
-                       "attention": chart(charts.score_ranking, ranked, t) if ranked else None,
-                       "distribution": chart(charts.score_distribution, ranked, t) if ranked else None}
     links = {r.unit_code: r.html.name for r in rendered}
     html, pdf_path, sha = write("index", "overview.html.j2", o=o, current=current, province_name=province_name,
-                                charts=overview_charts, links=links)
+                                charts=drawn(overview_charts), links=links)
     overview = RenderedReport(OVERVIEW, province_name, html, pdf_path, None, sha, _summary(current, t))
     cache.prune()
     log.info("reports for %s (%s): %d units and the overview in %s (%d charts drawn, %d unchanged ones reused)",
