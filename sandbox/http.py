@@ -59,6 +59,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # a loaded machine accepts late; the default backlog of 5 drops connects under load
 
     def handle_error(self, request, client_address) -> None:
         """A client that hangs up mid-reply (e.g. one refusing an oversized message) is not a server error."""
