@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 import pyarrow as pa
@@ -50,7 +50,23 @@ class ChangeListingClient(BearerClient):
             return self._get({"updated_from": start.strftime(TS), "updated_to": window.end.strftime(TS),
                               "page": page, "page_size": self.page_size})
 
-        return keyset_pages(fetch, window.start, time_of=time_field(self.cursor), key_of=key_field(self.key))
+        return keyset_pages(fetch, window.start, time_of=time_field(self.cursor), key_of=self.row_key())
+
+    def row_key(self) -> Callable[[object], object]:
+        """How rows of the same change time are told apart in keyset paging: by the key field."""
+        return key_field(self.key)
+
+
+def listing_client(cls: type[ChangeListingClient], settings, prefix: str,
+                   links: LinkLog | None = None) -> ChangeListingClient:
+    """A change-listing client configured by the ``KHO_<PREFIX>_*`` settings (URL, token, page size, timeout,
+    attempts, backoff)."""
+    def get(name: str):
+        return getattr(settings, f"{prefix}_{name}")
+
+    return cls(get("url"), get("token").get_secret_value(), page_size=get("page_size"),
+               timeout=get("timeout_seconds"), max_attempts=get("max_attempts"),
+               backoff_seconds=get("backoff_seconds"), links=links)
 
 
 def land_listing(client: ChangeListingClient, run: ExtractRun, stream: str, window: Window,
@@ -71,6 +87,30 @@ def land_listing(client: ChangeListingClient, run: ExtractRun, stream: str, wind
         if good:
             writer.add_table(to_arrow(good))
     return writer.close()
+
+
+FILE_COLUMNS = ("_source_file", "_source_row", "_file_sha256")  # where a row from a dropped file came from
+
+
+class FlatContract:
+    """The contract of a registry record whose fields are all scalars, landed as text in the order of ``fields``
+    (lower-cased), then ``_extra`` and the file columns: the same for the API's records and a file's rows."""
+
+    def __init__(self, fields: tuple[str, ...]):
+        self.fields = fields
+        self.columns = tuple(f.lower() for f in fields) + ("_extra",) + FILE_COLUMNS
+        self.arrow_schema = pa.schema([pa.field(c, pa.string()) for c in self.columns])
+        self._by_lower = {f.lower(): f for f in fields}
+
+    def to_arrow(self, records: Iterable[dict]) -> pa.Table:
+        """Column-wise Arrow table of records (API objects, or file rows with their file columns)."""
+        table = contract_table(records, self.fields, passthrough=FILE_COLUMNS)
+        return table.select(list(self.columns)).cast(self.arrow_schema)
+
+    def name_of(self, header: str) -> str:
+        """A file's column header as the contract names it (matched without regard to case)."""
+        h = header.strip().lstrip("\ufeff")
+        return self._by_lower.get(h.lower(), h)
 
 
 def _scalar(value: object) -> str | None:

@@ -113,6 +113,8 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
     from sandbox.onestop.generator import SandboxConfig
     from sandbox.onestop.server import SandboxOneStop, SandboxServer
     from sandbox.population.server import PopulationServer, PopulationService
+    from sandbox.readiness.generator import ReadinessReturns
+    from sandbox.readiness.server import ReadinessServer, ReadinessService
 
     wh = Warehouse.open(settings)
     config = SandboxConfig.from_settings(settings)
@@ -130,14 +132,17 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
                        faults=Faults(outage_after=3, outage_seconds=3.0))
     land_drop = settings.land_drop_folder or settings.home / "drop" / "land"
     land_exports = land.registry.write_exports(land_drop, land.clock)
+    readiness = ReadinessService(ReadinessReturns(app.dossiers), token=settings.readiness_token.get_secret_value())
+    readiness_files = readiness.registry.write_files(settings.readiness_folder, readiness.clock)
     with (SandboxServer(app) as sandbox, DocumentServer(axis) as documents, PopulationServer(population) as people,
-          JudicialServer(judicial) as lltp, LandServer(land) as land_api):
+          JudicialServer(judicial) as lltp, LandServer(land) as land_api, ReadinessServer(readiness) as plan02):
         os.environ["KHO_ONESTOP_URL"] = sandbox.url
         os.environ["KHO_DOCUMENTS_URL"] = documents.url
         os.environ["KHO_POPULATION_URL"] = people.url
         os.environ["KHO_JUDICIAL_URL"] = lltp.url
         os.environ["KHO_LAND_URL"] = land_api.url
         os.environ["KHO_LAND_DROP_FOLDER"] = str(land_drop)
+        os.environ["KHO_READINESS_URL"] = plan02.url
         get_settings.cache_clear()
         console.print(f"Sandbox one-stop system: {sandbox.url} ({config.dossiers:,} dossiers, "
                       f"province {config.province})")
@@ -152,6 +157,9 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
         console.print(f"Sandbox land-registration system: {land_api.url} ({len(land.registry.transactions):,} "
                       f"transactions; 5xx, 429, stalls, an outage), and {len(land_exports)} monthly exports in "
                       f"{land_drop}")
+        console.print(f"Sandbox Plan 02 monitoring system: {plan02.url} ({len(readiness.registry.versions):,} "
+                      f"readiness returns of {len(readiness.registry.communes)} communes), and "
+                      f"{len(readiness_files)} template files in {settings.readiness_folder}")
         apply_roles(wh, settings)
         if not verbose:
             console.print(f"Running the DAGs; their logs (Airflow tasks, dbt, GX) go to [cyan]{log}[/] "
@@ -170,7 +178,7 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
     return summary
 
 
-DEMO_SOURCES = ("onestop", "documents", "civil_status", "judicial", "land")
+DEMO_SOURCES = ("onestop", "documents", "civil_status", "judicial", "land", "readiness")
 
 
 def collect_summary(wh) -> dict:
@@ -188,14 +196,32 @@ def collect_summary(wh) -> dict:
         "select (select count(*) from marts.fct_dossiers), (select count(*) from marts.fct_documents), "
         "(select count(*) from marts.fct_civil_registrations), "
         "(select coalesce(sum(received), 0)::bigint from marts.judicial_record_unit_months), "
-        "(select coalesce(sum(received), 0)::bigint from marts.land_transaction_unit_months)")
+        "(select coalesce(sum(received), 0)::bigint from marts.land_transaction_unit_months), "
+        "(select count(*) filter (where has_return) from marts.plan02_commune_status)")
     summary["in the marts"] = tuple(counts)
     return summary
 
 
+def print_readiness(wh) -> None:
+    """Plan 02: the province's coverage by month, and the communes whose reports and data disagree most."""
+    _, rows = wh.query(
+        "select to_char(period_month, 'YYYY-MM') || case when is_final then '' else ' (open)' end, communes, "
+        "communes_green, communes_yellow, communes_red, "
+        "communes_without_return, round(100 * green_share, 1), round(100 * green_share_change, 1), "
+        "communes_with_disagreements from marts.plan02_province_coverage order by province_code, period_month")
+    print_table("Plan 02 readiness, province (plan02_province_coverage; per commune: plan02_commune_status)",
+                 ("month", "communes", "green", "yellow", "red", "no return", "green %", "change", "disagree"), rows)
+    _, rows = wh.query(
+        "select coalesce(unit_name, unit_code), to_char(period_month, 'YYYY-MM'), colour, "
+        "criteria_met || '/' || criteria_total, disagreeing_criteria from marts.plan02_commune_status "
+        "where disagreements > 0 order by period_month desc, disagreements desc, unit_code limit 8")
+    print_table("Reports ready, data says otherwise (plan02_commune_criteria), latest 8",
+                 ("commune", "month", "colour", "met", "disagreeing criteria"), rows, left=1)
+
+
 def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
     print_table("Records per stage", ("stage", "one-stop dossiers", "document messages", "civil-status entries",
-                                       "judicial requests", "land transactions"),
+                                       "judicial requests", "land transactions", "readiness returns"),
                  [(k, *v) for k, v in summary.items()])
     print_tally()
     _, rows = wh.query(
@@ -260,6 +286,7 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
                   "wait tax", "paid", "paid online"), rows, left=1)
     _, rows = wh.query("select match_status, count(*) from marts.land_transaction_dossier_links group by 1 order by 1")
     print_table("Land against the one-stop (land_transaction_dossier_links)", ("status", "rows"), rows)
+    print_readiness(wh)
     _, rows = wh.query(
         "select system, sum(calls)::bigint, sum(failures)::bigint, sum(timeouts)::bigint, sum(server_errors)::bigint,"
         " sum(throttled)::bigint, sum(breaker_refusals)::bigint, round(max(p95_latency_ms)), "

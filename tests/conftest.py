@@ -94,6 +94,8 @@ def pipeline_sandboxes(tmp_path_factory):
     from sandbox.onestop.generator import SandboxConfig
     from sandbox.onestop.server import SandboxOneStop, SandboxServer
     from sandbox.population.server import Faults, PopulationServer, PopulationService
+    from sandbox.readiness.generator import ReadinessReturns
+    from sandbox.readiness.server import ReadinessServer, ReadinessService
 
     app = SandboxOneStop(SandboxConfig(dossiers=3000, dirty_share=0.05))
     axis = SandboxDocumentSystem(app.dossiers)
@@ -114,9 +116,16 @@ def pipeline_sandboxes(tmp_path_factory):
                                                                               error_share=0.05))
     land_drop = tmp_path_factory.mktemp("land")
     land.registry.write_exports(land_drop, clock)
+    # the Plan 02 monitoring system: most communes' returns from its API (5xx, a stall), the others' template files
+    readiness = ReadinessService(ReadinessReturns(app.dossiers), clock=clock,
+                                 faults=Faults(stall_share=0.05, stall_seconds=1.0, error_share=0.05))
+    readiness_drop = tmp_path_factory.mktemp("readiness")
+    readiness.registry.write_files(readiness_drop, clock)
     with (SandboxServer(app) as srv, DocumentServer(axis) as srv.axis, PopulationServer(people) as srv.people,
-          JudicialServer(judicial) as srv.judicial, LandServer(land) as srv.land):
+          JudicialServer(judicial) as srv.judicial, LandServer(land) as srv.land,
+          ReadinessServer(readiness) as srv.readiness):
         srv.registry, srv.drop, srv.until, srv.clock, srv.land_drop = registry, drop, until, clock, land_drop
+        srv.readiness_drop = readiness_drop
         yield srv
 
 
@@ -146,6 +155,11 @@ def pipeline_run(warehouse, pipeline_sandboxes):
     os.environ["KHO_LAND_PAGE_SIZE"] = "50"
     os.environ["KHO_LAND_TIMEOUT_SECONDS"] = "0.5"
     os.environ["KHO_LAND_BACKOFF_SECONDS"] = "0.2"
+    os.environ["KHO_READINESS_URL"] = srv.readiness.url
+    os.environ["KHO_READINESS_DROP_FOLDER"] = str(srv.readiness_drop)
+    os.environ["KHO_READINESS_PAGE_SIZE"] = "100"
+    os.environ["KHO_READINESS_TIMEOUT_SECONDS"] = "0.5"
+    os.environ["KHO_READINESS_BACKOFF_SECONDS"] = "0.2"
     get_settings.cache_clear()
     with warehouse.connect() as conn:
         conn.execute(f"drop schema if exists {warehouse_schemas()} cascade")

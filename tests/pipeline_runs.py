@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-EXTRACTS = ("extract_onestop", "extract_documents", "extract_civil_status", "extract_judicial", "extract_land",
-            "verify_citizen_ids")
-WINDOWED = ("extract_onestop", "extract_documents", "extract_judicial", "extract_land")  # take a backfill window
+from kho.core.sources import registered_sources
+
+# every registered source's extract DAG, then the citizen-ID checks of what they landed
+EXTRACTS = (*(f"extract_{name}" for name in registered_sources()), "verify_citizen_ids")
+WINDOWED = tuple(f"extract_{s.name}" for s in registered_sources().values() if s.backfill)  # take a backfill window
 
 
 def run_pipeline(dags, window: dict | None = None, *, transform_dag: bool = True) -> None:

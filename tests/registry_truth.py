@@ -14,10 +14,12 @@ def finished_dossiers(srv, warehouse, procedure: str) -> set[str]:
             if r["MaTTHC"].startswith(procedure) and r["TrangThaiHoSo"] in ("9", "10") and r["MaHoSo"] in present}
 
 
-def check_crafted(wh, settings, source: str, key: str, base: dict, cases: dict, warn_rules: set[str]) -> None:
+def check_crafted(wh, settings, source: str, key: str | None, base: dict, cases: dict, warn_rules: set[str],
+                  key_of=None) -> None:
     """Land one batch of ``base`` changed by each case (name -> (change, rules it must break)), validate it, and
     hold the results to the cases: exactly the rules broken, GX and the quarantine query agreeing, exactly the
-    records breaking an error rule quarantined."""
+    records breaking an error rule quarantined. Each record's ``key`` field is its case's name, unless ``key`` is
+    None: then the changes make the records distinct and ``key_of(record)`` is the key the suite quarantines by."""
     from expectations.validation import validate_batch
     from kho.core.extract_run import ExtractRun
     from kho.core.loading import load_batch
@@ -25,12 +27,14 @@ def check_crafted(wh, settings, source: str, key: str, base: dict, cases: dict, 
 
     src = get_source(source)
     stream = src.streams[0]
-    records = []
+    records, keys = [], {}
     for name, (change, _) in cases.items():
         rec = copy.deepcopy(base)
-        rec[key] = name
+        if key is not None:
+            rec[key] = name
         change(rec)
         records.append(rec)
+        keys[name] = key_of(rec) if key_of else name
     to_arrow = __import__(f"connectors.{source}.schema", fromlist=["records_to_arrow"]).records_to_arrow
     writer = ExtractRun.of(source, settings, wh).batch(stream.name, mode="file", source_file="crafted")
     writer.add_table(to_arrow(records))
@@ -41,6 +45,6 @@ def check_crafted(wh, settings, source: str, key: str, base: dict, cases: dict, 
     assert {r for (r,) in rows} == set().union(*(rules for _, rules in cases.values()))
     assert summary.failed_by_rule == summary.gx_unexpected_by_rule  # GX and the quarantine query agree
     _, quarantined = wh.query("select distinct record_key from dq.quarantine")
-    errors = {n for n, (_, rules) in cases.items() if rules - warn_rules}
+    errors = {keys[n] for n, (_, rules) in cases.items() if rules - warn_rules}
     assert {k for (k,) in quarantined} == errors
     assert summary.checked == len(cases) and summary.quarantined == len(errors)

@@ -49,7 +49,8 @@ def test_dags_import_without_errors_and_link_through_assets(monkeypatch):
                   "fct_documents", "dossier_document_links", "case_reconciliation", "fct_civil_registrations",
                   "civil_registration_dossier_links", "dq_rule_results", "dq_unit_scores", "dq_top_failing_rules",
                   "dq_records_to_fix", "dq_source_freshness", "judicial_record_unit_months",
-                  "land_transaction_unit_months", "national_link_health"):
+                  "land_transaction_unit_months", "national_link_health", "plan02_commune_status",
+                  "plan02_province_coverage", "dvcqg_sync_by_commune"):
         assert any(model in t for t in dbt_tasks), model
 
     # reports follow the marts (re-rendered after every transform) and go out monthly

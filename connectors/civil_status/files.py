@@ -8,26 +8,16 @@ trailing ``.0``. A file that cannot be read as an export is refused as a whole w
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 from connectors.civil_status.schema import MARKER, TEMPLATE
+from connectors.spreadsheets import HEADER_SEARCH_ROWS, sheet_rows
+from connectors.spreadsheets import FileRejected as ExportRejected
 
 FILE_NAME = re.compile(r"^HT_(KS|KT|KH)_(\d{5})_(\d{4})(0[1-9]|1[0-2])(?:_.*)?\.(csv|xlsx)$", re.IGNORECASE)
-HEADER_SEARCH_ROWS = 20
-
-
-class ExportRejected(ValueError):
-    """A whole file refused, with the rule it broke."""
-
-    def __init__(self, rule: str, detail: str):
-        super().__init__(f"{rule}: {detail}")
-        self.rule = rule
 
 
 @dataclass(frozen=True)
@@ -44,49 +34,12 @@ def parse_name(path: Path) -> ExportFile:
     return ExportFile(m.group(1).upper(), m.group(2), m.group(3) + m.group(4))
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _csv_rows(data: bytes) -> Iterator[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ExportRejected("encoding", f"not UTF-8 ({exc})") from None
-    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    yield from csv.reader(io.StringIO(text), delimiter=delimiter)
-
-
-def _xlsx_rows(path: Path) -> Iterator[list[object]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)  # streams rows: bounded memory
-    except Exception as exc:  # openpyxl raises zipfile/KeyError/ValueError flavours for a broken file
-        raise ExportRejected("unreadable_xlsx", f"{type(exc).__name__}: {exc}") from None
-    try:
-        for row in wb.worksheets[0].iter_rows(values_only=True):
-            yield list(row)
-    finally:
-        wb.close()
-
-
 def read_export(path: Path, data: bytes) -> tuple[ExportFile, Iterator[tuple[int, dict[str, str], dict[str, str]]]]:
     """The file's declared identity and its records: (row number in the file, template fields, extra fields)."""
     meta = parse_name(path)
-    rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(data)
+    rows = sheet_rows(path, data)
     header: list[str] | None = None
-    for n, raw in enumerate(rows, start=1):
-        cells = [_text(v) for v in raw]
+    for n, cells in enumerate(rows, start=1):
         keys = {c.lower() for c in cells}
         if "so" in keys and "ngaydangky" in keys:
             header = cells
@@ -104,8 +57,7 @@ def read_export(path: Path, data: bytes) -> tuple[ExportFile, Iterator[tuple[int
     known = {c.lower() for c in TEMPLATE[meta.kind]}
 
     def records() -> Iterator[tuple[int, dict[str, str], dict[str, str]]]:
-        for row_no, raw in enumerate(rows, start=n + 1):
-            cells = [_text(v) for v in raw]
+        for row_no, cells in enumerate(rows, start=n + 1):
             if not any(cells):
                 continue  # blank row: not a record
             fields, extra = {}, {}

@@ -6,22 +6,14 @@ from connectors.judicial.client import JudicialClient
 from connectors.judicial.schema import COLUMNS, NESTED_FIELDS
 from connectors.judicial.streams import STREAM, extract_window
 from connectors.judicial.suite import suite
+from connectors.listing import listing_client
 from kho.core.batches import BatchManifest
 from kho.core.extract_run import ExtractRun
-from kho.core.link_calls import LinkLog
-from kho.core.settings import KhoSettings
 from kho.core.sources import Source, Stream
 
 
-def client(settings: KhoSettings, links: LinkLog | None = None) -> JudicialClient:
-    return JudicialClient(settings.judicial_url, settings.judicial_token.get_secret_value(),
-                          page_size=settings.judicial_page_size, timeout=settings.judicial_timeout_seconds,
-                          max_attempts=settings.judicial_max_attempts,
-                          backoff_seconds=settings.judicial_backoff_seconds, links=links)
-
-
 def extract(run: ExtractRun) -> list[BatchManifest]:
-    with client(run.settings, run.link_log("judicial")) as api:
+    with listing_client(JudicialClient, run.settings, "judicial", run.link_log("judicial")) as api:
         return [extract_window(api, run, run.window(STREAM))]
 
 

@@ -12,11 +12,7 @@ its SHA-256. Fields outside the contract go to ``_extra``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-import pyarrow as pa
-
-from connectors.listing import contract_table
+from connectors.listing import FlatContract
 
 FIELDS = (
     "MaGiaoDich", "MaHoSoMotCua", "LoaiGiaoDich", "MaXa", "SoToBanDo", "SoThua", "DienTich", "ChuSuDung_HoTen",
@@ -25,18 +21,7 @@ FIELDS = (
 )
 PRIMARY_KEY = "MaGiaoDich"
 CURSOR = "NgayCapNhat"
-FILE_COLUMNS = ("_source_file", "_source_row", "_file_sha256")
-COLUMNS = tuple(f.lower() for f in FIELDS) + ("_extra",) + FILE_COLUMNS
-ARROW_SCHEMA = pa.schema([pa.field(c, pa.string()) for c in COLUMNS])
-_BY_LOWER = {f.lower(): f for f in FIELDS}
-
-
-def records_to_arrow(records: Iterable[dict]) -> pa.Table:
-    """Column-wise Arrow table of transaction objects (API records, or file rows with their file columns)."""
-    return contract_table(records, FIELDS, passthrough=FILE_COLUMNS).select(list(COLUMNS)).cast(ARROW_SCHEMA)
-
-
-def contract_name(header: str) -> str:
-    """A file's column header as the contract names it (headers are matched without regard to case)."""
-    h = header.strip().lstrip("\ufeff")
-    return _BY_LOWER.get(h.lower(), h)
+CONTRACT = FlatContract(FIELDS)
+COLUMNS = CONTRACT.columns
+records_to_arrow = CONTRACT.to_arrow
+contract_name = CONTRACT.name_of

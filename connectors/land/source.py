@@ -8,24 +8,17 @@ from connectors.land.client import LandClient
 from connectors.land.schema import COLUMNS
 from connectors.land.streams import STREAM, extract_window, import_folder
 from connectors.land.suite import suite
+from connectors.listing import listing_client
 from kho.core.batches import BatchManifest
 from kho.core.extract_run import ExtractRun
-from kho.core.link_calls import LinkLog
-from kho.core.settings import KhoSettings
 from kho.core.sources import Source, Stream
-
-
-def client(settings: KhoSettings, links: LinkLog | None = None) -> LandClient:
-    return LandClient(settings.land_url, settings.land_token.get_secret_value(), page_size=settings.land_page_size,
-                      timeout=settings.land_timeout_seconds, max_attempts=settings.land_max_attempts,
-                      backoff_seconds=settings.land_backoff_seconds, links=links)
 
 
 def extract(run: ExtractRun) -> list[BatchManifest]:
     """The API's window, then the drop folder's new exports when one is configured."""
     manifests = []
     if run.settings.land_url:
-        with client(run.settings, run.link_log("land")) as api:
+        with listing_client(LandClient, run.settings, "land", run.link_log("land")) as api:
             manifests.append(extract_window(api, run, run.window(STREAM)))
     folder = run.folder or run.settings.land_drop_folder
     if folder:

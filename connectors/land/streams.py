@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 from pathlib import Path
 
+from connectors.drop_files import import_files
 from connectors.land.client import LandClient
 from connectors.land.schema import contract_name, records_to_arrow
 from connectors.listing import land_listing
@@ -21,7 +21,6 @@ from kho.core.batches import BatchManifest
 from kho.core.extract_run import ExtractRun
 from kho.core.windows import Window
 
-log = logging.getLogger(__name__)
 STREAM = "transactions"
 PATTERNS = ("*.csv", "*.CSV")
 REQUIRED_COLUMNS = ("MaGiaoDich", "NgayTiepNhan")
@@ -63,20 +62,4 @@ def read_export(path: Path, data: bytes) -> list[dict]:
 
 def import_folder(run: ExtractRun, folder: Path) -> BatchManifest:
     """Land every export in ``folder`` not read before, as one batch; refused files go to ``rejected/``."""
-    files = run.new_files(folder, PATTERNS)
-    writer = run.batch(STREAM, mode="file", source_file=str(folder))
-    for file in files:
-        try:
-            rows = read_export(file.path, file.data)
-        except ExportRejected as exc:
-            kept = writer.keep(f"rejected/{file.path.name}", file.data)
-            writer.reject({"file": file.path.name, "sha256": file.sha256, "rule": exc.rule, "reason": str(exc),
-                           "kept_as": kept})
-            log.warning("land export %s refused: %s", file.path.name, exc)
-        else:
-            for row in rows:
-                row["_source_file"], row["_file_sha256"] = file.path.name, file.sha256
-            if rows:
-                writer.add_table(records_to_arrow(rows))
-        writer.manifest.consumed_files.append([file.path.name, file.sha256])
-    return writer.close()
+    return import_files(run, folder, STREAM, PATTERNS, read_export, records_to_arrow, (ExportRejected,), "land export")

@@ -111,6 +111,18 @@ class KhoSettings(BaseSettings):
     land_initial_watermark: str = Field(default="2025-07-01T00:00:00")
     land_drop_folder: Path | None = Field(
         default=None, description="Folder the land system's monthly CSV exports are dropped into (unset = none).")
+    readiness_url: str | None = Field(default="http://127.0.0.1:8770", description="Plan 02 monitoring system API "
+                                      "(the communes' readiness returns); empty = read the drop folder only.")
+    readiness_token: SecretStr = Field(default=SecretStr("sandbox-token"), description="Bearer token for it.")
+    readiness_page_size: int = Field(default=500, ge=1, le=5000)
+    readiness_timeout_seconds: float = Field(default=10.0, gt=0, description="Per request.")
+    readiness_max_attempts: int = Field(default=6, ge=1, description="Tries per page (429/5xx/timeout).")
+    readiness_backoff_seconds: float = Field(default=0.5, ge=0, description="First retry wait; doubles.")
+    readiness_lag_minutes: int = Field(default=60, ge=0, description="Re-read this much before the watermark.")
+    readiness_initial_watermark: str = Field(default="2025-07-01T00:00:00")
+    readiness_drop_folder: Path | None = Field(
+        default=None, description="Folder communes drop their readiness template files into (.xlsx/.csv); default "
+        "KHO_HOME/drop/readiness.")
     task_retry_delay_seconds: int = Field(
         default=300, ge=0, description="Wait before an extract task's retry (a lost worker, a source down for a "
         "moment); two retries.")
@@ -160,6 +172,10 @@ class KhoSettings(BaseSettings):
     @property
     def civil_status_folder(self) -> Path:
         return self.civil_status_drop_folder or (self.home / "drop" / "civil_status")
+
+    @property
+    def readiness_folder(self) -> Path:
+        return self.readiness_drop_folder or (self.home / "drop" / "readiness")
 
     @property
     def pgdata(self) -> Path:

@@ -1,0 +1,29 @@
+"""Schema contract of a Plan 02 readiness return as landed: one commune's figures for one month on the basic
+conditions of its public administration service centre, from the monitoring system's API or the province's
+template (the same field codes), all kept as text as received.
+
+The commune (``MaXa``, its code as the commune sent it: a pre-2025 code is resolved in the warehouse), the month
+(``KyBaoCao``, yyyy-mm), when it was sent (``NgayCapNhat``, yyyyMMddHHmmss: the cursor, and which version of a
+month's return is the latest), then the figures: premises arranged (``TruSo`` 1/0), staff (``SoCanBo`` = full-time
+``SoCanBoChuyenTrach`` + part-time ``SoCanBoKiemNhiem``; trained ``SoCanBoDaTapHuan``), computers ``SoMayTinh``,
+scanners ``SoMayQuet``, an online meeting point to the province (``HopTrucTuyen`` 1/0), officials with a digital
+certificate ``SoCanBoCoChuKySo``, public-service software deployed (``PhanMemDVC`` 1/0), and the shares (0-100) the
+commune reports: records digitized ``TyLeSoHoa``, applications online ``TyLeHoSoTrucTuyen``, results issued
+electronically ``TyLeKetQuaDienTu``; a note ``GhiChu``. A row from a file also records the file, its row number and
+its SHA-256. Fields outside the contract go to ``_extra``.
+"""
+
+from __future__ import annotations
+
+from connectors.listing import FlatContract
+
+FIELDS = (
+    "MaXa", "KyBaoCao", "NgayCapNhat", "TruSo", "SoCanBo", "SoCanBoChuyenTrach", "SoCanBoKiemNhiem",
+    "SoCanBoDaTapHuan", "SoMayTinh", "SoMayQuet", "HopTrucTuyen", "SoCanBoCoChuKySo", "PhanMemDVC", "TyLeSoHoa",
+    "TyLeHoSoTrucTuyen", "TyLeKetQuaDienTu", "GhiChu",
+)
+CURSOR = "NgayCapNhat"
+CONTRACT = FlatContract(FIELDS)
+COLUMNS = CONTRACT.columns
+records_to_arrow = CONTRACT.to_arrow
+contract_name = CONTRACT.name_of

@@ -1,0 +1,46 @@
+"""The provincial Plan 02 monitoring: the communes' readiness returns from its API by sending time, and the
+province's template files (XLSX/CSV) that communes without the system drop in a folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from connectors.listing import listing_client
+from connectors.readiness.client import ReadinessClient
+from connectors.readiness.schema import COLUMNS
+from connectors.readiness.streams import STREAM, extract_window, import_folder
+from connectors.readiness.suite import suite
+from kho.core.batches import BatchManifest
+from kho.core.extract_run import ExtractRun
+from kho.core.sources import Source, Stream
+
+
+def extract(run: ExtractRun) -> list[BatchManifest]:
+    """The API's window when one is configured, then the drop folder's new template files."""
+    manifests = []
+    if run.settings.readiness_url:
+        with listing_client(ReadinessClient, run.settings, "readiness", run.link_log("readiness")) as api:
+            manifests.append(extract_window(api, run, run.window(STREAM)))
+    folder = run.folder or run.settings.readiness_folder
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    manifests.append(import_folder(run, Path(folder)))
+    return manifests
+
+
+def import_path(run: ExtractRun, folder: Path) -> list[BatchManifest]:
+    return [import_folder(run, folder)]
+
+
+SOURCE = Source(
+    name="readiness",
+    description="Plan 02 readiness returns of the communes sent since the last run (and their template files)",
+    streams=(Stream(STREAM, COLUMNS, suite, json_columns=("_extra",), primary_key=("maxa", "kybaocao")),),
+    extract=extract,
+    import_path=import_path,
+    settings_prefix="readiness",
+    doc="The monitoring system's API is read by sending time with retries (every request recorded in "
+        "kho.link_calls); the template files (XLSX/CSV) in `KHO_READINESS_DROP_FOLDER` are read once each by content "
+        "hash, a file without the template's field codes refused whole with its rule. A month's return sent again "
+        "replaces the earlier one.",
+    tags=("plan02",),
+)

@@ -1,0 +1,66 @@
+"""The returns stream: from the monitoring system's API by window, and from the province's template files (XLSX or
+CSV, ``KH02_<MaXa>_<yyyymm>[_vN].xlsx|csv``) in a drop folder.
+
+Each template file not read before (by content hash) lands with the file, row and hash each row came from. The
+header row is found by its field codes (``MaXa`` and ``KyBaoCao`` among the cells), so the title block and the row
+of Vietnamese labels above it are skipped; blank rows are not returns. A file with no such header, or that cannot
+be read, is refused whole (kept beside the batch with the rule): a file is never half-landed. A month's return sent
+again (a correction, by either channel) is a new version: the warehouse keeps the latest one validation lets
+through.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from connectors.drop_files import import_files
+from connectors.listing import land_listing
+from connectors.readiness.client import ReadinessClient
+from connectors.readiness.schema import contract_name, records_to_arrow
+from connectors.spreadsheets import HEADER_SEARCH_ROWS, FileRejected, sheet_rows
+from kho.core.batches import BatchManifest
+from kho.core.extract_run import ExtractRun
+from kho.core.windows import Window
+
+STREAM = "returns"
+PATTERNS = ("*.xlsx", "*.XLSX", "*.csv", "*.CSV")
+HEADER_KEYS = ("MaXa", "KyBaoCao")
+
+
+def extract_window(client: ReadinessClient, run: ExtractRun, window: Window) -> BatchManifest:
+    """Extract the returns sent in ``window`` and land them as one batch of ``run``."""
+    return land_listing(client, run, STREAM, window, records_to_arrow)
+
+
+def read_template(path: Path, data: bytes) -> list[dict]:
+    """The returns of one template file, every value as text (empty cells as null); refuses the file whole."""
+    rows = sheet_rows(path, data)
+    header: list[str] | None = None
+    for n, cells in enumerate(rows, start=1):
+        names = [contract_name(c) for c in cells]
+        if all(k in names for k in HEADER_KEYS):
+            header = names
+            break
+        if n >= HEADER_SEARCH_ROWS:
+            break
+    if header is None:
+        raise FileRejected("not_a_readiness_template", f"{path.name}: no row with the field codes "
+                           f"{'/'.join(HEADER_KEYS)} in the first {HEADER_SEARCH_ROWS} rows")
+    out = []
+    for row_no, cells in enumerate(rows, start=n + 1):
+        if not any(cells):
+            continue
+        rec: dict[str, str | None] = {}
+        for i, value in enumerate(cells):
+            name = header[i] if i < len(header) and header[i] else f"_column_{i + 1}"
+            if value or name not in rec:
+                rec[name] = value or None
+        rec["_source_row"] = str(row_no)
+        out.append(rec)
+    return out
+
+
+def import_folder(run: ExtractRun, folder: Path) -> BatchManifest:
+    """Land every template file in ``folder`` not read before, as one batch; refused files go to ``rejected/``."""
+    return import_files(run, folder, STREAM, PATTERNS, read_template, records_to_arrow, (FileRejected,),
+                        "readiness return")

@@ -1,0 +1,64 @@
+"""Reading the spreadsheets people hand over (a commune's CSV or XLSX export or template): rows as text cells,
+whatever the tool that wrote them. CSV: UTF-8 (with or without BOM), comma or semicolon; XLSX: the first sheet,
+streamed (bounded memory); an Excel date cell as ``yyyy-mm-dd``, a whole number without a trailing ``.0``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+HEADER_SEARCH_ROWS = 20
+
+
+class FileRejected(ValueError):
+    """A whole file refused, with the rule it broke."""
+
+    def __init__(self, rule: str, detail: str):
+        super().__init__(f"{rule}: {detail}")
+        self.rule = rule
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def csv_rows(data: bytes) -> Iterator[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileRejected("encoding", f"not UTF-8 ({exc})") from None
+    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    yield from csv.reader(io.StringIO(text), delimiter=delimiter)
+
+
+def xlsx_rows(path: Path) -> Iterator[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)  # streams rows: bounded memory
+    except Exception as exc:  # openpyxl raises zipfile/KeyError/ValueError flavours for a broken file
+        raise FileRejected("unreadable_xlsx", f"{type(exc).__name__}: {exc}") from None
+    try:
+        for row in wb.worksheets[0].iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        wb.close()
+
+
+def sheet_rows(path: Path, data: bytes) -> Iterator[list[str]]:
+    """The rows of a CSV or XLSX file (by its suffix), every cell as text."""
+    rows = xlsx_rows(path) if path.suffix.lower() == ".xlsx" else csv_rows(data)
+    for raw in rows:
+        yield [cell_text(v) for v in raw]

@@ -1,0 +1,43 @@
+-- What the warehouse measures of a commune in a month, for the readiness criteria that have a measure
+-- (plan02_criteria.measured_by): each Decision 766 indicator's rate as numerator / denominator for the commune as
+-- the unit that received the dossiers (service_index_766_indicators, scope unit, role receiving: what its centre
+-- did), and dossiers_received, the dossiers it received. In a month the one-stop system has dossiers for, a commune
+-- without a row received none (0); a month with no dossiers at all has no measure.
+with indicators as (
+    select unit_code, period_month, indicator_id, numerator, denominator
+    from {{ ref('service_index_766_indicators') }}
+    where scope = 'unit' and unit_role = 'receiving'
+),
+
+onestop_months as (
+    select distinct period_month from indicators
+),
+
+communes as (
+    select distinct m.unit_code, m.period_month
+    from {{ ref('int_readiness__commune_months') }} as m
+    inner join onestop_months as o using (period_month)
+),
+
+measures as (
+    select distinct measured_by from {{ ref('plan02_criteria') }} where measured_by is not null
+)
+
+select
+    c.unit_code,
+    c.period_month,
+    m.measured_by,
+    case
+        when m.measured_by = 'dossiers_received' then coalesce(i.denominator, 0)
+        else i.numerator
+    end as measured_numerator,
+    case when m.measured_by = 'dossiers_received' then null else i.denominator end as measured_denominator,
+    case
+        when m.measured_by = 'dossiers_received' then coalesce(i.denominator, 0)
+        else i.numerator::numeric / nullif(i.denominator, 0)
+    end as measured_value
+from communes as c
+cross join measures as m
+left join indicators as i
+    on i.unit_code = c.unit_code and i.period_month = c.period_month
+    and i.indicator_id = case when m.measured_by = 'dossiers_received' then 'dossier_sync' else m.measured_by end

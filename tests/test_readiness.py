@@ -1,0 +1,171 @@
+"""Plan 02 readiness end to end on the shared pipeline run: the monitoring system's API and the communes' template
+files both land, every return is loaded or quarantined under the rule it broke, and the marts hold the colours,
+coverage and disagreements the readiness sandbox's answer key says."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rules_766 import expected_indicators
+from test_e2e import clean_records, current_unit
+
+pytestmark = [pytest.mark.integration, pytest.mark.e2e]
+
+CRITERIA = Path(__file__).parents[1] / "dbt_project" / "seeds" / "readiness" / "plan02_criteria.csv"
+# the rule each defect the sandbox plants must be quarantined under
+DEFECT_RULES = {"staff_totals": "staff_totals_add_up", "certificates_over_staff": "certificates_within_staff",
+                "trained_over_staff": "trained_within_staff", "share_over_100": "share_at_most_100",
+                "future_period": "period_over_when_sent", "unknown_commune": "commune_code_known"}
+
+
+def test_api_and_template_files_both_land_and_every_return_is_accounted_for(pipeline_run, warehouse):
+    _, srv = pipeline_run
+    returns, clock = srv.readiness.app.registry, srv.readiness.app.clock
+    files = sorted(srv.readiness_drop.iterdir())
+    sent = [v for v in returns.versions if v.submitted < clock]
+    _, rows = warehouse.query(
+        "select b.mode, sum(b.rows_extracted), sum(v.rows_checked), sum(v.rows_passed), sum(v.rows_quarantined) "
+        "from kho.batches b join dq.validation_runs v using (batch_id) where b.source = 'readiness' group by 1")
+    by_mode = {r[0]: r[1:] for r in rows}
+    assert by_mode["file"][0] == len(files) == sum(v.channel != "api" for v in sent) > 0
+    assert by_mode["incremental"][0] == len(returns.visible(clock)) > 0
+    for extracted, checked, passed, quarantined in by_mode.values():
+        assert extracted == checked == passed + quarantined
+    assert sum(r[4] for r in rows) == sum(v.defect is not None for v in sent)
+    # each planted defect quarantined under its rule (the return's key: the commune code as sent / the month)
+    _, rows = warehouse.query("select q.record_key, q.rule from dq.quarantine q join kho.batches b using (batch_id) "
+                              "where b.source = 'readiness'")
+    got = Counter(rule for _, rule in rows)
+    want = Counter(DEFECT_RULES[v.defect] for v in sent if v.defect)
+    assert all(got[rule] >= n for rule, n in want.items()), (got, want)
+    assert set(got) <= set(want) | {"sent_on_time"}, got
+    # the warnings: returns sent three weeks after their month still count
+    _, [(late,)] = warehouse.query("select coalesce(sum(failed), 0) from dq.rule_results "
+                                   "where suite = 'readiness_returns_raw' and rule = 'sent_on_time'")
+    assert late == sum(v.late and v.defect != "future_period" for v in sent) > 0
+
+
+def test_colours_and_coverage_match_the_answer_key(pipeline_run, warehouse):
+    _, srv = pipeline_run
+    returns, clock = srv.readiness.app.registry, srv.readiness.app.clock
+    expected = returns.expected(clock)
+    _, rows = warehouse.query("select unit_code, period_month, has_return, colour, criteria_met "
+                              "from marts.plan02_commune_status")
+    got = {(r[0], r[1]): r[2:] for r in rows}
+    want = {k: (c["has_return"], c["colour"], c["met"]) for k, c in expected["communes"].items()}
+    assert got.keys() == want.keys()
+    wrong = {k: (want[k], got[k]) for k in want if want[k] != got[k]}
+    assert not wrong, f"{len(wrong)} commune-months differ, e.g. {sorted(wrong.items())[:3]}"
+    # every basic condition's colour, as the sandbox designed the commune's state that month
+    _, rows = warehouse.query("select unit_code, period_month, criterion_code, reported_colour "
+                              "from marts.plan02_commune_criteria where is_basic_condition and has_return")
+    got_criteria = {(r[0], r[1], r[2]): r[3] for r in rows}
+    want_criteria = {(u, m, k): colour for (u, m), c in expected["communes"].items()
+                     for k, colour in c["criteria"].items()}
+    assert got_criteria == want_criteria
+    # the province's coverage by month
+    _, rows = warehouse.query("select period_month, communes_green, communes_yellow, communes_red, "
+                              "communes_without_return, communes, green_share from marts.plan02_province_coverage")
+    got_coverage = {r[0]: dict(zip(("green", "yellow", "red", "no_return"), r[1:5], strict=True)) for r in rows}
+    assert got_coverage == expected["coverage"]
+    shares = [float(r[6]) for r in sorted(rows)]
+    assert all(r[5] == len(returns.communes) for r in rows)
+    assert shares[-1] > shares[0], "communes get ready over the period"
+    assert {c["colour"] for c in expected["communes"].values()} == {"green", "yellow", "red"}
+    # a commune that reports under its pre-2025 code lands on its current unit
+    legacy = [c for c in returns.communes if c.code != c.code_as_sent]
+    assert legacy and all(got[(c.code, m)][0] for c in legacy for m in expected["coverage"]
+                          if (c.code, m) in {k for k, v in expected["communes"].items() if v["has_return"]})
+    print(f"\nPlan 02 coverage: {[(str(m), c) for m, c in sorted(expected['coverage'].items())]}")
+
+
+def measured(srv) -> dict[tuple[str, date, str], tuple[int, int | None]]:
+    """(commune, month, measured_by) → (numerator, denominator) recomputed from the one-stop sandbox's records (the
+    766 recomputation of rules_766, the commune as receiving unit); dossiers_received is (dossiers, None)."""
+    indicators = expected_indicators(clean_records(srv), current_unit)
+    months = {date.fromisoformat(k[3] + "-01") for k in indicators}
+    out = {}
+    for (scope, role, unit, month, ind), (num, den, _, _) in indicators.items():
+        if scope == "unit" and role == "receiving":
+            day = date.fromisoformat(month + "-01")
+            out[(unit, day, ind)] = (num, den)
+            if ind == "dossier_sync":
+                out[(unit, day, "dossiers_received")] = (den, None)
+    return out, months
+
+
+def test_reports_and_data_disagree_where_the_sandboxes_say(pipeline_run, warehouse):
+    """Reported values from the readiness sandbox's answer key, measured ones recomputed from the one-stop
+    sandbox's records: the mart's measures equal them, and it flags exactly the criteria whose reported colour is
+    green while the measure's is not, or whose reported share is above the measured one by more than the
+    criterion's tolerance (plan02_criteria)."""
+    _, srv = pipeline_run
+    returns, clock = srv.readiness.app.registry, srv.readiness.app.clock
+    reported = returns.reported(clock)
+    truth, onestop_months = measured(srv)
+    with CRITERIA.open(encoding="utf-8") as f:
+        criteria = {r["criterion_code"]: r for r in csv.DictReader(f)}
+    _, rows = warehouse.query(
+        "select unit_code, period_month, criterion_code, measured_numerator, measured_denominator, disagreement "
+        "from marts.plan02_commune_criteria where measured_by is not null")
+    assert rows
+    fields = {"software": ("PhanMemDVC", None), "digital_data": ("TyLeSoHoa", 100),
+              "online_applications": ("TyLeHoSoTrucTuyen", 100), "online_results": ("TyLeKetQuaDienTu", 100)}
+    wrong_measure, want_flags, got_flags = [], set(), set()
+    for unit, month, code, num, den, disagreement in rows:
+        c = criteria[code]
+        if month not in onestop_months:
+            assert num is None and den is None
+            continue
+        expect = truth.get((unit, month, c["measured_by"]), (0, None) if c["measured_by"] == "dossiers_received"
+                           else (None, None))
+        if (num, den) != expect:
+            wrong_measure.append((unit, month, code, (num, den), expect))
+        if disagreement:
+            got_flags.add((unit, month, code, disagreement))
+        values = reported.get((unit, month))
+        if values is None:
+            continue
+        field, percent = fields[code]
+        value = values[field]
+        if value is None:
+            continue
+        value = value / percent if percent else value
+        n, d = expect
+        measure = (n if c["measured_by"] == "dossiers_received" else (n / d if d else None))
+        if measure is None:
+            continue
+        green_at = float(c["green_at"])
+        reported_green = value >= green_at
+        measured_green = measure >= 1 if c["value_unit"] == "flag" else measure >= green_at
+        if reported_green and not measured_green:
+            want_flags.add((unit, month, code, "reported_ready_data_not"))
+        elif c["value_unit"] == "share" and value - measure > float(c["tolerance"]):
+            want_flags.add((unit, month, code, "reported_above_measured"))
+    assert not wrong_measure, f"{len(wrong_measure)} measures differ, e.g. {wrong_measure[:3]}"
+    assert got_flags == want_flags
+    kinds = Counter((code, kind) for _, _, code, kind in got_flags)
+    assert kinds[("software", "reported_ready_data_not")] > 0, kinds
+    assert kinds[("online_applications", "reported_ready_data_not")] > 0, kinds
+    over = {c.code for c in returns.communes if c.over_reports}
+    assert {u for u, _, code, _ in got_flags if code == "online_applications"} & over
+    print(f"\nreports ready, data says otherwise: {dict(kinds)}")
+
+
+def test_dvcqg_sync_by_commune_counts_every_synced_dossier(pipeline_run, warehouse):
+    """The commune × day sync chart holds, per receiving commune, every dossier the sandbox synced to DVCQG."""
+    _, srv = pipeline_run
+    communes = {c.code for c in srv.readiness.app.registry.communes}
+    want: Counter = Counter()
+    for r in clean_records(srv):
+        unit = current_unit(r["MaDonViTiepNhan"])
+        if unit in communes and r["NgayDongBoDVC"]:
+            want[(unit, date(int(r["NgayDongBoDVC"][:4]), int(r["NgayDongBoDVC"][4:6]),
+                              int(r["NgayDongBoDVC"][6:8])))] += 1
+    _, rows = warehouse.query("select unit_code, day, dossiers_synced from marts.dvcqg_sync_by_commune "
+                              "where dossiers_synced > 0")
+    assert {(u, d): n for u, d, n in rows} == dict(want) and want
