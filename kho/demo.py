@@ -217,6 +217,16 @@ def print_readiness(wh) -> None:
         "where disagreements > 0 order by period_month desc, disagreements desc, unit_code limit 8")
     print_table("Reports ready, data says otherwise (plan02_commune_criteria), latest 8",
                  ("commune", "month", "colour", "met", "disagreeing criteria"), rows, left=1)
+    _, rows = wh.query(
+        "select task_code, task_group, owner_name, deadline::text, status, "
+        "case when is_overdue then days_overdue::text else '' end, coalesce(output_indicator, ''), "
+        "coalesce(round(100 * output_target)::text, ''), coalesce(round(100 * measured_value, 1)::text, ''), "
+        "case when done_but_target_not_met then 'done on paper' else '' end "
+        "from marts.plan02_tasks where is_latest_status and (is_overdue or output_indicator is not null) "
+        "order by is_overdue desc, task_code")
+    print_table("Plan 02 tasks, latest status: overdue, and measured outputs (plan02_tasks)",
+                 ("task", "group", "in charge", "deadline", "status", "days over", "output", "target %",
+                  "measured %", ""), rows, left=3)
 
 
 def print_summary(summary: dict, wh, settings: KhoSettings) -> None:

@@ -131,7 +131,7 @@ def test_the_transform_checks_and_records_every_sources_freshness(pipeline_run, 
     assert [(r[0], r[1]) for r in rows] == [
         ("civil_status", "births"), ("civil_status", "deaths"), ("civil_status", "marriages"),
         ("documents", "edocs"), ("documents", "status_events"), ("judicial", "requests"), ("land", "transactions"),
-        ("onestop", "dossiers")]
+        ("onestop", "dossiers"), ("readiness", "returns"), ("readiness", "tasks")]
     assert all(r[2] == "pass" and r[3] for r in rows), rows
     assert ("onestop", "dossiers", "pass", True, "2 day", "7 day") in rows
 

@@ -25,11 +25,12 @@ DEFECT_RULES = {"staff_totals": "staff_totals_add_up", "certificates_over_staff"
 def test_api_and_template_files_both_land_and_every_return_is_accounted_for(pipeline_run, warehouse):
     _, srv = pipeline_run
     returns, clock = srv.readiness.app.registry, srv.readiness.app.clock
-    files = sorted(srv.readiness_drop.iterdir())
+    files = sorted(srv.readiness_drop.glob("KH02_*"))
     sent = [v for v in returns.versions if v.submitted < clock]
     _, rows = warehouse.query(
         "select b.mode, sum(b.rows_extracted), sum(v.rows_checked), sum(v.rows_passed), sum(v.rows_quarantined) "
-        "from kho.batches b join dq.validation_runs v using (batch_id) where b.source = 'readiness' group by 1")
+        "from kho.batches b join dq.validation_runs v using (batch_id) where b.source = 'readiness' "
+        "and b.stream = 'returns' group by 1")
     by_mode = {r[0]: r[1:] for r in rows}
     assert by_mode["file"][0] == len(files) == sum(v.channel != "api" for v in sent) > 0
     assert by_mode["incremental"][0] == len(returns.visible(clock)) > 0
@@ -38,7 +39,7 @@ def test_api_and_template_files_both_land_and_every_return_is_accounted_for(pipe
     assert sum(r[4] for r in rows) == sum(v.defect is not None for v in sent)
     # each planted defect quarantined under its rule (the return's key: the commune code as sent / the month)
     _, rows = warehouse.query("select q.record_key, q.rule from dq.quarantine q join kho.batches b using (batch_id) "
-                              "where b.source = 'readiness'")
+                              "where b.source = 'readiness' and b.stream = 'returns'")
     got = Counter(rule for _, rule in rows)
     want = Counter(DEFECT_RULES[v.defect] for v in sent if v.defect)
     assert all(got[rule] >= n for rule, n in want.items()), (got, want)
@@ -169,3 +170,40 @@ def test_dvcqg_sync_by_commune_counts_every_synced_dossier(pipeline_run, warehou
     _, rows = warehouse.query("select unit_code, day, dossiers_synced from marts.dvcqg_sync_by_commune "
                               "where dossiers_synced > 0")
     assert {(u, d): n for u, d, n in rows} == dict(want) and want
+
+
+def test_the_task_register_sets_each_status_beside_its_measured_output(pipeline_run, warehouse):
+    """Statuses and overdue tasks as the sandbox register issued them (its refused rows left out); each measurable
+    output equal to the province's figure recomputed from the sandboxes (the 766 recomputation of the one-stop
+    records, the readiness answer key's coverage) for the month before the status date."""
+    _, srv = pipeline_run
+    returns, clock = srv.readiness.app.registry, srv.readiness.app.clock
+    expected = returns.tasks.expected(clock)
+    _, rows = warehouse.query("select task_code, status_on, status, is_overdue, output_indicator, output_target, "
+                              "measured_month, measured_value, done_but_target_not_met from marts.plan02_tasks")
+    got = {(r[0], r[1]): {"status": r[2], "overdue": r[3]} for r in rows}
+    assert got == {k: {"status": v["status"], "overdue": v["overdue"]} for k, v in expected.items()}
+    assert any(v["overdue"] for v in expected.values())
+    province = returns.dossiers.province.code
+    indicators = expected_indicators(clean_records(srv), current_unit)
+    coverage = returns.expected(clock)["coverage"]
+    measured = 0
+    for task, on, status, _, indicator, target, month, value, not_met in rows:
+        assert str(target) == str(expected[(task, on)]["target"]) if target is not None else indicator is None
+        if indicator is None:
+            assert value is None and not_met is None
+            continue
+        if indicator == "plan02_green_share":
+            counts = coverage.get(month)
+            want = counts and counts["green"] / (counts["green"] + counts["yellow"] + counts["red"])
+        else:
+            num, den, _, _ = indicators.get(("province", "competent", province, f"{month:%Y-%m}", indicator),
+                                            (0, 0, None, None))
+            want = num / den if den else None
+        if want is None:
+            assert value is None
+            continue
+        measured += 1
+        assert abs(float(value) - want) < 1e-4, (task, on, indicator, value, want)
+        assert not_met == (status == "HOAN_THANH" and want < float(target))
+    assert measured and any(r[8] for r in rows), "a task reported done whose output the data does not show"

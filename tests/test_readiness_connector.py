@@ -109,3 +109,14 @@ def test_crafted_returns_break_exactly_their_rules(fresh_schema, settings, retur
     cases["sent_at"] = (case(lambda r: r.update(NgayCapNhat="2026-05-28")), {"sent_at_format"})
     check_crafted(fresh_schema, settings, "readiness", None, base, cases, {"sent_on_time"},
                   key_of=lambda r: f"{r['MaXa']}/{r['KyBaoCao']}")
+
+
+def test_the_task_suite_accepts_exactly_the_output_indicators_the_warehouse_measures():
+    import csv
+    from pathlib import Path
+
+    from connectors.readiness.task_suite import OUTPUT_INDICATORS
+
+    seed = Path(__file__).parents[1] / "dbt_project" / "seeds" / "readiness" / "plan02_output_indicators.csv"
+    with seed.open(encoding="utf-8") as f:
+        assert tuple(r["indicator_code"] for r in csv.DictReader(f)) == OUTPUT_INDICATORS

@@ -27,3 +27,15 @@ CONTRACT = FlatContract(FIELDS)
 COLUMNS = CONTRACT.columns
 records_to_arrow = CONTRACT.to_arrow
 contract_name = CONTRACT.name_of
+
+# The Plan 02 task register as the province's steering office keeps it (one XLSX/CSV snapshot per status date): the
+# task (``MaNhiemVu``), its group, name, the unit in charge (``DonViChuTri``: code and name), the deadline
+# (``HanHoanThanh``, yyyy-mm-dd), the expected output and, where it can be measured, the output indicator
+# (``ChiSoDauRa``, a code of plan02_output_indicators) and its target (``GiaTriMucTieu``, a share 0-1); the status
+# reported (``TrangThai``) and its date (``NgayCapNhat``, yyyyMMddHHmmss), the completion date reported.
+TASK_FIELDS = (
+    "MaNhiemVu", "NhomNhiemVu", "TenNhiemVu", "MaDonViChuTri", "DonViChuTri", "HanHoanThanh", "SanPhamDauRa",
+    "ChiSoDauRa", "GiaTriMucTieu", "TrangThai", "NgayHoanThanh", "NgayCapNhat",
+)
+TASKS = FlatContract(TASK_FIELDS)
+TASK_COLUMNS = TASKS.columns

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from connectors.listing import listing_client
+from connectors.readiness import task_suite
 from connectors.readiness.client import ReadinessClient
-from connectors.readiness.schema import COLUMNS
-from connectors.readiness.streams import STREAM, extract_window, import_folder
+from connectors.readiness.schema import COLUMNS, TASK_COLUMNS
+from connectors.readiness.streams import STREAM, TASK_FOLDER, TASK_STREAM, extract_window, import_folder, import_tasks
 from connectors.readiness.suite import suite
 from kho.core.batches import BatchManifest
 from kho.core.extract_run import ExtractRun
@@ -21,26 +22,28 @@ def extract(run: ExtractRun) -> list[BatchManifest]:
     if run.settings.readiness_url:
         with listing_client(ReadinessClient, run.settings, "readiness", run.link_log("readiness")) as api:
             manifests.append(extract_window(api, run, run.window(STREAM)))
-    folder = run.folder or run.settings.readiness_folder
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    manifests.append(import_folder(run, Path(folder)))
-    return manifests
+    return manifests + import_path(run, Path(run.folder or run.settings.readiness_folder))
 
 
 def import_path(run: ExtractRun, folder: Path) -> list[BatchManifest]:
-    return [import_folder(run, folder)]
+    """The communes' template files in ``folder``, and the task register's snapshots in its ``nhiem_vu/``."""
+    (folder / TASK_FOLDER).mkdir(parents=True, exist_ok=True)
+    return [import_folder(run, folder), import_tasks(run, folder / TASK_FOLDER)]
 
 
 SOURCE = Source(
     name="readiness",
     description="Plan 02 readiness returns of the communes sent since the last run (and their template files)",
-    streams=(Stream(STREAM, COLUMNS, suite, json_columns=("_extra",), primary_key=("maxa", "kybaocao")),),
+    streams=(Stream(STREAM, COLUMNS, suite, json_columns=("_extra",), primary_key=("maxa", "kybaocao")),
+             Stream(TASK_STREAM, TASK_COLUMNS, task_suite.suite, json_columns=("_extra",),
+                    primary_key=("manhiemvu", "ngaycapnhat"))),
     extract=extract,
     import_path=import_path,
     settings_prefix="readiness",
     doc="The monitoring system's API is read by sending time with retries (every request recorded in "
         "kho.link_calls); the template files (XLSX/CSV) in `KHO_READINESS_DROP_FOLDER` are read once each by content "
         "hash, a file without the template's field codes refused whole with its rule. A month's return sent again "
-        "replaces the earlier one.",
+        "replaces the earlier one. The province's Plan 02 task register is read from the folder's `nhiem_vu/`, "
+        "one snapshot per status date.",
     tags=("plan02",),
 )

@@ -16,15 +16,18 @@ from pathlib import Path
 from connectors.drop_files import import_files
 from connectors.listing import land_listing
 from connectors.readiness.client import ReadinessClient
-from connectors.readiness.schema import contract_name, records_to_arrow
+from connectors.readiness.schema import TASKS, contract_name, records_to_arrow
 from connectors.spreadsheets import HEADER_SEARCH_ROWS, FileRejected, sheet_rows
 from kho.core.batches import BatchManifest
 from kho.core.extract_run import ExtractRun
 from kho.core.windows import Window
 
 STREAM = "returns"
+TASK_STREAM = "tasks"
+TASK_FOLDER = "nhiem_vu"  # the task register's snapshots, in this subfolder of the drop folder
 PATTERNS = ("*.xlsx", "*.XLSX", "*.csv", "*.CSV")
 HEADER_KEYS = ("MaXa", "KyBaoCao")
+TASK_HEADER_KEYS = ("MaNhiemVu", "HanHoanThanh")
 
 
 def extract_window(client: ReadinessClient, run: ExtractRun, window: Window) -> BatchManifest:
@@ -34,18 +37,29 @@ def extract_window(client: ReadinessClient, run: ExtractRun, window: Window) -> 
 
 def read_template(path: Path, data: bytes) -> list[dict]:
     """The returns of one template file, every value as text (empty cells as null); refuses the file whole."""
+    return _read_sheet(path, data, contract_name, HEADER_KEYS, "not_a_readiness_template")
+
+
+def read_task_register(path: Path, data: bytes) -> list[dict]:
+    """The tasks of one snapshot of the Plan 02 task register; refuses the file whole."""
+    return _read_sheet(path, data, TASKS.name_of, TASK_HEADER_KEYS, "not_a_task_register")
+
+
+def _read_sheet(path: Path, data: bytes, name_of, keys: tuple[str, ...], rule: str) -> list[dict]:
+    """The rows under the first row holding the field codes ``keys`` (title blocks and label rows above it are
+    skipped, blank rows are not records), every value as text; a file without such a row refused whole."""
     rows = sheet_rows(path, data)
     header: list[str] | None = None
     for n, cells in enumerate(rows, start=1):
-        names = [contract_name(c) for c in cells]
-        if all(k in names for k in HEADER_KEYS):
+        names = [name_of(c) for c in cells]
+        if all(k in names for k in keys):
             header = names
             break
         if n >= HEADER_SEARCH_ROWS:
             break
     if header is None:
-        raise FileRejected("not_a_readiness_template", f"{path.name}: no row with the field codes "
-                           f"{'/'.join(HEADER_KEYS)} in the first {HEADER_SEARCH_ROWS} rows")
+        raise FileRejected(rule, f"{path.name}: no row with the field codes {'/'.join(keys)} in the first "
+                           f"{HEADER_SEARCH_ROWS} rows")
     out = []
     for row_no, cells in enumerate(rows, start=n + 1):
         if not any(cells):
@@ -64,3 +78,9 @@ def import_folder(run: ExtractRun, folder: Path) -> BatchManifest:
     """Land every template file in ``folder`` not read before, as one batch; refused files go to ``rejected/``."""
     return import_files(run, folder, STREAM, PATTERNS, read_template, records_to_arrow, (FileRejected,),
                         "readiness return")
+
+
+def import_tasks(run: ExtractRun, folder: Path) -> BatchManifest:
+    """Land every snapshot of the task register in ``folder`` not read before, as one batch."""
+    return import_files(run, folder, TASK_STREAM, PATTERNS, read_task_register, TASKS.to_arrow, (FileRejected,),
+                        "task register")

@@ -14,7 +14,8 @@ or not a dossier was received that month ("reports ready, data says otherwise").
 The usual defects: months with no return; staff totals that do not add up; more officials with a digital
 certificate, or trained, than staff; a share above 100%; a return for a month not yet over; an unknown commune
 code (all refused, half of them corrected by a later version); returns sent three weeks late (a warning); and
-communes reporting under their pre-2025 code. ``ReadinessReturns.expected`` is the answer key.
+communes reporting under their pre-2025 code. ``ReadinessReturns.expected`` is the answer key. The province's
+task register (``sandbox.readiness.tasks``) is written beside the communes' files.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from sandbox.onestop.generator import Dossiers, fmt_ts
+from sandbox.readiness.tasks import TaskRegister
 from sandbox.times import DAY, epoch_of, wall
 
 FIELDS = (
@@ -51,6 +53,7 @@ FLAGS = frozenset({"premises", "online_meeting", "software"})
 ERROR_DEFECTS = ("staff_totals", "certificates_over_staff", "trained_over_staff", "share_over_100",
                  "future_period", "unknown_commune")
 GREEN, YELLOW, RED = "green", "yellow", "red"
+TASK_FOLDER = "nhiem_vu"
 NEVER = 99
 
 
@@ -152,6 +155,7 @@ class ReadinessReturns:
                     continue
                 self.versions.extend(self._versions(c, m, month))
         self.versions.sort(key=lambda v: (v.submitted, v.code_as_sent, v.month))
+        self.tasks = TaskRegister(dossiers)
 
     # -- design ------------------------------------------------------------------------------------------------
     def _online_shares(self) -> dict[tuple[int, date], float]:
@@ -235,7 +239,8 @@ class ReadinessReturns:
         return [(v.submitted, v) for v in self.versions if v.channel == "api" and v.submitted < clock]
 
     def write_files(self, folder: Path, clock: int) -> list[Path]:
-        """The template files the file communes sent before ``clock``: one per commune, month and version."""
+        """The template files the file communes sent before ``clock``, one per commune, month and version, and the
+        province's task register as re-issued at each month end before it, in ``nhiem_vu/``."""
         folder.mkdir(parents=True, exist_ok=True)
         written = []
         for v in self.versions:
@@ -252,7 +257,7 @@ class ReadinessReturns:
             else:
                 _write_xlsx(path, self.dossiers.communes[v.commune].full_name, rows)
             written.append(path)
-        return written
+        return written + self.tasks.write_snapshots(folder / TASK_FOLDER, clock)
 
     # -- the answer key ----------------------------------------------------------------------------------------
     def kept(self, clock: int) -> dict[tuple[str, date], Version]:
