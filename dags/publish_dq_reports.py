@@ -1,5 +1,6 @@
 """publish_dq_reports: the data-quality reports - one per unit and the province overview - rendered from the DQ
-marts, e-mailed to each unit's recipients, and GX Data Docs rebuilt for the engineers.
+marts, e-mailed to each unit's recipients, the Plan 02 readiness report (the province and each commune) rendered
+beside them, and GX Data Docs rebuilt for the engineers.
 
 Runs on the 3rd of each month at 07:00 (Asia/Ho_Chi_Minh), reporting the month before and sending it (two days
 for late syncs to arrive); and after every transform, re-rendering without sending so the folder is always
@@ -59,6 +60,20 @@ def publish_dq_reports():
         return deliver_reports(rendered)
 
     @task
+    def readiness_report() -> str:
+        """The Plan 02 readiness report of the same month and language (skipped where no commune reported)."""
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        from kho.reports.publish import render_readiness
+        from kho.reports.readiness import NoReadinessData
+
+        params = get_current_context()["params"]
+        try:
+            return str(render_readiness(params.get("period"), params.get("lang"), params.get("pdf")).overview.html)
+        except NoReadinessData as e:
+            raise AirflowSkipException(str(e)) from e
+
+    @task
     def data_docs() -> str:
         from expectations.data_docs import build_data_docs
         from kho.core.settings import get_settings
@@ -68,6 +83,7 @@ def publish_dq_reports():
         return str(build_data_docs(Warehouse.open(settings), settings))
 
     deliver(render())
+    readiness_report()
     data_docs()
 
 

@@ -224,6 +224,23 @@ def report(period, units, lang, pdf, send, resend, data_docs) -> None:
         console.print(f"GX Data Docs: [cyan]{build_data_docs(Warehouse.open(s), s)}[/]")
 
 
+@main.command("readiness-report")
+@click.option("--period", help="Month to report, YYYY-MM (default: the latest month whose returns are all in).")
+@click.option("--unit", "units", multiple=True, help="Only this commune (current code); repeatable.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), help="Report language (default KHO_REPORT_LANG, vi).")
+@click.option("--pdf/--no-pdf", default=None, help="Also render PDFs (default KHO_REPORT_PDF).")
+def readiness_report(period, units, lang, pdf) -> None:
+    """Render the Plan 02 readiness report: the province page and one page per commune."""
+    from kho.reports.publish import render_readiness
+
+    try:
+        rs = render_readiness(period, lang, pdf, list(units) or None)
+    except (LookupError, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+    console.print(f"Plan 02 readiness for {rs.period:%Y-%m} ({rs.lang}): {len(rs.units):,} communes and the "
+                  f"province: [cyan]{rs.overview.html}[/]")
+
+
 @main.command()
 @click.argument("query")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")

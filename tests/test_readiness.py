@@ -207,3 +207,61 @@ def test_the_task_register_sets_each_status_beside_its_measured_output(pipeline_
         assert abs(float(value) - want) < 1e-4, (task, on, indicator, value, want)
         assert not_met == (status == "HOAN_THANH" and want < float(target))
     assert measured and any(r[8] for r in rows), "a task reported done whose output the data does not show"
+
+
+def test_the_readiness_report_renders_in_chromium_with_the_answer_keys_figures(pipeline_run, warehouse, settings):
+    """The month's Plan 02 report, rendered as the publish DAG renders it: a page per commune and the province page,
+    whose colour table and counts hold the readiness answer key's figures, opened in Chromium (the coverage chart
+    drawn, nothing failing); English on request."""
+    import os
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    from kho.reports.publish import render_readiness
+
+    _, srv = pipeline_run
+    returns, clock = srv.readiness.app.registry, srv.readiness.app.clock
+    expected = returns.expected(clock)
+    rs = render_readiness(pdf=False)
+    assert rs.period in expected["coverage"] and rs.lang == "vi"
+    want = expected["coverage"][rs.period]
+    assert len(rs.units) == len(returns.communes)
+    html = rs.overview.html.read_text(encoding="utf-8")
+    colours = html[html.index('id="colours"'):]
+    for colour, label in (("green", "Xanh"), ("yellow", "Vàng"), ("red", "Đỏ")):
+        assert colours.count(f'<td class="c c-{colour}">{label}</td><td class="c">') == want[colour], colour
+    a_commune = next(c for c in returns.communes if (c.code, rs.period) in expected["communes"])
+    page = (rs.folder / f"{a_commune.code}.html").read_text(encoding="utf-8")
+    cell = expected["communes"][(a_commune.code, rs.period)]
+    assert f"{cell['met']}/8" in page and ("Xanh", "Vàng", "Đỏ")[("green", "yellow", "red").index(cell["colour"])] \
+        in page[page.index('id="colour"'):][:80]
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.fail("Debian's chromium is not installed: `bash scripts/test.sh` installs it")
+    artifacts = Path(os.environ.get("KHO_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
+    artifacts.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu",
+                                                                    "--no-first-run", "--disable-sync"])
+        try:
+            for name in ("index.html", f"{a_commune.code}.html"):
+                tab = browser.new_page(viewport={"width": 1100, "height": 900})
+                errors = []
+                tab.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+                tab.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+                tab.goto((rs.folder / name).as_uri(), wait_until="load")
+                if name == "index.html":
+                    chart = tab.locator("svg.chart")
+                    assert chart.count() == 1
+                    box = chart.first.bounding_box()
+                    assert box and box["width"] > 300 and box["height"] > 100
+                    assert chart.first.locator("path").count() > 10
+                    assert tab.locator("#colours tr").count() == len(returns.communes) + 1
+                assert tab.title() and not errors, errors
+                tab.screenshot(path=str(artifacts / f"readiness-{name.replace('.html', '')}.png"), full_page=True)
+                tab.close()
+        finally:
+            browser.close()
+    en = render_readiness(rs.period.strftime("%Y-%m"), "en", pdf=False, units=[a_commune.code])
+    assert "Readiness under Plan 02" in en.overview.html.read_text(encoding="utf-8") and len(en.units) == 1

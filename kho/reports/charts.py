@@ -97,3 +97,29 @@ def score_distribution(scores: list[dict], t: Words) -> str:
     ax.set_ylabel(t("units"))
     fig.subplots_adjust(left=0.08, right=0.99, bottom=0.18, top=0.97)
     return _svg(fig, "distribution", t("distribution"), tight=False)
+
+
+def readiness_coverage(history: list[dict], t: Words) -> str:
+    """Plan 02: the province's communes by colour per month (green, yellow, red; those without a return apart), with
+    the share green above the bars."""
+    fig = Figure(figsize=(7.2, 2.8))
+    ax = fig.subplots()
+    months = [t.short_month(h["period_month"]) for h in history]
+    green = [h["communes_green"] for h in history]
+    yellow = [h["communes_yellow"] for h in history]
+    red = [h["communes_red"] - h["communes_without_return"] for h in history]
+    none = [h["communes_without_return"] for h in history]
+    bottom = [0] * len(history)
+    for values, colour, label in ((green, OK, t("plan02_green")), (yellow, WARN, t("plan02_yellow")),
+                                  (red, ERROR, t("plan02_red")), (none, "#9aa5b1", t("plan02_no_return"))):
+        ax.bar(months, values, bottom=bottom, color=colour, label=label, width=0.6)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    for x, h, top in zip(months, history, bottom, strict=True):
+        ax.annotate(t.percent(h["green_share"], 1), (x, top), textcoords="offset points", xytext=(0, 4),
+                    ha="center", fontsize=8)
+    ax.set_ylim(0, max(bottom, default=1) * 1.4)  # room above the bars for the shares and the legend
+    ax.set_ylabel(t("plan02_communes"))
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(loc="upper center", frameon=False, fontsize=7, ncols=4)
+    fig.subplots_adjust(left=0.08, right=0.99, bottom=0.11, top=0.97)
+    return _svg(fig, "coverage", t("plan02_coverage"), tight=False)

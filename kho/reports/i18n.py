@@ -12,9 +12,10 @@ LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 
 SOURCES = {
     "vi": {"onestop": "Hồ sơ một cửa", "documents": "Văn bản điện tử", "civil_status": "Hộ tịch",
-           "judicial": "Lý lịch tư pháp"},
+           "judicial": "Lý lịch tư pháp", "land": "Đất đai",
+           "readiness": "Kế hoạch 02 (báo cáo điều kiện)"},
     "en": {"onestop": "One-stop dossiers", "documents": "Official documents", "civil_status": "Civil status",
-           "judicial": "Judicial records"},
+           "judicial": "Judicial records", "land": "Land registration", "readiness": "Plan 02 readiness"},
 }
 # the national and external links of national_link_health
 LINKS = {
@@ -28,9 +29,11 @@ LINKS = {
 
 STREAMS = {
     "vi": {"dossiers": "hồ sơ", "edocs": "văn bản", "status_events": "trạng thái văn bản", "births": "khai sinh",
-           "deaths": "khai tử", "marriages": "kết hôn"},
+           "deaths": "khai tử", "marriages": "kết hôn", "requests": "yêu cầu", "transactions": "giao dịch",
+           "returns": "báo cáo", "tasks": "nhiệm vụ"},
     "en": {"dossiers": "dossier", "edocs": "document", "status_events": "document status", "births": "birth",
-           "deaths": "death", "marriages": "marriage"},
+           "deaths": "death", "marriages": "marriage", "requests": "request", "transactions": "transaction",
+           "returns": "return", "tasks": "task"},
 }
 
 LABELS = {
@@ -100,6 +103,43 @@ LABELS = {
         "unattributed": "Bản ghi không xác định được đơn vị (mã đơn vị không có trong danh mục)",
         "unit_reports": "Báo cáo từng đơn vị",
         "privacy": "Báo cáo không chứa họ tên hay số định danh cá nhân; bản ghi được nêu bằng mã trên hệ thống nguồn.",
+        "plan02_title": "Báo cáo mức độ sẵn sàng theo Kế hoạch 02-KH/BCĐTW",
+        "plan02_title_unit": "Điều kiện cơ bản của Trung tâm phục vụ hành chính công",
+        "plan02_coverage": "Số xã theo mức đáp ứng điều kiện cơ bản",
+        "plan02_communes": "Số xã",
+        "plan02_green": "Đáp ứng đầy đủ (xanh)",
+        "plan02_yellow": "Đáp ứng một phần (vàng)",
+        "plan02_red": "Chưa đáp ứng (đỏ)",
+        "plan02_no_return": "Không báo cáo",
+        "plan02_green_share": "Tỷ lệ xã đáp ứng đầy đủ",
+        "plan02_open_month": "Kỳ này còn đang nhận báo cáo (hạn {day}): số liệu có thể thay đổi.",
+        "plan02_colours": "Mức đáp ứng từng tiêu chí của các xã",
+        "plan02_criterion": "Tiêu chí",
+        "plan02_reported": "Xã báo cáo",
+        "plan02_measured": "Số liệu đo được",
+        "plan02_met": "Đạt",
+        "plan02_colour": "Mức",
+        "plan02_disagree": "Báo cáo khác số liệu",
+        "plan02_disagreements": "Xã báo cáo đạt nhưng số liệu cho thấy chưa đạt",
+        "plan02_reported_ready_data_not": "báo cáo đạt, số liệu chưa đạt",
+        "plan02_reported_above_measured": "tỷ lệ báo cáo cao hơn số liệu",
+        "plan02_no_disagreements": "Không có xã nào có báo cáo khác với số liệu trong kỳ.",
+        "plan02_tasks_overdue": "Nhiệm vụ quá hạn",
+        "plan02_tasks_on_paper": "Nhiệm vụ báo hoàn thành nhưng chỉ số đầu ra chưa đạt mục tiêu",
+        "plan02_task": "Nhiệm vụ",
+        "plan02_owner": "Đơn vị chủ trì",
+        "plan02_deadline": "Hạn",
+        "plan02_status": "Trạng thái",
+        "plan02_days_over": "Số ngày quá hạn",
+        "plan02_target": "Mục tiêu",
+        "plan02_no_tasks": "Không có nhiệm vụ nào trong mục này.",
+        "plan02_history": "Diễn biến các tháng",
+        "plan02_no_return_month": "Xã không gửi báo cáo hợp lệ cho kỳ này.",
+        "plan02_status_CHUA_THUC_HIEN": "Chưa thực hiện", "plan02_status_DANG_THUC_HIEN": "Đang thực hiện",
+        "plan02_status_HOAN_THANH": "Hoàn thành",
+        "plan02_colour_green": "Xanh", "plan02_colour_yellow": "Vàng", "plan02_colour_red": "Đỏ",
+        "plan02_note": "Ngưỡng xanh/vàng/đỏ là cách đọc của Kho (bảng plan02_criteria) khi quy tắc KH02 chưa công bố; "
+                       "số liệu đo được lấy từ hồ sơ trên hệ thống một cửa điện tử mà xã tiếp nhận.",
         "footer": "Kho — kho dữ liệu dùng chung",
         "mail_subject": "[Kho] Báo cáo chất lượng dữ liệu tháng {month} — {unit}",
         "mail_body": "Kính gửi {unit},\n\nKho gửi báo cáo chất lượng dữ liệu tháng {month} của đơn vị (tệp đính kèm).\n"
@@ -173,6 +213,43 @@ LABELS = {
         "unit_reports": "Unit reports",
         "privacy": "This report holds no names or personal ID numbers; records are named by their key in the source "
                    "system.",
+        "plan02_title": "Readiness under Plan 02-KH/BCĐTW",
+        "plan02_title_unit": "Basic conditions of the public administration service centre",
+        "plan02_coverage": "Communes by how far they meet the basic conditions",
+        "plan02_communes": "Communes",
+        "plan02_green": "All met (green)",
+        "plan02_yellow": "Partly met (yellow)",
+        "plan02_red": "Not met (red)",
+        "plan02_no_return": "No return",
+        "plan02_green_share": "Communes meeting every basic condition",
+        "plan02_open_month": "Returns for this month are still due (until {day}): figures may change.",
+        "plan02_colours": "Each commune's criteria",
+        "plan02_criterion": "Criterion",
+        "plan02_reported": "Reported",
+        "plan02_measured": "Measured",
+        "plan02_met": "Met",
+        "plan02_colour": "Colour",
+        "plan02_disagree": "Report and data disagree",
+        "plan02_disagreements": "Communes reporting ready where the data says otherwise",
+        "plan02_reported_ready_data_not": "reported met, data not",
+        "plan02_reported_above_measured": "share reported above the data",
+        "plan02_no_disagreements": "No commune's return disagrees with the data this month.",
+        "plan02_tasks_overdue": "Overdue tasks",
+        "plan02_tasks_on_paper": "Tasks reported done whose output indicator misses its target",
+        "plan02_task": "Task",
+        "plan02_owner": "In charge",
+        "plan02_deadline": "Deadline",
+        "plan02_status": "Status",
+        "plan02_days_over": "Days overdue",
+        "plan02_target": "Target",
+        "plan02_no_tasks": "No task in this list.",
+        "plan02_history": "Month by month",
+        "plan02_no_return_month": "The commune sent no valid return for this month.",
+        "plan02_status_CHUA_THUC_HIEN": "Not started", "plan02_status_DANG_THUC_HIEN": "In progress",
+        "plan02_status_HOAN_THANH": "Done",
+        "plan02_colour_green": "Green", "plan02_colour_yellow": "Yellow", "plan02_colour_red": "Red",
+        "plan02_note": "The green/yellow/red thresholds are Kho's reading (table plan02_criteria) while the KH02 rules "
+                       "are unpublished; measured figures come from the one-stop dossiers the commune received.",
         "footer": "Kho — the shared data warehouse",
         "mail_subject": "[Kho] Data-quality report {month} — {unit}",
         "mail_body": "Dear {unit},\n\nKho sends your data-quality report for {month} (attached).\n"
@@ -197,6 +274,9 @@ class Words:
 
     def source(self, source: str) -> str:
         return SOURCES[self.lang].get(source, source)
+
+    def colour(self, colour: str | None) -> str:
+        return self.labels[f"plan02_colour_{colour}"] if colour else "–"
 
     def link(self, system: str) -> str:
         return LINKS[self.lang].get(system, system)

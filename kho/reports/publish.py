@@ -48,3 +48,12 @@ def deliver_reports(rendered: ReportSet | dict, resend: bool = False, settings: 
     settings = settings or get_settings()
     report_set = rendered if isinstance(rendered, ReportSet) else ReportSet.from_dict(rendered)
     return deliver(Warehouse.open(settings), settings, report_set, resend=resend)
+
+
+def render_readiness(period: str | date | None = None, lang: str | None = None, pdf: bool | None = None,
+                     units: list[str] | None = None, settings: KhoSettings | None = None) -> ReportSet:
+    """Render the Plan 02 readiness report of a month (``NoReadinessData`` when there is nothing to report)."""
+    from kho.reports.readiness import publish_readiness
+
+    settings = settings or get_settings()
+    return publish_readiness(Warehouse.open(settings), settings, parse_period(period), lang, pdf, units)

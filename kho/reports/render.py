@@ -75,7 +75,7 @@ def environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True)
 
 
-def _write_pdf(html: str, path: Path) -> Path:
+def write_pdf(html: str, path: Path) -> Path:
     from weasyprint import HTML  # imported only when PDFs are asked for (~1 s)
 
     HTML(string=html, base_url=str(path.parent)).write_pdf(path)
@@ -124,7 +124,7 @@ def publish(wh: Warehouse, settings: KhoSettings, period: date | None = None, un
         html = env.get_template(template).render(t=t, generated=generated, **context)
         path = folder / f"{name}.html"
         path.write_text(html, encoding="utf-8")
-        pdf_path = _write_pdf(html, folder / f"{name}.pdf") if pdf else None
+        pdf_path = write_pdf(html, folder / f"{name}.pdf") if pdf else None
         return path, pdf_path, hashlib.sha256(html.encode()).hexdigest()
 
     cache = ChartCache(settings.home / "cache" / "charts")
