@@ -106,10 +106,11 @@ def pipeline_sandboxes(tmp_path_factory):
     drop = tmp_path_factory.mktemp("civil_status")
     until = (datetime(1970, 1, 1) + timedelta(seconds=clock)).date()
     write_exports(registry, drop, until)
-    people = PopulationService(registry, faults=Faults(outage_after=500, outage_seconds=1.5, stall_seconds=1.0))
+    # stalls twice the client's timeout: a request answered slowly by a loaded machine is not taken for a stall
+    people = PopulationService(registry, faults=Faults(outage_after=500, outage_seconds=1.5, stall_seconds=2.0))
     # the judicial link: an outage on the 4th request (longer than two retries), 5xx, 429 and stalls
     judicial = JudicialService(JudicialRegistry(app.dossiers), clock=clock,
-                               faults=Faults(outage_after=4, outage_seconds=1.2, stall_seconds=1.0, error_share=0.05,
+                               faults=Faults(outage_after=4, outage_seconds=1.2, stall_seconds=2.0, error_share=0.05,
                                              throttle_share=0.02, stall_share=0.03))
     # the land system: its monthly exports in a drop folder, and its API (a stall and a few 5xx)
     land = LandService(LandRegistry(app.dossiers), clock=clock, faults=Faults(stall_share=0.05, stall_seconds=1.0,
@@ -141,11 +142,13 @@ def pipeline_run(warehouse, pipeline_sandboxes):
     os.environ["KHO_DOCUMENTS_URL"] = srv.axis.url
     os.environ["KHO_POPULATION_URL"] = srv.people.url
     os.environ["KHO_CIVIL_STATUS_DROP_FOLDER"] = str(srv.drop)
-    os.environ["KHO_POPULATION_TIMEOUT_SECONDS"] = "0.5"
+    # a second: an answer the loaded machine delays (the sandboxes share this process's GIL with the DAG runs) is
+    # still an answer; the stalls above last two
+    os.environ["KHO_POPULATION_TIMEOUT_SECONDS"] = "1.0"
     os.environ["KHO_POPULATION_BREAKER_RESET_SECONDS"] = "1"
     os.environ["KHO_JUDICIAL_URL"] = srv.judicial.url
     os.environ["KHO_JUDICIAL_PAGE_SIZE"] = "20"  # several pages: the outage falls inside the listing
-    os.environ["KHO_JUDICIAL_TIMEOUT_SECONDS"] = "0.5"
+    os.environ["KHO_JUDICIAL_TIMEOUT_SECONDS"] = "1.0"
     os.environ["KHO_JUDICIAL_BACKOFF_SECONDS"] = "0.2"
     # the transform as one `dbt build` task: a Cosmos task per model costs ~2.5 more minutes of the suite's 15
     # (~140 task starts on 2 cores); the per-model DAG's structure and fields are held in test_dags.py
