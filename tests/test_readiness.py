@@ -265,3 +265,29 @@ def test_the_readiness_report_renders_in_chromium_with_the_answer_keys_figures(p
             browser.close()
     en = render_readiness(rs.period.strftime("%Y-%m"), "en", pdf=False, units=[a_commune.code])
     assert "Readiness under Plan 02" in en.overview.html.read_text(encoding="utf-8") and len(en.units) == 1
+
+
+def test_the_provinces_target_files_set_the_targets_against_the_766_rates(pipeline_run, warehouse):
+    """The targets in force are the target files' (the revision replacing the first file's rows, a commune named by
+    its pre-2025 code landing on its unit, the refused rows quarantined), and unit_targets_vs_actual sets each unit's
+    own target, else its province's default, against its rates."""
+    _, srv = pipeline_run
+    sheets, clock = srv.readiness.app.registry.targets, srv.readiness.app.clock
+    expected = sheets.expected(clock, current_unit)
+    _, rows = warehouse.query("select target_year, unit_code, applies_to, indicator_id, target_rate "
+                              "from intermediate.int_readiness__unit_targets where target_origin = 'issued'")
+    assert {tuple(r[:4]): float(r[4]) for r in rows} == expected
+    assert sheets.legacy_commune in {k[1] for k in expected}
+    _, [(refused,)] = warehouse.query(
+        "select count(distinct (q.batch_id, q.row_num)) from dq.quarantine q join kho.batches b using (batch_id) "
+        "where b.source = 'readiness' and b.stream = 'targets'")
+    assert refused == sheets.refused
+    _, rows = warehouse.query("select unit_code, province_code, target_year, indicator_id, target_rate, target_level "
+                              "from marts.unit_targets_vs_actual where target_source like 'Quyết định%'")
+    levels = Counter()
+    for unit, province, year, indicator, rate, level in rows:
+        own = expected.get((year, unit, "unit", indicator))
+        want = own if own is not None else expected[(year, province, "all_units_of_province", indicator)]
+        assert float(rate) == want and level == ("unit" if own is not None else "province_default"), (unit, indicator)
+        levels[level] += 1
+    assert levels["unit"] > 0 and levels["province_default"] > 0, levels

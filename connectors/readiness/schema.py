@@ -39,3 +39,11 @@ TASK_FIELDS = (
 )
 TASKS = FlatContract(TASK_FIELDS)
 TASK_COLUMNS = TASKS.columns
+
+# The province's annual targets per unit and indicator (one XLSX/CSV per decision): the year (``NamKeHoach``), the unit
+# (``MaDonVi``: the province's code with ``PhamVi`` = TINH for the default of all its units, or a unit's own code with
+# DON_VI), the Decision 766 indicator (``ChiSo``), the target (``GiaTriMucTieu``, a share 0-1), the decision setting it
+# (``CanCu``) and when the file was issued (``NgayCapNhat``: a later file's target replaces an earlier one's).
+TARGET_FIELDS = ("NamKeHoach", "MaDonVi", "TenDonVi", "PhamVi", "ChiSo", "GiaTriMucTieu", "CanCu", "NgayCapNhat")
+TARGETS = FlatContract(TARGET_FIELDS)
+TARGET_COLUMNS = TARGETS.columns

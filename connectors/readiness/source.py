@@ -6,10 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from connectors.listing import listing_client
-from connectors.readiness import task_suite
+from connectors.readiness import target_suite, task_suite
 from connectors.readiness.client import ReadinessClient
-from connectors.readiness.schema import COLUMNS, TASK_COLUMNS
-from connectors.readiness.streams import STREAM, TASK_FOLDER, TASK_STREAM, extract_window, import_folder, import_tasks
+from connectors.readiness.schema import COLUMNS, TARGET_COLUMNS, TASK_COLUMNS
+from connectors.readiness.streams import (
+    STREAM,
+    TARGET_FOLDER,
+    TARGET_STREAM,
+    TASK_FOLDER,
+    TASK_STREAM,
+    extract_window,
+    import_folder,
+    import_targets,
+    import_tasks,
+)
 from connectors.readiness.suite import suite
 from kho.core.batches import BatchManifest
 from kho.core.extract_run import ExtractRun
@@ -26,9 +36,12 @@ def extract(run: ExtractRun) -> list[BatchManifest]:
 
 
 def import_path(run: ExtractRun, folder: Path) -> list[BatchManifest]:
-    """The communes' template files in ``folder``, and the task register's snapshots in its ``nhiem_vu/``."""
-    (folder / TASK_FOLDER).mkdir(parents=True, exist_ok=True)
-    return [import_folder(run, folder), import_tasks(run, folder / TASK_FOLDER)]
+    """The communes' template files in ``folder``, the task register's snapshots in its ``nhiem_vu/`` and the
+    province's annual targets in its ``chi_tieu/``."""
+    for sub in (TASK_FOLDER, TARGET_FOLDER):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return [import_folder(run, folder), import_tasks(run, folder / TASK_FOLDER),
+            import_targets(run, folder / TARGET_FOLDER)]
 
 
 SOURCE = Source(
@@ -36,7 +49,9 @@ SOURCE = Source(
     description="Plan 02 readiness returns of the communes sent since the last run (and their template files)",
     streams=(Stream(STREAM, COLUMNS, suite, json_columns=("_extra",), primary_key=("maxa", "kybaocao")),
              Stream(TASK_STREAM, TASK_COLUMNS, task_suite.suite, json_columns=("_extra",),
-                    primary_key=("manhiemvu", "ngaycapnhat"))),
+                    primary_key=("manhiemvu", "ngaycapnhat")),
+             Stream(TARGET_STREAM, TARGET_COLUMNS, target_suite.suite, json_columns=("_extra",),
+                    primary_key=("namkehoach", "madonvi", "phamvi", "chiso", "ngaycapnhat"))),
     extract=extract,
     import_path=import_path,
     settings_prefix="readiness",
@@ -44,6 +59,6 @@ SOURCE = Source(
         "kho.link_calls); the template files (XLSX/CSV) in `KHO_READINESS_DROP_FOLDER` are read once each by content "
         "hash, a file without the template's field codes refused whole with its rule. A month's return sent again "
         "replaces the earlier one. The province's Plan 02 task register is read from the folder's `nhiem_vu/`, "
-        "one snapshot per status date.",
+        "one snapshot per status date, and its annual targets per unit and indicator from `chi_tieu/`.",
     tags=("plan02",),
 )

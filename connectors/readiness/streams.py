@@ -16,7 +16,7 @@ from pathlib import Path
 from connectors.drop_files import import_files
 from connectors.listing import land_listing
 from connectors.readiness.client import ReadinessClient
-from connectors.readiness.schema import TASKS, contract_name, records_to_arrow
+from connectors.readiness.schema import TARGETS, TASKS, contract_name, records_to_arrow
 from connectors.spreadsheets import HEADER_SEARCH_ROWS, FileRejected, sheet_rows
 from kho.core.batches import BatchManifest
 from kho.core.extract_run import ExtractRun
@@ -28,6 +28,9 @@ TASK_FOLDER = "nhiem_vu"  # the task register's snapshots, in this subfolder of 
 PATTERNS = ("*.xlsx", "*.XLSX", "*.csv", "*.CSV")
 HEADER_KEYS = ("MaXa", "KyBaoCao")
 TASK_HEADER_KEYS = ("MaNhiemVu", "HanHoanThanh")
+TARGET_STREAM = "targets"
+TARGET_FOLDER = "chi_tieu"  # the province's annual targets per unit, in this subfolder of the drop folder
+TARGET_HEADER_KEYS = ("NamKeHoach", "ChiSo")
 
 
 def extract_window(client: ReadinessClient, run: ExtractRun, window: Window) -> BatchManifest:
@@ -43,6 +46,11 @@ def read_template(path: Path, data: bytes) -> list[dict]:
 def read_task_register(path: Path, data: bytes) -> list[dict]:
     """The tasks of one snapshot of the Plan 02 task register; refuses the file whole."""
     return _read_sheet(path, data, TASKS.name_of, TASK_HEADER_KEYS, "not_a_task_register")
+
+
+def read_targets(path: Path, data: bytes) -> list[dict]:
+    """The targets of one file of the province's annual targets; refuses the file whole."""
+    return _read_sheet(path, data, TARGETS.name_of, TARGET_HEADER_KEYS, "not_a_target_sheet")
 
 
 def _read_sheet(path: Path, data: bytes, name_of, keys: tuple[str, ...], rule: str) -> list[dict]:
@@ -78,6 +86,12 @@ def import_folder(run: ExtractRun, folder: Path) -> BatchManifest:
     """Land every template file in ``folder`` not read before, as one batch; refused files go to ``rejected/``."""
     return import_files(run, folder, STREAM, PATTERNS, read_template, records_to_arrow, (FileRejected,),
                         "readiness return")
+
+
+def import_targets(run: ExtractRun, folder: Path) -> BatchManifest:
+    """Land every file of annual targets in ``folder`` not read before, as one batch."""
+    return import_files(run, folder, TARGET_STREAM, PATTERNS, read_targets, TARGETS.to_arrow, (FileRejected,),
+                        "target sheet")
 
 
 def import_tasks(run: ExtractRun, folder: Path) -> BatchManifest:

@@ -1,4 +1,5 @@
--- Targets the province assigned (seed unit_targets) against actual Decision 766 rates, per unit x month x
+-- Targets the province assigned (issued in its target files, else the example seed unit_targets:
+-- int_readiness__unit_targets) against actual Decision 766 rates, per unit x month x
 -- targeted indicator, for the competent unit: the month's rate and the year-to-date rate (cumulative numerator
 -- over cumulative denominator), each with its gap to the target (actual - target; negative = behind).
 -- A unit's own target row overrides its province's default.
@@ -12,7 +13,7 @@ units as (
 ),
 
 targets as (
-    select * from {{ ref('unit_targets') }}
+    select * from {{ ref('int_readiness__unit_targets') }}
 ),
 
 sync as (
@@ -47,6 +48,7 @@ select
     y.indicator_name,
     coalesce(own.target_rate, dflt.target_rate) as target_rate,
     case when own.target_rate is not null then 'unit' else 'province_default' end as target_level,
+    case when own.target_rate is not null then own.target_source else dflt.target_source end as target_source,
     y.numerator,
     y.denominator,
     y.rate,

@@ -1,0 +1,8 @@
+"""The Decision 766 indicators Kho computes as shares (dbt_project/seeds/service/indicators_766.csv, is_computed and
+rate_unit share: a test keeps the two in step): the indicators a province may set a unit's target on."""
+
+SHARE_INDICATORS = (
+    "dossier_sync", "on_time", "online_dossiers", "full_online_dossiers", "electronic_results", "digitized_dossiers",
+    "reused_data", "dvcqg_store", "population_data_dossiers", "population_data_procedures", "online_payment_dossiers",
+    "online_payment_procedures", "fee_procedures_with_dossiers",
+)
