@@ -31,6 +31,13 @@ _ENCODE = msgspec.json.Encoder().encode
 _PRERENDER_APP: SandboxOneStop | None = None  # the app a forked pre-rendering worker renders from
 
 
+def _default_sigterm() -> None:
+    """A pre-render worker ends on SIGTERM whatever handler the process it was forked from had."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _render_part(part: np.ndarray) -> list[bytes]:
     app = _PRERENDER_APP
     return [_ENCODE(render(app.dossiers, int(i), app.clock)) for i in part]
@@ -111,8 +118,12 @@ class SandboxOneStop:
         parts = np.array_split(idx, workers * 8)
         global _PRERENDER_APP
         _PRERENDER_APP = self
-        with mp.get_context("fork").Pool(workers) as pool:
+        with mp.get_context("fork").Pool(workers, initializer=_default_sigterm) as pool:
             rendered = pool.map(_render_part, parts)
+            # let the workers end on their own: the pool's exit otherwise stops them with SIGTERM, which a handler
+            # the forking process had installed (Airflow's, in a process that ran a DAG) would catch and ignore
+            pool.close()
+            pool.join()
         self._rendered = {int(i): item for part, items in zip(parts, rendered, strict=True)
                           for i, item in zip(part, items, strict=True)}
         self._rendered_clock = self.clock
