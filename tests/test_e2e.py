@@ -7,12 +7,10 @@ import hashlib
 import hmac
 import os
 import re
-import shutil
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 import documents_truth
 import pytest
@@ -288,17 +286,12 @@ def test_reports_are_mailed_to_each_units_recipients_once(published, warehouse):
 
 
 def test_a_report_renders_in_chromium_with_its_charts(published):
+    from browser import artifacts_dir, launch_chromium
     from playwright.sync_api import sync_playwright
 
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.fail("Debian's chromium is not installed: `bash scripts/test.sh` installs it")
-    artifacts = Path(os.environ.get("KHO_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
-    artifacts.mkdir(parents=True, exist_ok=True)
+    artifacts = artifacts_dir()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = launch_chromium(p)
         try:
             for name, charts in ((f"{published['units'][0]}.html", 2), ("index.html", 3)):
                 page = browser.new_page(viewport={"width": 1100, "height": 900})

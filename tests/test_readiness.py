@@ -213,9 +213,7 @@ def test_the_readiness_report_renders_in_chromium_with_the_answer_keys_figures(p
     """The month's Plan 02 report, rendered as the publish DAG renders it: a page per commune and the province page,
     whose colour table and counts hold the readiness answer key's figures, opened in Chromium (the coverage chart
     drawn, nothing failing); English on request."""
-    import os
-    import shutil
-
+    from browser import artifacts_dir, launch_chromium
     from playwright.sync_api import sync_playwright
 
     from kho.reports.publish import render_readiness
@@ -236,14 +234,9 @@ def test_the_readiness_report_renders_in_chromium_with_the_answer_keys_figures(p
     cell = expected["communes"][(a_commune.code, rs.period)]
     assert f"{cell['met']}/8" in page and ("Xanh", "Vàng", "Đỏ")[("green", "yellow", "red").index(cell["colour"])] \
         in page[page.index('id="colour"'):][:80]
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.fail("Debian's chromium is not installed: `bash scripts/test.sh` installs it")
-    artifacts = Path(os.environ.get("KHO_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
-    artifacts.mkdir(parents=True, exist_ok=True)
+    artifacts = artifacts_dir()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu",
-                                                                    "--no-first-run", "--disable-sync"])
+        browser = launch_chromium(p)
         try:
             for name in ("index.html", f"{a_commune.code}.html"):
                 tab = browser.new_page(viewport={"width": 1100, "height": 900})

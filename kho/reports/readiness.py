@@ -5,18 +5,16 @@ Files land beside the data-quality reports, in ``KHO_HOME/reports/<YYYY-MM>/<lan
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 
 from kho.core.settings import KhoSettings
 from kho.core.warehouse import Warehouse
 from kho.reports import charts
 from kho.reports.chart_cache import ChartCache
 from kho.reports.i18n import Words
-from kho.reports.render import LOCAL_TZ, OVERVIEW, RenderedReport, ReportSet, environment, write_pdf
+from kho.reports.render import OVERVIEW, RenderedReport, ReportSet, page_writer
 
 log = logging.getLogger(__name__)
 MARTS = ("marts.plan02_commune_criteria", "marts.plan02_commune_status", "marts.plan02_province_coverage",
@@ -113,16 +111,7 @@ def publish_readiness(wh: Warehouse, settings: KhoSettings, period: date | None 
     period = readiness_period(wh, settings.province_code, period)
     p = province_data(wh, settings.province_code, period)
     folder = settings.reports_dir / period.strftime("%Y-%m") / t.lang / "plan02"
-    folder.mkdir(parents=True, exist_ok=True)
-    env = environment()
-    generated = t.timestamp(datetime.now(LOCAL_TZ))
-
-    def write(name: str, template: str, **context) -> tuple[Path, Path | None, str]:
-        html = env.get_template(template).render(t=t, generated=generated, **context)
-        path = folder / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        return path, (write_pdf(html, folder / f"{name}.pdf") if pdf else None), \
-            hashlib.sha256(html.encode()).hexdigest()
+    write = page_writer(folder, t, pdf)
 
     communes = [c for c in p.communes if not unit_codes or c["unit_code"] in unit_codes]
     details = commune_data(wh, [c["unit_code"] for c in communes], period)

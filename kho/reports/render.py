@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -75,6 +76,23 @@ def environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True)
 
 
+def page_writer(folder: Path, t: Words, pdf: bool) -> Callable[..., tuple[Path, Path | None, str]]:
+    """``write(name, template, **context)``: a page rendered into ``folder`` as ``name``.html (and .pdf when asked),
+    returning both paths and the HTML's SHA-256."""
+    folder.mkdir(parents=True, exist_ok=True)
+    env = environment()
+    generated = t.timestamp(datetime.now(LOCAL_TZ))
+
+    def write(name: str, template: str, **context) -> tuple[Path, Path | None, str]:
+        html = env.get_template(template).render(t=t, generated=generated, **context)
+        path = folder / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        pdf_path = write_pdf(html, folder / f"{name}.pdf") if pdf else None
+        return path, pdf_path, hashlib.sha256(html.encode()).hexdigest()
+
+    return write
+
+
 def write_pdf(html: str, path: Path) -> Path:
     from weasyprint import HTML  # imported only when PDFs are asked for (~1 s)
 
@@ -116,16 +134,7 @@ def publish(wh: Warehouse, settings: KhoSettings, period: date | None = None, un
             raise ValueError(f"not current units of province {settings.province_code}: {', '.join(sorted(unknown))}")
         units = [u for u in units if u[0] in set(unit_codes)]
     folder = settings.reports_dir / period.strftime("%Y-%m") / t.lang
-    folder.mkdir(parents=True, exist_ok=True)
-    env = environment()
-    generated = t.timestamp(datetime.now(LOCAL_TZ))
-
-    def write(name: str, template: str, **context) -> tuple[Path, Path | None, str]:
-        html = env.get_template(template).render(t=t, generated=generated, **context)
-        path = folder / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        pdf_path = write_pdf(html, folder / f"{name}.pdf") if pdf else None
-        return path, pdf_path, hashlib.sha256(html.encode()).hexdigest()
+    write = page_writer(folder, t, pdf)
 
     cache = ChartCache(settings.home / "cache" / "charts")
     reports = data.unit_reports(wh, period, units, settings.report_max_records)
