@@ -3,6 +3,7 @@ computes on its own, in plain Python, from the sandbox's records."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
 import os
@@ -11,6 +12,7 @@ from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import documents_truth
 import pytest
@@ -28,6 +30,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 TS14 = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])([01]\d|2[0-3])[0-5]\d[0-5]\d$")
 CCCD = re.compile(r"^(0(0[1-9]|[1-8]\d|9[0-6])\d{9}|\d{9})$")
 OLD_PROVINCES, LEGACY_TO_CURRENT = legacy_province_codes(), receiving_commune()
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def current_unit(code: str) -> str | None:
@@ -129,7 +132,7 @@ def test_the_transform_checks_and_records_every_sources_freshness(pipeline_run, 
     assert [(r[0], r[1]) for r in rows] == [
         ("civil_status", "births"), ("civil_status", "deaths"), ("civil_status", "marriages"),
         ("documents", "edocs"), ("documents", "status_events"), ("judicial", "requests"), ("land", "transactions"),
-        ("onestop", "dossiers"), ("readiness", "returns"), ("readiness", "tasks")]
+        ("onestop", "dossiers"), ("readiness", "returns"), ("readiness", "targets"), ("readiness", "tasks")]
     assert all(r[2] == "pass" and r[3] for r in rows), rows
     assert ("onestop", "dossiers", "pass", True, "2 day", "7 day") in rows
 
@@ -457,14 +460,17 @@ def test_targets_against_actuals_use_the_unit_target_else_the_province_default(p
         "select unit_code, to_char(period_month, 'YYYY-MM'), indicator_id, target_rate, target_level, rate, gap, "
         "ytd_rate from marts.unit_targets_vs_actual")
     assert len(rows) > 100
-    own = {("14758", "online_dossiers"): Decimal("0.60"), ("14797", "online_dossiers"): Decimal("0.60"),
-           ("38", "on_time"): Decimal("0.90")}
-    default = {"on_time": "0.95", "online_dossiers": "0.50", "full_online_dossiers": "0.80",
-               "online_payment_dossiers": "0.50", "electronic_results": "0.80", "reused_data": "0.80",
-               "dossier_sync": "0.98"}
+    # the example seed's targets, overlaid row by row by those the readiness sandbox's target files issue
+    with (ROOT / "dbt_project" / "seeds" / "service" / "unit_targets.csv").open(encoding="utf-8") as f:
+        targets = {(int(r["target_year"]), r["unit_code"], r["applies_to"], r["indicator_id"]):
+                   Decimal(r["target_rate"]) for r in csv.DictReader(f)}
+    issued = srv.readiness.app.registry.targets.expected(srv.readiness.app.clock, current_unit)
+    targets.update({k: Decimal(str(v)) for k, v in issued.items()})
+    province = srv.app.dossiers.province.code
     for unit, month, ind, target, level, rate, gap, ytd in rows:
-        assert target == own.get((unit, ind), Decimal(default[ind]))
-        assert level == ("unit" if (unit, ind) in own else "province_default")
+        own = targets.get((int(month[:4]), unit, "unit", ind))
+        assert target == (own if own is not None else targets[(int(month[:4]), province, "all_units_of_province", ind)])
+        assert level == ("unit" if own is not None else "province_default")
         assert rate == expected[("unit", "competent", unit, month, ind)][2]
         assert gap == (rate - target if rate is not None else None)
         months = [k for k in expected if k[:3] == ("unit", "competent", unit) and k[4] == ind and k[3] <= month]
