@@ -198,7 +198,7 @@ def collect_summary(wh) -> dict:
         "(select coalesce(sum(received), 0)::bigint from marts.judicial_record_unit_months), "
         "(select coalesce(sum(received), 0)::bigint from marts.land_transaction_unit_months), "
         "(select count(*) filter (where has_return) from marts.plan02_commune_status)")
-    summary["in the marts"] = tuple(counts)
+    summary["in the marts"] = tuple(counts)  # Plan 02: the commune-months with a return
     return summary
 
 
@@ -231,7 +231,7 @@ def print_readiness(wh) -> None:
 
 def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
     print_table("Records per stage", ("stage", "one-stop dossiers", "document messages", "civil-status entries",
-                                       "judicial requests", "land transactions", "readiness returns"),
+                                       "judicial requests", "land transactions", "Plan 02 rows"),
                  [(k, *v) for k, v in summary.items()])
     print_tally()
     _, rows = wh.query(
@@ -320,4 +320,8 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
         units = len([p for p in latest.parent.glob("*.html") if p.name != "index.html"])
         console.print(f"[bold]Data-quality reports[/]: [cyan]{latest}[/] (province overview; {units} unit reports "
                       f"beside it, with PDFs and CSVs of records to fix)")
+    readiness = sorted(settings.reports_dir.glob("*/*/plan02/index.html"))
+    if readiness:
+        console.print(f"[bold]Plan 02 readiness report[/]: [cyan]{readiness[-1]}[/] (the province; a page per "
+                      "commune beside it)")
     console.print(f"[bold]GX Data Docs[/]: [cyan]{settings.gx_docs_dir / 'index.html'}[/]")
