@@ -36,14 +36,22 @@ def documents_by_id(docs: Documents, clock: int) -> dict[str, tuple[Document, bo
 
 def signatures_per_month(docs: Documents, clock: int) -> dict[date, tuple[int, int]]:
     """Promulgation month → (documents sent, signed), revoked documents left out."""
-    acc: dict[date, Counter] = defaultdict(Counter)
+    return _signatures(docs, clock, lambda doc: doc.promulgation_day.replace(day=1))
+
+
+def signatures_per_sender_month(docs: Documents, clock: int) -> dict[tuple[str, date], tuple[int, int]]:
+    """(sending agency's organ id, promulgation month) → (documents sent, signed), revoked documents left out."""
+    return _signatures(docs, clock, lambda doc: (doc.sender.organ_id, doc.promulgation_day.replace(day=1)))
+
+
+def _signatures(docs: Documents, clock: int, key) -> dict:
+    acc: dict = defaultdict(Counter)
     for latest, revoked in documents_by_id(docs, clock).values():
         if revoked:
             continue
-        month = latest.promulgation_day.replace(day=1)
-        acc[month]["sent"] += 1
-        acc[month]["signed"] += latest.signed
-    return {m: (c["sent"], c["signed"]) for m, c in acc.items()}
+        acc[key(latest)]["sent"] += 1
+        acc[key(latest)]["signed"] += latest.signed
+    return {k: (c["sent"], c["signed"]) for k, c in acc.items()}
 
 
 def number_issues(docs: Documents, clock: int) -> set[tuple[str, int, int, str]]:

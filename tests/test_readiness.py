@@ -86,10 +86,26 @@ def test_colours_and_coverage_match_the_answer_key(pipeline_run, warehouse):
 
 def measured(srv) -> dict[tuple[str, date, str], tuple[int, int | None]]:
     """(commune, month, measured_by) → (numerator, denominator) recomputed from the one-stop sandbox's records (the
-    766 recomputation of rules_766, the commune as receiving unit); dossiers_received is (dossiers, None)."""
-    indicators = expected_indicators(clean_records(srv), current_unit)
+    766 recomputation of rules_766, the commune as receiving unit; dossiers_received is (dossiers, None)) and the
+    document axis's (documents_signed); and the months the one-stop has dossiers for."""
+    from documents_truth import signatures_per_sender_month
+
+    records = clean_records(srv)
+    indicators = expected_indicators(records, current_unit)
     months = {date.fromisoformat(k[3] + "-01") for k in indicators}
     out = {}
+    # documents_signed: the documents each commune's People's Committee sent (the document axis's sandbox), where the
+    # warehouse can tell the commune behind the agency code: by the dossiers the agency received (their codes start
+    # with it; the unit it received most for, the lowest code on a tie); other agencies count on the province
+    received: dict[str, Counter] = {}
+    for r in records:
+        received.setdefault(r["MaHoSo"].rsplit("-", 2)[0], Counter())[current_unit(r["MaDonViTiepNhan"])] += 1
+    unit_of = {a: min(c, key=lambda u: (-c[u], u)) for a, c in received.items()}
+    communes = {c.code for c in srv.app.dossiers.communes}
+    for (organ, month), (sent, signed) in signatures_per_sender_month(srv.axis.app.documents,
+                                                                      srv.axis.app.clock).items():
+        if unit_of.get(organ) in communes and sent:
+            out[(unit_of[organ], month, "documents_signed")] = (signed, sent)
     for (scope, role, unit, month, ind), (num, den, _, _) in indicators.items():
         if scope == "unit" and role == "receiving":
             day = date.fromisoformat(month + "-01")
@@ -115,11 +131,12 @@ def test_reports_and_data_disagree_where_the_sandboxes_say(pipeline_run, warehou
         "from marts.plan02_commune_criteria where measured_by is not null")
     assert rows
     fields = {"software": ("PhanMemDVC", None), "digital_data": ("TyLeSoHoa", 100),
-              "online_applications": ("TyLeHoSoTrucTuyen", 100), "online_results": ("TyLeKetQuaDienTu", 100)}
+              "online_applications": ("TyLeHoSoTrucTuyen", 100), "online_results": ("TyLeKetQuaDienTu", 100),
+              "digital_signature": ("SoCanBoCoChuKySo", "SoCanBo")}
     wrong_measure, want_flags, got_flags = [], set(), set()
     for unit, month, code, num, den, disagreement in rows:
         c = criteria[code]
-        if month not in onestop_months:
+        if month not in onestop_months and c["measured_by"] != "documents_signed":
             assert num is None and den is None
             continue
         expect = truth.get((unit, month, c["measured_by"]), (0, None) if c["measured_by"] == "dossiers_received"
@@ -131,11 +148,11 @@ def test_reports_and_data_disagree_where_the_sandboxes_say(pipeline_run, warehou
         values = reported.get((unit, month))
         if values is None:
             continue
-        field, percent = fields[code]
+        field, per = fields[code]
         value = values[field]
         if value is None:
             continue
-        value = value / percent if percent else value
+        value = value / (values[per] if isinstance(per, str) else per or 1)
         n, d = expect
         measure = (n if c["measured_by"] == "dossiers_received" else (n / d if d else None))
         if measure is None:
@@ -149,6 +166,7 @@ def test_reports_and_data_disagree_where_the_sandboxes_say(pipeline_run, warehou
             want_flags.add((unit, month, code, "reported_above_measured"))
     assert not wrong_measure, f"{len(wrong_measure)} measures differ, e.g. {wrong_measure[:3]}"
     assert got_flags == want_flags
+    assert any(c == "digital_signature" and n is not None for _, _, c, n, _, _ in rows), "documents measured"
     kinds = Counter((code, kind) for _, _, code, kind in got_flags)
     assert kinds[("software", "reported_ready_data_not")] > 0, kinds
     assert kinds[("online_applications", "reported_ready_data_not")] > 0, kinds

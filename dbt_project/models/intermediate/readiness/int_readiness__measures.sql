@@ -2,7 +2,9 @@
 -- (plan02_criteria.measured_by): each Decision 766 indicator's rate as numerator / denominator for the commune as
 -- the unit that received the dossiers (service_index_766_indicators, scope unit, role receiving: what its centre
 -- did), and dossiers_received, the dossiers it received. In a month the one-stop system has dossiers for, a commune
--- without a row received none (0); a month with no dossiers at all has no measure.
+-- without a row received none (0); a month with no dossiers at all has no measure. documents_signed: the share of the
+-- documents the commune sent that month (document_unit_months, by promulgation month) that were digitally signed;
+-- none sent, no measure.
 with indicators as (
     select unit_code, period_month, indicator_id, numerator, denominator
     from {{ ref('service_index_766_indicators') }}
@@ -20,9 +22,29 @@ communes as (
 ),
 
 measures as (
-    select distinct measured_by from {{ ref('plan02_criteria') }} where measured_by is not null
+    select distinct measured_by from {{ ref('plan02_criteria') }}
+    where measured_by is not null and measured_by <> 'documents_signed'
+),
+
+documents as (
+    select
+        d.unit_code,
+        d.month as period_month,
+        'documents_signed'::text as measured_by,
+        d.documents_signed::numeric as measured_numerator,
+        d.documents_sent::numeric as measured_denominator,
+        d.documents_signed::numeric / d.documents_sent as measured_value
+    from {{ ref('document_unit_months') }} as d
+    where d.scope = 'unit' and d.documents_sent > 0
+        and exists (select 1 from {{ ref('plan02_criteria') }} where measured_by = 'documents_signed')
+        and exists (
+            select 1 from {{ ref('int_readiness__commune_months') }} as m
+            where m.unit_code = d.unit_code and m.period_month = d.month
+        )
 )
 
+select * from documents
+union all
 select
     c.unit_code,
     c.period_month,
