@@ -99,6 +99,7 @@ def test_crafted_returns_break_exactly_their_rules(fresh_schema, settings, retur
         cases[defect] = (case(lambda r, d=defect: _dirty(r, d, clock)), {rule})
     cases["future_period"] = (case(lambda r: r.update(KyBaoCao="2026-12")), {"period_over_when_sent"})
     cases["unknown_commune"] = ((lambda r: r.update(MaXa="99999")), {"commune_code_known"})
+    cases["province_code"] = ((lambda r: r.update(MaXa="38")), {"commune_level_code"})
     cases["late"] = (case(lambda r: r.update(NgayCapNhat="20261230100000", KyBaoCao="2026-06")), {"sent_on_time"})
     cases["before_reform"] = (case(lambda r: r.update(KyBaoCao="2025-03")), {"period_after_reform"})
     cases["bad_period"] = (case(lambda r: r.update(KyBaoCao="03/2026")), {"period_format"})

@@ -1,11 +1,12 @@
 """Validation suite for raw Plan 02 readiness returns (one landed batch at a time).
 
 Error rules quarantine a return that cannot be placed or trusted: no commune, month or sending time; a month that is
-not yyyy-mm, falls before the reform, or was not yet over when the return was sent; a commune in neither the
-current nor the convertible pre-2025 unit list; a figure of a basic condition left blank; a flag that is not 1/0; a
-count that is not a whole number; a share that is not a number from 0 to 100; staff totals that do not add up
-(full-time + part-time = staff); more officials trained, or holding a digital certificate, than staff. A warn rule
-records a return sent more than ten days after its month ended (it still counts).
+not yyyy-mm, falls before the reform, or was not yet over when the return was sent; a code that is not a commune's
+(5 digits), or a commune in neither the current nor the convertible pre-2025 unit list; a figure of a basic
+condition left blank; a flag that is not 1/0; a count that is not a whole number; a share that is not a number from
+0 to 100; staff totals that do not add up (full-time + part-time = staff); more officials trained, or holding a
+digital certificate, than staff. A warn rule records a return sent more than ten days after its month ended (it
+still counts).
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ def rules() -> list[Rule]:
                   "Reporting month before the July 2025 reform"),
         Rule.null("period_over_when_sent", "period_not_over", "Báo cáo cho kỳ chưa kết thúc tại ngày gửi",
                   "Return for a month that was not yet over when it was sent"),
+        Rule.regex("commune_level_code", "maxa", r"^[0-9]{5}$", "Mã xã phải là mã đơn vị cấp xã (5 chữ số)",
+                   "A return is a commune's: MaXa must be a 5-digit commune code (not a province's)"),
         Rule.in_set("commune_code_known", "maxa", sorted(resolvable_unit_codes()),
                     "Mã xã không thuộc danh mục hiện hành hoặc danh mục trước 2025 chuyển đổi được",
                     "Commune code in neither the current unit list nor the convertible pre-2025 list"),
