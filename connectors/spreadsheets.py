@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -18,7 +18,7 @@ class FileRejected(ValueError):
 
     def __init__(self, rule: str, detail: str):
         super().__init__(f"{rule}: {detail}")
-        self.rule = rule
+        self.rule, self.detail = rule, detail
 
 
 def cell_text(value: object) -> str:
@@ -62,3 +62,16 @@ def sheet_rows(path: Path, data: bytes) -> Iterator[list[str]]:
     rows = xlsx_rows(path) if path.suffix.lower() == ".xlsx" else csv_rows(data)
     for raw in rows:
         yield [cell_text(v) for v in raw]
+
+
+def find_header(rows: Iterator[list[str]], is_header: Callable[[list[str]], bool], rule: str,
+                what: str) -> tuple[int, list[str]]:
+    """The first row ``is_header`` accepts among the first HEADER_SEARCH_ROWS (title blocks, merged group rows and
+    label rows above it skipped) and its row number; ``rows`` then goes on below it. No such row: the file is
+    refused with ``rule`` (``what`` says which header was looked for)."""
+    for n, cells in enumerate(rows, start=1):
+        if is_header(cells):
+            return n, cells
+        if n >= HEADER_SEARCH_ROWS:
+            break
+    raise FileRejected(rule, f"no row with {what} in the first {HEADER_SEARCH_ROWS} rows")

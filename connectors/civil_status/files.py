@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from connectors.civil_status.schema import MARKER, TEMPLATE
-from connectors.spreadsheets import HEADER_SEARCH_ROWS, sheet_rows
 from connectors.spreadsheets import FileRejected as ExportRejected
+from connectors.spreadsheets import find_header, sheet_rows
 
 FILE_NAME = re.compile(r"^HT_(KS|KT|KH)_(\d{5})_(\d{4})(0[1-9]|1[0-2])(?:_.*)?\.(csv|xlsx)$", re.IGNORECASE)
 
@@ -38,17 +38,8 @@ def read_export(path: Path, data: bytes) -> tuple[ExportFile, Iterator[tuple[int
     """The file's declared identity and its records: (row number in the file, template fields, extra fields)."""
     meta = parse_name(path)
     rows = sheet_rows(path, data)
-    header: list[str] | None = None
-    for n, cells in enumerate(rows, start=1):
-        keys = {c.lower() for c in cells}
-        if "so" in keys and "ngaydangky" in keys:
-            header = cells
-            break
-        if n >= HEADER_SEARCH_ROWS:
-            break
-    if header is None:
-        raise ExportRejected("header_not_found", f"no row with the template keys so/ngayDangKy in the first "
-                                                 f"{HEADER_SEARCH_ROWS} rows")
+    n, header = find_header(rows, lambda cells: {"so", "ngaydangky"} <= {c.lower() for c in cells},
+                            "header_not_found", "the template keys so/ngayDangKy")
     lowered = [h.lower() for h in header]
     kinds = [k for k, marker in MARKER.items() if marker in lowered]
     if kinds != [meta.kind]:

@@ -27,21 +27,24 @@ from kho.core.sources import Source, Stream
 
 
 def extract(run: ExtractRun) -> list[BatchManifest]:
-    """The API's window when one is configured, then the drop folder's new template files."""
+    """The API's window when one is configured, then the drop folder's new files (``import_path``); the drop folder
+    and its two subfolders are created when missing, so that a province sees where to put its files."""
     manifests = []
     if run.settings.readiness_url:
         with listing_client(ReadinessClient, run.settings, "readiness", run.link_log("readiness")) as api:
             manifests.append(extract_window(api, run, run.window(STREAM)))
-    return manifests + import_path(run, Path(run.folder or run.settings.readiness_folder))
+    folder = Path(run.folder or run.settings.readiness_folder)
+    for sub in (TASK_FOLDER, TARGET_FOLDER):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return manifests + import_path(run, folder)
 
 
 def import_path(run: ExtractRun, folder: Path) -> list[BatchManifest]:
-    """The communes' template files in ``folder``, the task register's snapshots in its ``nhiem_vu/`` and the
-    province's annual targets in its ``chi_tieu/``."""
-    for sub in (TASK_FOLDER, TARGET_FOLDER):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
-    return [import_folder(run, folder), import_tasks(run, folder / TASK_FOLDER),
-            import_targets(run, folder / TARGET_FOLDER)]
+    """The communes' template files in ``folder``, and, where the folder has them, the task register's snapshots in
+    its ``nhiem_vu/`` and the province's annual targets in its ``chi_tieu/``."""
+    return [import_folder(run, folder),
+            *(read(run, folder / sub) for sub, read in ((TASK_FOLDER, import_tasks), (TARGET_FOLDER, import_targets))
+              if (folder / sub).is_dir())]
 
 
 SOURCE = Source(

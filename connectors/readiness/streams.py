@@ -17,7 +17,7 @@ from connectors.drop_files import import_files
 from connectors.listing import land_listing
 from connectors.readiness.client import ReadinessClient
 from connectors.readiness.schema import TARGETS, TASKS, contract_name, records_to_arrow
-from connectors.spreadsheets import HEADER_SEARCH_ROWS, FileRejected, sheet_rows
+from connectors.spreadsheets import FileRejected, find_header, sheet_rows
 from kho.core.batches import BatchManifest
 from kho.core.extract_run import ExtractRun
 from kho.core.windows import Window
@@ -57,17 +57,12 @@ def _read_sheet(path: Path, data: bytes, name_of, keys: tuple[str, ...], rule: s
     """The rows under the first row holding the field codes ``keys`` (title blocks and label rows above it are
     skipped, blank rows are not records), every value as text; a file without such a row refused whole."""
     rows = sheet_rows(path, data)
-    header: list[str] | None = None
-    for n, cells in enumerate(rows, start=1):
-        names = [name_of(c) for c in cells]
-        if all(k in names for k in keys):
-            header = names
-            break
-        if n >= HEADER_SEARCH_ROWS:
-            break
-    if header is None:
-        raise FileRejected(rule, f"{path.name}: no row with the field codes {'/'.join(keys)} in the first "
-                           f"{HEADER_SEARCH_ROWS} rows")
+    try:
+        n, cells = find_header(rows, lambda cells: all(k in map(name_of, cells) for k in keys), rule,
+                               f"the field codes {'/'.join(keys)}")
+    except FileRejected as exc:
+        raise FileRejected(rule, f"{path.name}: {exc.detail}") from None
+    header = [name_of(c) for c in cells]
     out = []
     for row_no, cells in enumerate(rows, start=n + 1):
         if not any(cells):

@@ -27,8 +27,8 @@ class NoMartsYet(LookupError):
     """The warehouse has no data-quality marts yet: nothing has been transformed."""
 
 
-def missing_marts(wh: Warehouse) -> list[str]:
-    _, rows = wh.query("select m from unnest(%s::text[]) m where to_regclass(m) is null", (list(REPORT_MARTS),))
+def missing_marts(wh: Warehouse, marts: tuple[str, ...] = REPORT_MARTS) -> list[str]:
+    _, rows = wh.query("select m from unnest(%s::text[]) m where to_regclass(m) is null", (list(marts),))
     return [r[0] for r in rows]
 
 

@@ -14,6 +14,7 @@ from kho.core.warehouse import Warehouse
 from kho.reports import charts
 from kho.reports.chart_cache import ChartCache
 from kho.reports.i18n import Words
+from kho.reports.publish import missing_marts
 from kho.reports.render import OVERVIEW, RenderedReport, ReportSet, page_writer
 
 log = logging.getLogger(__name__)
@@ -47,9 +48,9 @@ def _rows(wh: Warehouse, sql: str, params: tuple = ()) -> list[dict]:
 def readiness_period(wh: Warehouse, province_code: str, period: date | None) -> date:
     """The month to report: ``period`` when the province has readiness figures for it, else its latest month before
     it (or its latest final month when no period is asked)."""
-    _, missing = wh.query("select m from unnest(%s::text[]) m where to_regclass(m) is null", (list(MARTS),))
+    missing = missing_marts(wh, MARTS)
     if missing:
-        raise NoReadinessData(f"no readiness marts yet ({', '.join(r[0] for r in missing)})")
+        raise NoReadinessData(f"no readiness marts yet ({', '.join(missing)})")
     if period is None:
         _, rows = wh.query("select max(period_month) from marts.plan02_province_coverage where province_code = %s "
                            "and is_final", (province_code,))

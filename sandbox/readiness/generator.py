@@ -89,7 +89,7 @@ class Version:
     late: bool = False
     version: int = 1
 
-    def render(self, clock: int) -> dict:  # noqa: ARG002 - a return does not change after it is sent
+    def render(self, clock: int) -> dict:  # the listing protocol passes the clock; a return never changes
         rec: dict[str, str | None] = {"MaXa": self.code_as_sent, "KyBaoCao": f"{self.month:%Y-%m}",
                                       "NgayCapNhat": fmt_ts(self.submitted)}
         for k, v in self.values.items():

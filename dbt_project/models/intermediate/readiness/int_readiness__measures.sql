@@ -21,8 +21,13 @@ communes as (
     inner join onestop_months as o using (period_month)
 ),
 
+-- each one-stop measure and the 766 indicator it reads (dossiers received: the denominator of dossier_sync)
 measures as (
-    select distinct measured_by from {{ ref('plan02_criteria') }}
+    select distinct
+        measured_by,
+        measured_by = 'dossiers_received' as is_count,
+        case when measured_by = 'dossiers_received' then 'dossier_sync' else measured_by end as indicator_id
+    from {{ ref('plan02_criteria') }}
     where measured_by is not null and measured_by <> 'documents_signed'
 ),
 
@@ -49,17 +54,13 @@ select
     c.unit_code,
     c.period_month,
     m.measured_by,
+    case when m.is_count then coalesce(i.denominator, 0) else i.numerator end as measured_numerator,
+    case when m.is_count then null else i.denominator end as measured_denominator,
     case
-        when m.measured_by = 'dossiers_received' then coalesce(i.denominator, 0)
-        else i.numerator
-    end as measured_numerator,
-    case when m.measured_by = 'dossiers_received' then null else i.denominator end as measured_denominator,
-    case
-        when m.measured_by = 'dossiers_received' then coalesce(i.denominator, 0)
+        when m.is_count then coalesce(i.denominator, 0)
         else i.numerator::numeric / nullif(i.denominator, 0)
     end as measured_value
 from communes as c
 cross join measures as m
 left join indicators as i
-    on i.unit_code = c.unit_code and i.period_month = c.period_month
-    and i.indicator_id = case when m.measured_by = 'dossiers_received' then 'dossier_sync' else m.measured_by end
+    on i.unit_code = c.unit_code and i.period_month = c.period_month and i.indicator_id = m.indicator_id

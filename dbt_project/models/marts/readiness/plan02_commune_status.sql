@@ -31,12 +31,19 @@ coloured as (
     from by_commune as b
 ),
 
+ranked as (
+    select c.*, case c.colour when 'green' then 2 when 'yellow' then 1 else 0 end as colour_rank
+    from coloured as c
+),
+
 with_previous as (
     select
-        c.*,
-        lag(c.colour) over (partition by c.unit_code order by c.period_month) as previous_colour,
-        lag(c.criteria_met) over (partition by c.unit_code order by c.period_month) as previous_criteria_met
-    from coloured as c
+        r.*,
+        lag(r.colour) over by_month as previous_colour,
+        lag(r.colour_rank) over by_month as previous_colour_rank,
+        lag(r.criteria_met) over by_month as previous_criteria_met
+    from ranked as r
+    window by_month as (partition by r.unit_code order by r.period_month)
 )
 
 select
@@ -57,9 +64,8 @@ select
     previous_criteria_met,
     case
         when previous_colour is null then null
-        when colour = previous_colour then 'unchanged'
-        when (case colour when 'green' then 2 when 'yellow' then 1 else 0 end)
-            > (case previous_colour when 'green' then 2 when 'yellow' then 1 else 0 end) then 'improved'
+        when colour_rank = previous_colour_rank then 'unchanged'
+        when colour_rank > previous_colour_rank then 'improved'
         else 'worsened'
     end as colour_change
 from with_previous
