@@ -18,7 +18,7 @@ class FileRejected(ValueError):
 
     def __init__(self, rule: str, detail: str):
         super().__init__(f"{rule}: {detail}")
-        self.rule, self.detail = rule, detail
+        self.rule = rule
 
 
 def cell_text(value: object) -> str:
@@ -65,13 +65,13 @@ def sheet_rows(path: Path, data: bytes) -> Iterator[list[str]]:
 
 
 def find_header(rows: Iterator[list[str]], is_header: Callable[[list[str]], bool], rule: str,
-                what: str) -> tuple[int, list[str]]:
+                what: str, file: str | None = None) -> tuple[int, list[str]]:
     """The first row ``is_header`` accepts among the first HEADER_SEARCH_ROWS (title blocks, merged group rows and
-    label rows above it skipped) and its row number; ``rows`` then goes on below it. No such row: the file is
-    refused with ``rule`` (``what`` says which header was looked for)."""
+    label rows above it skipped) and its row number; ``rows`` then goes on below it. No such row: the file (named
+    ``file`` in the message when given) is refused with ``rule``; ``what`` says which header was looked for."""
     for n, cells in enumerate(rows, start=1):
         if is_header(cells):
             return n, cells
         if n >= HEADER_SEARCH_ROWS:
             break
-    raise FileRejected(rule, f"no row with {what} in the first {HEADER_SEARCH_ROWS} rows")
+    raise FileRejected(rule, f"{file + ': ' if file else ''}no row with {what} in the first {HEADER_SEARCH_ROWS} rows")

@@ -84,14 +84,22 @@ def test_colours_and_coverage_match_the_answer_key(pipeline_run, warehouse):
     print(f"\nPlan 02 coverage: {[(str(m), c) for m, c in sorted(expected['coverage'].items())]}")
 
 
-def measured(srv) -> dict[tuple[str, date, str], tuple[int, int | None]]:
+@pytest.fixture(scope="module")
+def onestop(pipeline_run):
+    """The one-stop sandbox's records the suite lets through, and the 766 figures recomputed from them (rules_766):
+    the independent side of the readiness measures, computed once for this module."""
+    _, srv = pipeline_run
+    records = clean_records(srv)
+    return records, expected_indicators(records, current_unit)
+
+
+def measured(srv, onestop) -> dict[tuple[str, date, str], tuple[int, int | None]]:
     """(commune, month, measured_by) → (numerator, denominator) recomputed from the one-stop sandbox's records (the
     766 recomputation of rules_766, the commune as receiving unit; dossiers_received is (dossiers, None)) and the
     document axis's (documents_signed); and the months the one-stop has dossiers for."""
     from documents_truth import signatures_per_sender_month
 
-    records = clean_records(srv)
-    indicators = expected_indicators(records, current_unit)
+    records, indicators = onestop
     months = {date.fromisoformat(k[3] + "-01") for k in indicators}
     out = {}
     # documents_signed: the documents each commune's People's Committee sent (the document axis's sandbox), where the
@@ -115,7 +123,7 @@ def measured(srv) -> dict[tuple[str, date, str], tuple[int, int | None]]:
     return out, months
 
 
-def test_reports_and_data_disagree_where_the_sandboxes_say(pipeline_run, warehouse):
+def test_reports_and_data_disagree_where_the_sandboxes_say(pipeline_run, warehouse, onestop):
     """Reported values from the readiness sandbox's answer key, measured ones recomputed from the one-stop
     sandbox's records: the mart's measures equal them, and it flags exactly the criteria whose reported colour is
     green while the measure's is not, or whose reported share is above the measured one by more than the
@@ -123,7 +131,7 @@ def test_reports_and_data_disagree_where_the_sandboxes_say(pipeline_run, warehou
     _, srv = pipeline_run
     returns, clock = srv.readiness.app.registry, srv.readiness.app.clock
     reported = returns.reported(clock)
-    truth, onestop_months = measured(srv)
+    truth, onestop_months = measured(srv, onestop)
     with CRITERIA.open(encoding="utf-8") as f:
         criteria = {r["criterion_code"]: r for r in csv.DictReader(f)}
     _, rows = warehouse.query(
@@ -175,12 +183,12 @@ def test_reports_and_data_disagree_where_the_sandboxes_say(pipeline_run, warehou
     print(f"\nreports ready, data says otherwise: {dict(kinds)}")
 
 
-def test_dvcqg_sync_by_commune_counts_every_synced_dossier(pipeline_run, warehouse):
+def test_dvcqg_sync_by_commune_counts_every_synced_dossier(pipeline_run, warehouse, onestop):
     """The commune × day sync chart holds, per receiving commune, every dossier the sandbox synced to DVCQG."""
     _, srv = pipeline_run
     communes = {c.code for c in srv.readiness.app.registry.communes}
     want: Counter = Counter()
-    for r in clean_records(srv):
+    for r in onestop[0]:
         unit = current_unit(r["MaDonViTiepNhan"])
         if unit in communes and r["NgayDongBoDVC"]:
             want[(unit, date(int(r["NgayDongBoDVC"][:4]), int(r["NgayDongBoDVC"][4:6]),
@@ -190,7 +198,7 @@ def test_dvcqg_sync_by_commune_counts_every_synced_dossier(pipeline_run, warehou
     assert {(u, d): n for u, d, n in rows} == dict(want) and want
 
 
-def test_the_task_register_sets_each_status_beside_its_measured_output(pipeline_run, warehouse):
+def test_the_task_register_sets_each_status_beside_its_measured_output(pipeline_run, warehouse, onestop):
     """Statuses and overdue tasks as the sandbox register issued them (its refused rows left out); each measurable
     output equal to the province's figure recomputed from the sandboxes (the 766 recomputation of the one-stop
     records, the readiness answer key's coverage) for the month before the status date."""
@@ -203,7 +211,7 @@ def test_the_task_register_sets_each_status_beside_its_measured_output(pipeline_
     assert got == {k: {"status": v["status"], "overdue": v["overdue"]} for k, v in expected.items()}
     assert any(v["overdue"] for v in expected.values())
     province = returns.dossiers.province.code
-    indicators = expected_indicators(clean_records(srv), current_unit)
+    _, indicators = onestop
     coverage = returns.expected(clock)["coverage"]
     measured = 0
     for task, on, status, _, indicator, target, month, value, not_met in rows:

@@ -57,11 +57,8 @@ def _read_sheet(path: Path, data: bytes, name_of, keys: tuple[str, ...], rule: s
     """The rows under the first row holding the field codes ``keys`` (title blocks and label rows above it are
     skipped, blank rows are not records), every value as text; a file without such a row refused whole."""
     rows = sheet_rows(path, data)
-    try:
-        n, cells = find_header(rows, lambda cells: all(k in map(name_of, cells) for k in keys), rule,
-                               f"the field codes {'/'.join(keys)}")
-    except FileRejected as exc:
-        raise FileRejected(rule, f"{path.name}: {exc.detail}") from None
+    n, cells = find_header(rows, lambda cells: all(k in map(name_of, cells) for k in keys), rule,
+                           f"the field codes {'/'.join(keys)}", path.name)
     header = [name_of(c) for c in cells]
     out = []
     for row_no, cells in enumerate(rows, start=n + 1):
