@@ -170,6 +170,7 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
             with DagProgress(order) as progress:
                 for dag_id in order:
                     run_dag(dags, dag_id, progress, log, logical_date=datetime.now(timezone.utc))
+        apply_roles(wh, settings)  # again: the departments of the register the run modelled get their roles
     summary = collect_summary(wh)
     print_summary(summary, wh, settings)
     console.print(f"Logs of this run: {log}")
@@ -227,6 +228,22 @@ def print_readiness(wh) -> None:
     print_table("Plan 02 tasks, latest status: overdue, and measured outputs (plan02_tasks)",
                  ("task", "group", "in charge", "deadline", "status", "days over", "output", "target %",
                   "measured %", ""), rows, left=3)
+
+
+def print_departments(wh) -> None:
+    """The province's departments (its register): the dossiers that landed on each, and its Decision 766 score in
+    the latest month the one-stop has."""
+    _, rows = wh.query(
+        "select u.unit_code, u.unit_name, coalesce(d.dossiers, 0), s.total_score::text, s.max_score_computed::text "
+        "from marts.dim_units u "
+        "left join (select unit_code, count(*) as dossiers from marts.fct_dossiers group by 1) d using (unit_code) "
+        "left join marts.service_index_766 s on s.unit_code = u.unit_code and s.scope = 'unit' "
+        "and s.unit_role = 'competent' and s.period_month = (select max(period_month) from marts.fct_dossiers) "
+        "where u.is_current and u.unit_level in ('department', 'department_unit') order by u.unit_code")
+    if rows:
+        print_table("Departments of the register: dossiers landed on them, 766 score of the latest month "
+                    "(dim_units, service_index_766)", ("unit", "name", "dossiers", "score", "of computable"), rows,
+                    left=2)
 
 
 def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
@@ -297,6 +314,7 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
     _, rows = wh.query("select match_status, count(*) from marts.land_transaction_dossier_links group by 1 order by 1")
     print_table("Land against the one-stop (land_transaction_dossier_links)", ("status", "rows"), rows)
     print_readiness(wh)
+    print_departments(wh)
     _, rows = wh.query(
         "select system, sum(calls)::bigint, sum(failures)::bigint, sum(timeouts)::bigint, sum(server_errors)::bigint,"
         " sum(throttled)::bigint, sum(breaker_refusals)::bigint, round(max(p95_latency_ms)), "

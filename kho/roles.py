@@ -5,8 +5,10 @@ Group roles ``kho_engineer``, ``kho_analyst`` and ``kho_department`` are created
 creates the login roles of departments, records which units each may see (``security.department_units``) and
 grants the schemas. Grants and row-level security on each mart are applied by dbt after every build
 (``security.protect_mart``), against the group roles, so they hold for departments added later.
-Department roles: one per current commune of the province (``kho_unit_<code>``), plus those listed in the file
-``KHO_DEPARTMENTS_FILE`` (TOML, kept out of the repository)::
+Department roles: one per current commune of the province (``kho_unit_<code>``), one per department or agency in the
+province's department register once the warehouse holds it (``kho_unit_38_stp`` for ``38.STP``: it sees its own
+rows and those of the units under it), plus those listed in the file ``KHO_DEPARTMENTS_FILE`` (TOML, kept out of
+the repository)::
 
     [departments.kho_dept_tu_phap]        # login role name
     units = ["14758", "14797"]            # unit codes it may see
@@ -74,8 +76,33 @@ class Department:
     password_env: str | None = None
 
 
-def departments(settings: KhoSettings) -> list[Department]:
-    out = [Department(f"kho_unit_{u.code}", (u.code,)) for u in communes_of(settings.province_code)]
+# the province's departments and agencies with the units under them, from the register as the warehouse models it
+REGISTERED_DEPARTMENTS = """
+    select d.unit_code, array_agg(distinct u.unit_code order by u.unit_code)
+    from marts.dim_units as d
+    join marts.dim_units as u on u.is_current and (u.unit_code = d.unit_code or u.parent_unit_code = d.unit_code)
+    where d.is_current and d.unit_level in ('department', 'department_unit') and d.province_code = %s
+    group by d.unit_code order by d.unit_code"""
+
+
+def role_name(unit_code: str) -> str:
+    """``kho_unit_<code>``, the code lower-cased with anything but letters and digits as ``_`` (38.STP → 38_stp)."""
+    return "kho_unit_" + "".join(c if c.isalnum() else "_" for c in unit_code.lower())
+
+
+def registered_departments(wh: Warehouse, province_code: str) -> list[Department]:
+    """A role per department of the province's register; none before the warehouse models the register."""
+    with wh.connect() as conn:
+        if conn.execute("select to_regclass('marts.dim_units')").fetchone()[0] is None:
+            return []
+        rows = conn.execute(REGISTERED_DEPARTMENTS, (province_code,)).fetchall()
+    return [Department(role_name(code), tuple(units)) for code, units in rows]
+
+
+def departments(settings: KhoSettings, wh: Warehouse | None = None) -> list[Department]:
+    out = [Department(role_name(u.code), (u.code,)) for u in communes_of(settings.province_code)]
+    if wh is not None:
+        out += registered_departments(wh, settings.province_code)
     path = settings.departments_file
     if path and Path(path).exists():
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
@@ -86,7 +113,7 @@ def departments(settings: KhoSettings) -> list[Department]:
 
 def apply_roles(wh: Warehouse, settings: KhoSettings) -> dict:
     """Create or update department login roles, their units and the schema grants (idempotent)."""
-    deps = departments(settings)
+    deps = departments(settings, wh)
     with wh.connect() as conn:
         existing = {r[0] for r in conn.execute("select rolname from pg_roles")}
         for dep in deps:

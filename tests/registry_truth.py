@@ -15,18 +15,20 @@ def finished_dossiers(srv, warehouse, procedure: str) -> set[str]:
 
 
 def check_crafted(wh, settings, source: str, key: str | None, base: dict, cases: dict, warn_rules: set[str],
-                  key_of=None) -> None:
+                  key_of=None, stream: str | None = None, to_arrow=None) -> None:
     """Land one batch of ``base`` changed by each case (name -> (change, rules it must break)), validate it, and
     hold the results to the cases: exactly the rules broken, GX and the quarantine query agreeing, exactly the
     records breaking an error rule quarantined. Each record's ``key`` field is its case's name, unless ``key`` is
-    None: then the changes make the records distinct and ``key_of(record)`` is the key the suite quarantines by."""
+    None: then the changes make the records distinct and ``key_of(record)`` is the key the suite quarantines by.
+    ``stream``: the source's stream (its first one when not given), its records made a table by ``to_arrow`` (the
+    source's ``records_to_arrow`` when not given)."""
     from expectations.validation import validate_batch
     from kho.core.extract_run import ExtractRun
     from kho.core.loading import load_batch
     from kho.core.sources import get_source
 
     src = get_source(source)
-    stream = src.streams[0]
+    stream = next(s for s in src.streams if s.name == stream) if stream else src.streams[0]
     records, keys = [], {}
     for name, (change, _) in cases.items():
         rec = copy.deepcopy(base)
@@ -35,7 +37,7 @@ def check_crafted(wh, settings, source: str, key: str | None, base: dict, cases:
         change(rec)
         records.append(rec)
         keys[name] = key_of(rec) if key_of else name
-    to_arrow = __import__(f"connectors.{source}.schema", fromlist=["records_to_arrow"]).records_to_arrow
+    to_arrow = to_arrow or __import__(f"connectors.{source}.schema", fromlist=["records_to_arrow"]).records_to_arrow
     writer = ExtractRun.of(source, settings, wh).batch(stream.name, mode="file", source_file="crafted")
     writer.add_table(to_arrow(records))
     manifest = writer.close()

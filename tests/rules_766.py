@@ -209,23 +209,33 @@ def round_half_up(value: Fraction, places: int) -> Decimal:
     return Decimal(int(scaled + Fraction(1, 2))) / Decimal(10**places)
 
 
-def expected_indicators(records: list[dict], unit_of) -> dict[tuple, tuple]:
+def record_units(r: dict, unit_of, departments: dict[str, str] | None = None) -> tuple[str, str]:
+    """A record's competent and receiving unit: ``unit_of(code)`` maps a code as sent to the current unit;
+    ``departments`` maps a department's agency identifier to its code (``38.STP``, its province's code before the
+    dot): a dossier received under it and sent with the province's code lands on the department."""
+    dept = (departments or {}).get(r["MaHoSo"].rsplit("-", 2)[0])
+    units = unit_of(r["MaDonViXuLy"]), unit_of(r["MaDonViTiepNhan"])
+    return tuple(dept if dept and dept.split(".")[0] == u else u for u in units)
+
+
+def expected_indicators(records: list[dict], unit_of, departments: dict[str, str] | None = None) -> dict[tuple, tuple]:
     """(scope, role, unit, 'YYYY-MM', indicator) → (numerator, denominator, rate, score) for the computed indicators.
 
-    ``unit_of(code)`` maps a unit code as sent to the current unit.
+    Units as ``record_units`` finds them.
     """
     as_of = as_of_time(records)
     provinces = provinces_of_units()
+
     fee_procs = {"province": sum(1 for p in PROCEDURES if p.fee and p.tier == "province"),
                  "commune": sum(1 for p in PROCEDURES if p.fee and p.tier == "commune")}
     groups: dict[tuple, list[tuple[dict, Judged]]] = defaultdict(list)
     for r in records:
         j = judge(r, as_of)
-        unit, recv = unit_of(r["MaDonViXuLy"]), unit_of(r["MaDonViTiepNhan"])
+        unit, recv = record_units(r, unit_of, departments)
         groups[("unit", "competent", unit, j.month)].append((r, j))
         groups[("unit", "receiving", recv, j.month)].append((r, j))
-        groups[("province", "competent", provinces[unit], j.month)].append((r, j))
-        groups[("province", "receiving", provinces[recv], j.month)].append((r, j))
+        groups[("province", "competent", provinces.get(unit) or unit.split(".")[0], j.month)].append((r, j))
+        groups[("province", "receiving", provinces.get(recv) or recv.split(".")[0], j.month)].append((r, j))
 
     out = {}
     for (scope, role, unit, month), members in groups.items():
@@ -238,7 +248,7 @@ def expected_indicators(records: list[dict], unit_of) -> dict[tuple, tuple]:
                 num, den = Fraction(sum(j.processing_days for _, j in den_rows)), Fraction(len(den_rows))
             elif ind == "fee_procedures_with_dossiers":
                 num = Fraction(len({r["MaTTHC"] for r, _ in flagged("num")}))
-                tier = "province" if len(unit) == 2 else "commune"
+                tier = "province" if len(unit) == 2 or "." in unit else "commune"  # departments: province tier
                 den = Fraction(sum(fee_procs.values()) if scope == "province" else fee_procs[tier])
             elif ind in PROCEDURE_INDICATORS:
                 num = Fraction(len({r["MaTTHC"] for r, _ in flagged("num")}))

@@ -19,7 +19,7 @@ import pytest
 from personal_data import leaks_in_files, leaks_in_text, raw_personal_data
 from pipeline_runs import run_pipeline
 from raw_registers import legacy_province_codes, receiving_commune
-from rules_766 import as_of_time, expected_indicators, judge, round_half_up
+from rules_766 import as_of_time, expected_indicators, judge, record_units, round_half_up
 
 from connectors.civil_status.schema import CHECKED_PEOPLE
 from kho.core.settings import get_settings
@@ -60,13 +60,13 @@ def is_clean(r: dict, dup_codes: set[str]) -> bool:
     return bool(re.match(r"^\d\.\d{6}$", r["MaTTHC"]))
 
 
-def expected_kpis(records: list[dict]) -> dict[tuple[str, str], tuple]:
+def expected_kpis(records: list[dict], departments: dict[str, str]) -> dict[tuple[str, str], tuple]:
     """dossier_unit_months, recomputed: the local date rule at the end of each month (rules_766.judge)."""
     as_of = as_of_time(records)
     acc: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for r in records:
         j = judge(r, as_of)
-        c = acc[(current_unit(r["MaDonViXuLy"]), j.month)]
+        c = acc[(record_units(r, current_unit, departments)[0], j.month)]
         c["received"] += 1
         c["finished"] += j.terminal in (9, 10)
         c[j.on_time_local] += 1
@@ -348,7 +348,7 @@ def test_no_report_or_data_docs_page_shows_personal_data(published, warehouse, s
 
 def test_marts_match_figures_computed_from_the_sandbox(pipeline_run, warehouse):
     _, srv = pipeline_run
-    expected = expected_kpis(clean_records(srv))
+    expected = expected_kpis(clean_records(srv), department_agencies(srv))
     _, rows = warehouse.query(MART_SQL)
     actual = {(r[0], r[1]): tuple(r[2:]) for r in rows}
     assert actual == expected
@@ -362,8 +362,19 @@ from marts.service_index_766_indicators where numerator is not null
 """
 
 
-def assert_service_index_matches(records: list[dict], warehouse) -> dict:
-    expected = expected_indicators(records, current_unit)
+def current_or_department(code: str) -> str | None:
+    """A code as sent → its current unit; a department's code of the register (38.STP) is itself."""
+    return current_unit(code) or (code if "." in code else None)
+
+
+def department_agencies(srv) -> dict[str, str]:
+    """Agency identifier → the department its dossiers land on: the readiness sandbox's department register, as its
+    answer key has it."""
+    return srv.readiness.app.registry.register.agency_units(srv.readiness.app.clock)
+
+
+def assert_service_index_matches(records: list[dict], warehouse, srv) -> dict:
+    expected = expected_indicators(records, current_unit, department_agencies(srv))
     actual = {tuple(r[:5]): tuple(r[5:]) for r in warehouse.query(INDICATORS_SQL)[1]}
     assert actual.keys() == expected.keys()
     wrong = {k: (expected[k], actual[k]) for k in expected if expected[k] != actual[k]}
@@ -373,7 +384,7 @@ def assert_service_index_matches(records: list[dict], warehouse) -> dict:
 
 def test_service_index_766_matches_an_independent_recomputation(pipeline_run, warehouse):
     _, srv = pipeline_run
-    actual = assert_service_index_matches(clean_records(srv), warehouse)
+    actual = assert_service_index_matches(clean_records(srv), warehouse, srv)
     months = {k[3] for k in actual}
     assert len(months) == 6 and len({k[4] for k in actual}) == 14
     # every scope and role, and units that receive what others decide (boundary-free reception)
@@ -426,7 +437,8 @@ def test_dbt_unit_tests_cover_every_on_time_branch(pipeline_run, warehouse, sett
     results = dict(run_dbt(["test", "--select", "test_type:unit"], warehouse, settings))
     assert results == {"on_time_rules_cover_every_branch": "pass",
                        "without_a_history_the_dossier_fields_judge": "pass",
-                       "missing_due_date_falls_back_to_statutory_working_days": "pass"}
+                       "missing_due_date_falls_back_to_statutory_working_days": "pass",
+                       "a_department_receives_what_arrives_under_its_agency_identifier": "pass"}
     spec = yaml.safe_load((DBT_PROJECT / "models/intermediate/onestop/_onestop__unit_tests.yml").read_text())
     expected = next(t for t in spec["unit_tests"] if t["name"] == "on_time_rules_cover_every_branch")["expect"]
     core = yaml.safe_load((DBT_PROJECT / "models/marts/core/_core__models.yml").read_text())
@@ -455,7 +467,7 @@ def test_citizen_ids_are_pseudonymized_with_the_keyed_hash(pipeline_run, warehou
 
 def test_targets_against_actuals_use_the_unit_target_else_the_province_default(pipeline_run, warehouse):
     _, srv = pipeline_run
-    expected = expected_indicators(clean_records(srv), current_unit)
+    expected = expected_indicators(clean_records(srv), current_unit, department_agencies(srv))
     _, rows = warehouse.query(
         "select unit_code, to_char(period_month, 'YYYY-MM'), indicator_id, target_rate, target_level, rate, gap, "
         "ytd_rate from marts.unit_targets_vs_actual")
@@ -464,7 +476,7 @@ def test_targets_against_actuals_use_the_unit_target_else_the_province_default(p
     with (ROOT / "dbt_project" / "seeds" / "service" / "unit_targets.csv").open(encoding="utf-8") as f:
         targets = {(int(r["target_year"]), r["unit_code"], r["applies_to"], r["indicator_id"]):
                    Decimal(r["target_rate"]) for r in csv.DictReader(f)}
-    issued = srv.readiness.app.registry.targets.expected(srv.readiness.app.clock, current_unit)
+    issued = srv.readiness.app.registry.targets.expected(srv.readiness.app.clock, current_or_department)
     targets.update({k: Decimal(str(v)) for k, v in issued.items()})
     province = srv.app.dossiers.province.code
     for unit, month, ind, target, level, rate, gap, ytd in rows:
@@ -486,7 +498,8 @@ def test_sync_health_per_unit_and_day(pipeline_run, warehouse):
     _, srv = pipeline_run
     acc: dict[tuple, Counter] = defaultdict(Counter)
     for r in clean_records(srv):
-        c = acc[(current_unit(r["MaDonViXuLy"]), f"{r['NgayTiepNhan'][:4]}-{r['NgayTiepNhan'][4:6]}-"
+        c = acc[(record_units(r, current_unit, department_agencies(srv))[0],
+                 f"{r['NgayTiepNhan'][:4]}-{r['NgayTiepNhan'][4:6]}-"
                  f"{r['NgayTiepNhan'][6:8]}")]
         c["received"] += 1
         c["synced"] += bool(r["NgayDongBoDVC"])
@@ -599,7 +612,7 @@ def test_dossiers_that_change_after_extraction_update_the_fact_and_the_index(pip
     assert len(kept) < 5
     _, rows = warehouse.query("select dossier_code, status_code from marts.fct_dossiers")
     assert dict(rows) == {r["MaHoSo"]: int(r["TrangThaiHoSo"]) for r in [*new.values(), *kept]}
-    assert_service_index_matches([*new.values(), *kept], warehouse)
+    assert_service_index_matches([*new.values(), *kept], warehouse, srv)
 
     # (that a rerun over the same window changes nothing is test_a_backfill_over_the_same_window_changes_no_mart's)
 
@@ -640,7 +653,7 @@ def test_an_incremental_run_leaves_unchanged_dossiers_alone_until_the_project_ch
     assert build_and_read() == name  # rebuilt in full
     _, [(fingerprint, through)] = warehouse.query(
         "select project_fingerprint, validated_through from kho.model_builds where model = %s", (model,))
-    assert fingerprint == project_fingerprint()
+    assert fingerprint.startswith(project_fingerprint() + ":")  # and the department register's (kho_build_fingerprint)
     newest = "select max(_validated_at) from staging_restricted.base_onestop__latest_dossiers"
     assert through == warehouse.query(newest)[1][0][0]
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 from rules_766 import expected_indicators
-from test_e2e import clean_records, current_unit
+from test_e2e import clean_records, current_or_department, current_unit, department_agencies
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -90,7 +90,7 @@ def onestop(pipeline_run):
     the independent side of the readiness measures, computed once for this module."""
     _, srv = pipeline_run
     records = clean_records(srv)
-    return records, expected_indicators(records, current_unit)
+    return records, expected_indicators(records, current_unit, department_agencies(srv))
 
 
 def measured(srv, onestop) -> dict[tuple[str, date, str], tuple[int, int | None]]:
@@ -292,7 +292,7 @@ def test_the_provinces_target_files_set_the_targets_against_the_766_rates(pipeli
     own target, else its province's default, against its rates."""
     _, srv = pipeline_run
     sheets, clock = srv.readiness.app.registry.targets, srv.readiness.app.clock
-    expected = sheets.expected(clock, current_unit)
+    expected = sheets.expected(clock, current_or_department)
     _, rows = warehouse.query("select target_year, unit_code, applies_to, indicator_id, target_rate "
                               "from intermediate.int_readiness__unit_targets where target_origin = 'issued'")
     assert {tuple(r[:4]): float(r[4]) for r in rows} == expected
@@ -310,3 +310,96 @@ def test_the_provinces_target_files_set_the_targets_against_the_766_rates(pipeli
         assert float(rate) == want and level == ("unit" if own is not None else "province_default"), (unit, indicator)
         levels[level] += 1
     assert levels["unit"] > 0 and levels["province_default"] > 0, levels
+
+
+def test_the_department_register_makes_departments_units_their_dossiers_land_on(pipeline_run, warehouse, onestop):
+    """The register's rows are loaded or quarantined under the rule the sandbox planted (a later file's row replacing
+    an earlier one's); the departments in force are current units under their province; the dossiers received under
+    a department's identifier land on it, those of an identifier the register does not hold stay on the province;
+    a department's own target is set against its rates."""
+    from rules_766 import record_units
+
+    _, srv = pipeline_run
+    register, clock = srv.readiness.app.registry.register, srv.readiness.app.clock
+    _, rows = warehouse.query("select q.record_key, q.rule from dq.quarantine q join kho.batches b using (batch_id) "
+                              "where b.source = 'readiness' and b.stream = 'departments'")
+    assert sorted(rows) == sorted((code, rule) for _, code, rule in register.refused(clock))
+    expected = register.expected(clock)
+    _, rows = warehouse.query(
+        "select unit_code, unit_name, unit_name_en, unit_level, parent_unit_code, agency_code, province_code, "
+        "unit_full_name from marts.dim_units where is_current and unit_level in ('department', 'department_unit')")
+    got = {r[0]: r[1:] for r in rows}
+    province = srv.app.dossiers.province
+    assert got == {code: (r["TenDonVi"], r["TenTiengAnh"], "department" if r["CapDonVi"] == "SO_NGANH"
+                          else "department_unit", r["MaDonViCha"], r["MaDinhDanh"], province.code,
+                          f"{r['TenDonVi']} {province.full_name[0].lower()}{province.full_name[1:]}")
+                   for code, r in expected.items()}
+    assert got["38.BQLKCN"][0] == "Ban Quản lý Khu kinh tế và các khu công nghiệp"  # the March file's name
+    assert "38.CCKL" in got  # refused in January (an identifier given twice), sent again in March
+    # where the dossiers land: the sandbox's records, each on the unit the register's answer key gives it
+    records, _ = onestop
+    agencies = register.agency_units(clock)
+    want = Counter(record_units(r, current_unit, agencies)[0] for r in records)
+    _, rows = warehouse.query("select unit_code, count(*) from marts.fct_dossiers "
+                              "where unit_code like '%%.%%' or unit_code = %s group by 1", (province.code,))
+    assert dict(rows) == {u: n for u, n in want.items() if "." in u or u == province.code}
+    assert len(rows) > 15
+    assert want[province.code] > 0, "the dossiers of the department left out of the register stay on the province"
+    # a department's own target
+    _, rows = warehouse.query("select distinct unit_code, target_level from marts.unit_targets_vs_actual "
+                              "where unit_code in ('38.STP', '38.SNNMT')")
+    assert set(rows) == {("38.STP", "unit"), ("38.SNNMT", "unit"), ("38.STP", "province_default"),
+                         ("38.SNNMT", "province_default")}
+
+
+@pytest.mark.changes_pipeline_run(5)  # registers a department and renames it
+def test_a_register_change_moves_the_dossiers_already_built_and_a_rename_rebuilds_nothing(pipeline_run, warehouse):
+    """The incremental chain reads only dossiers validated since its last run; a department registered later must
+    still take every dossier received under its identifier (the register's fingerprint rebuilds the chain), while a
+    file that only renames it leaves the built rows alone."""
+    from rules_766 import record_units
+
+    from kho.core.settings import get_settings
+    from kho.dbt import run_dbt
+    from sandbox.readiness.register import FIELDS
+
+    dags, srv = pipeline_run
+    register, clock = srv.readiness.app.registry.register, srv.readiness.app.clock
+    province = srv.app.dossiers.province.code
+    folder = srv.readiness_drop / "co_quan"
+    chain = ["run", "--select", "+fct_dossiers", "+service_index_766_indicators"]
+    resolved = "intermediate.int_onestop__dossiers_resolved"
+
+    def issue(name: str, unit_name: str) -> None:
+        row = {"MaDonVi": f"{province}.SNGV", "TenDonVi": unit_name, "TenTiengAnh": "Department of Foreign Affairs",
+               "CapDonVi": "SO_NGANH", "MaDonViCha": province, "MaDinhDanh": f"000.00.19.{register.suffix}",
+               "NgayCapNhat": "20260701090000" if "bo_sung" in name else "20260615090000"}
+        (folder / name).write_text(",".join(FIELDS) + "\n" + ",".join(f'"{row[f]}"' for f in FIELDS) + "\n",
+                                   encoding="utf-8")
+        run = dags["extract_readiness"].test(logical_date=datetime.now(timezone.utc))
+        assert str(run.state).endswith("success")
+        run_dbt(chain, warehouse, get_settings())
+
+    records = clean_records(srv)
+    agencies = {**register.agency_units(clock), f"000.00.19.{register.suffix}": f"{province}.SNGV"}
+    want = sum(record_units(r, current_unit, agencies)[0] == f"{province}.SNGV" for r in records)
+    _, [(on_province,)] = warehouse.query("select count(*) from marts.fct_dossiers where unit_code = %s", (province,))
+    assert want > 0
+    issue("DanhMucCoQuan_SNGV.csv", "Sở Ngoại vụ")
+    _, rows = warehouse.query("select unit_code, count(*) from marts.fct_dossiers where unit_code in (%s, %s) "
+                              "group by 1", (province, f"{province}.SNGV"))
+    assert dict(rows) == {f"{province}.SNGV": want, **({province: on_province - want} if on_province > want else {})}
+    _, [(competent,)] = warehouse.query(
+        "select sum(denominator) from marts.service_index_766_indicators where scope = 'unit' "
+        "and unit_role = 'competent' and indicator_id = 'dossier_sync' and unit_code = %s", (f"{province}.SNGV",))
+    assert competent == want
+
+    # a rename: the attribution is the same, so nothing is rebuilt (a row made stale by hand stays stale)
+    _, [(code,)] = warehouse.query(f"select min(dossier_code) from {resolved}")
+    with warehouse.connect() as conn:
+        conn.execute(f"update {resolved} set procedure_name = 'stale' where dossier_code = %s", (code,))
+    issue("DanhMucCoQuan_SNGV_bo_sung.csv", "Sở Ngoại vụ (đổi tên)")
+    _, [(name,)] = warehouse.query("select unit_name from marts.dim_units where unit_code = %s", (f"{province}.SNGV",))
+    assert name == "Sở Ngoại vụ (đổi tên)"
+    assert warehouse.query(f"select procedure_name from {resolved} where dossier_code = %s", (code,))[1][0][0] == \
+        "stale"

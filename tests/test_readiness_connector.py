@@ -121,3 +121,39 @@ def test_the_task_suite_accepts_exactly_the_output_indicators_the_warehouse_meas
     seed = Path(__file__).parents[1] / "dbt_project" / "seeds" / "readiness" / "plan02_output_indicators.csv"
     with seed.open(encoding="utf-8") as f:
         assert tuple(r["indicator_code"] for r in csv.DictReader(f)) == OUTPUT_INDICATORS
+
+
+@pytest.mark.integration
+def test_crafted_register_rows_break_exactly_their_rules(fresh_schema, settings):
+    """The department register's suite: each crafted row breaks exactly the rules named for it; two rows of one file
+    giving one identifier to two units are both refused."""
+    from connectors.readiness.schema import DEPARTMENTS
+
+    numbers = iter(range(40, 99))
+    base = {"MaDonVi": "38.STP", "TenDonVi": "Sở Tư pháp", "TenTiengAnh": "Department of Justice",
+            "CapDonVi": "SO_NGANH", "MaDonViCha": "38", "MaDinhDanh": "000.00.04.H56", "NgayCapNhat": "20260105083000"}
+
+    def case(code: str, **change):
+        agency = f"000.00.{next(numbers)}.H56"
+        return lambda r: r.update({"MaDonVi": code, "MaDinhDanh": agency, **change})
+
+    cases = {
+        "ok": ((lambda r: None), set()),
+        "department": (case("38.SNNMT"), set()),
+        "unit": (case("38.CCKL", CapDonVi="TRUC_THUOC", MaDonViCha="38.SNNMT"), set()),
+        "digits": (case("38024"), {"department_code_format"}),
+        "province": (case("99.ABC", MaDonViCha="99"), {"department_province_known", "agency_code_of_the_province"}),
+        "level": (case("38.SXD", CapDonVi="SO"), {"level_code_list"}),
+        "department_under_department": (case("38.SCT", MaDonViCha="38.STP"), {"parent_fits_level"}),
+        "parent_gone": (case("38.BQLDA", CapDonVi="TRUC_THUOC", MaDonViCha="38.SKHDT"), {"parent_fits_level"}),
+        "agency_shape": (case("38.SYT", MaDinhDanh="000.00.2.H56"), {"agency_code_format"}),
+        "other_province": (case("38.SGDDT", MaDinhDanh="000.00.24.H41"), {"agency_code_of_the_province"}),
+        "shared_a": (case("38.CCTL", CapDonVi="TRUC_THUOC", MaDonViCha="38.SNNMT", MaDinhDanh="000.00.30.H56"),
+                     {"agency_code_once"}),
+        "shared_b": (case("38.CCTS", CapDonVi="TRUC_THUOC", MaDonViCha="38.SNNMT", MaDinhDanh="000.00.30.H56"),
+                     {"agency_code_once"}),
+        "no_name": (case("38.SNV", TenDonVi=None), {"tendonvi_required"}),
+        "issued": (case("38.STC", NgayCapNhat="2026-01-05"), {"issued_at_format"}),
+    }
+    check_crafted(fresh_schema, settings, "readiness", None, base, cases, set(), key_of=lambda r: r["MaDonVi"],
+                  stream="departments", to_arrow=DEPARTMENTS.to_arrow)

@@ -135,6 +135,25 @@ def test_a_department_sees_its_units_rows_and_nothing_else(logins, warehouse):
     assert dict((r[0], r[2]) for r in marts)["fct_dossiers"]
 
 
+def test_each_registered_department_reads_its_own_and_its_units_rows(logins, warehouse):
+    """`kho roles` gives every department of the province's register a role (38.SNNMT → kho_unit_38_snnmt) that
+    sees its rows and those of the units under it (Văn phòng Đăng ký đất đai, Chi cục Kiểm lâm), nothing else."""
+    _, rows = warehouse.query("select unit_code from marts.dim_units where is_current "
+                              "and (unit_code = '38.SNNMT' or parent_unit_code = '38.SNNMT')")
+    family = {r[0] for r in rows}
+    assert family == {"38.SNNMT", "38.VPDKDD", "38.CCKL", "38.CCTL"}
+    _, rows = warehouse.query("select unit_code, count(*) from marts.fct_dossiers group by 1")
+    counts = dict(rows)
+    with warehouse.connect() as conn:
+        conn.execute("set role kho_unit_38_snnmt")
+        seen = dict(conn.execute("select unit_code, count(*) from marts.fct_dossiers group by 1").fetchall())
+        tasks = conn.execute("select count(*) from marts.plan02_tasks").fetchone()[0]
+        conn.execute("set role kho_unit_38_vpub")
+        owned = conn.execute("select array_agg(distinct owner_unit_code) from marts.plan02_tasks").fetchone()[0]
+    assert seen == {u: n for u, n in counts.items() if u in family} and len(seen) >= 3
+    assert tasks == 0 and owned == ["38.VPUB"]  # the Office of the People's Committee leads tasks; Agriculture none
+
+
 def _columns(warehouse, table: str) -> list[str]:
     return [r[0] for r in warehouse.query("select column_name from information_schema.columns "
                                           "where table_schema = 'marts' and table_name = %s", (table,))[1]]

@@ -47,3 +47,14 @@ TASK_COLUMNS = TASKS.columns
 TARGET_FIELDS = ("NamKeHoach", "MaDonVi", "TenDonVi", "PhamVi", "ChiSo", "GiaTriMucTieu", "CanCu", "NgayCapNhat")
 TARGETS = FlatContract(TARGET_FIELDS)
 TARGET_COLUMNS = TARGETS.columns
+
+# The province's register of its departments and agencies (one XLSX/CSV per issue; a later file's row replaces an
+# earlier one's): the unit's code (``MaDonVi``: the province code, a dot and its abbreviation, e.g. ``38.STP``), its
+# names (``TenDonVi``, ``TenTiengAnh``), its level (``CapDonVi``: SO_NGANH a department or agency of the provincial
+# People's Committee, TRUC_THUOC a unit under a department), its parent (``MaDonViCha``: the province's code for a
+# department, the department's code for a unit under it), the electronic identifier it receives dossiers under
+# (``MaDinhDanh``, Decision 20/2020: the prefix of every MaHoSo it issues) and when the file was issued
+# (``NgayCapNhat``, yyyyMMddHHmmss).
+DEPARTMENT_FIELDS = ("MaDonVi", "TenDonVi", "TenTiengAnh", "CapDonVi", "MaDonViCha", "MaDinhDanh", "NgayCapNhat")
+DEPARTMENTS = FlatContract(DEPARTMENT_FIELDS)
+DEPARTMENT_COLUMNS = DEPARTMENTS.columns

@@ -16,7 +16,7 @@ from pathlib import Path
 from connectors.drop_files import import_files
 from connectors.listing import land_listing
 from connectors.readiness.client import ReadinessClient
-from connectors.readiness.schema import TARGETS, TASKS, contract_name, records_to_arrow
+from connectors.readiness.schema import DEPARTMENTS, TARGETS, TASKS, contract_name, records_to_arrow
 from connectors.spreadsheets import FileRejected, find_header, sheet_rows
 from kho.core.batches import BatchManifest
 from kho.core.extract_run import ExtractRun
@@ -31,6 +31,9 @@ TASK_HEADER_KEYS = ("MaNhiemVu", "HanHoanThanh")
 TARGET_STREAM = "targets"
 TARGET_FOLDER = "chi_tieu"  # the province's annual targets per unit, in this subfolder of the drop folder
 TARGET_HEADER_KEYS = ("NamKeHoach", "ChiSo")
+DEPARTMENT_STREAM = "departments"
+DEPARTMENT_FOLDER = "co_quan"  # the province's register of its departments and agencies, in this subfolder
+DEPARTMENT_HEADER_KEYS = ("MaDonVi", "MaDinhDanh")
 
 
 def extract_window(client: ReadinessClient, run: ExtractRun, window: Window) -> BatchManifest:
@@ -51,6 +54,11 @@ def read_task_register(path: Path, data: bytes) -> list[dict]:
 def read_targets(path: Path, data: bytes) -> list[dict]:
     """The targets of one file of the province's annual targets; refuses the file whole."""
     return _read_sheet(path, data, TARGETS.name_of, TARGET_HEADER_KEYS, "not_a_target_sheet")
+
+
+def read_departments(path: Path, data: bytes) -> list[dict]:
+    """The units of one file of the province's department register; refuses the file whole."""
+    return _read_sheet(path, data, DEPARTMENTS.name_of, DEPARTMENT_HEADER_KEYS, "not_a_department_register")
 
 
 def _read_sheet(path: Path, data: bytes, name_of, keys: tuple[str, ...], rule: str) -> list[dict]:
@@ -90,3 +98,9 @@ def import_tasks(run: ExtractRun, folder: Path) -> BatchManifest:
     """Land every snapshot of the task register in ``folder`` not read before, as one batch."""
     return import_files(run, folder, TASK_STREAM, PATTERNS, read_task_register, TASKS.to_arrow, (FileRejected,),
                         "task register")
+
+
+def import_departments(run: ExtractRun, folder: Path) -> BatchManifest:
+    """Land every file of the department register in ``folder`` not read before, as one batch."""
+    return import_files(run, folder, DEPARTMENT_STREAM, PATTERNS, read_departments, DEPARTMENTS.to_arrow,
+                        (FileRejected,), "department register")

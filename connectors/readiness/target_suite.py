@@ -1,7 +1,8 @@
 """Validation suite for the raw annual targets the province assigns its units (one landed file at a time).
 
 Error rules quarantine a target that cannot be placed: no year, unit, scope, indicator, target or issue time; a year
-that is not yyyy; a unit in neither the current nor the convertible pre-2025 unit list; a scope other than TINH (the
+that is not yyyy; a unit in neither the current nor the convertible pre-2025 unit list nor the province's department
+register (as landed: the register's files are read before the targets'); a scope other than TINH (the
 province's default for all its units) or DON_VI (a unit's own); an indicator that is not a Decision 766 share Kho
 computes; a target that is not a share from 0 to 1; an issue time that is not yyyyMMddHHmmss.
 """
@@ -11,18 +12,22 @@ from __future__ import annotations
 from expectations.validation import Rule, Suite
 from kho.domain.indicators_766 import SHARE_INDICATORS
 from kho.domain.legacy_units import resolvable_unit_codes
-from kho.domain.sql_rules import DVCQG_TS, dvcqg_day
+from kho.domain.sql_rules import DEPARTMENT_CODE, DVCQG_TS, dvcqg_day
 
 SUITE = "readiness_targets_raw"
 SCOPES = ["TINH", "DON_VI"]
 SHARE = r"^(0(\.[0-9]+)?|1(\.0+)?)$"
 
 BATCH_QUERY = f"""
-select _row_num, namkehoach, madonvi, phamvi, chiso, giatrimuctieu, ngaycapnhat,
-       coalesce(madonvi, '?') || '/' || coalesce(chiso, '?') || '/' || coalesce(namkehoach, '?') as target_key,
-       {dvcqg_day("ngaycapnhat")} as issued_on
-from raw_readiness.targets
-where _batch_id = '@BATCH@'
+select t._row_num, t.namkehoach, t.madonvi, t.phamvi, t.chiso, t.giatrimuctieu, t.ngaycapnhat,
+       coalesce(t.madonvi, '?') || '/' || coalesce(t.chiso, '?') || '/' || coalesce(t.namkehoach, '?') as target_key,
+       {dvcqg_day("t.ngaycapnhat")} as issued_on,
+       -- a department's code is known when the register holds it; any other code is checked against the unit lists
+       case when not exists (select 1 from raw_readiness.departments as d
+                             where d.madonvi = t.madonvi and d.madonvi ~ '{DEPARTMENT_CODE}')
+           then t.madonvi end as unit_outside_register
+from raw_readiness.targets as t
+where t._batch_id = '@BATCH@'
 """.replace("{", "{{").replace("}", "}}").replace("@BATCH@", "{batch_id}")
 
 
@@ -34,9 +39,10 @@ def rules() -> list[Rule]:
     return out + [
         Rule.regex("year_format", "namkehoach", r"^20[0-9]{2}$", "Năm kế hoạch không đúng định dạng yyyy",
                    "NamKeHoach not yyyy"),
-        Rule.in_set("unit_code_known", "madonvi", sorted(resolvable_unit_codes()),
-                    "Mã đơn vị không thuộc danh mục hiện hành hoặc danh mục trước 2025 chuyển đổi được",
-                    "Unit code in neither the current unit list nor the convertible pre-2025 list"),
+        Rule.in_set("unit_code_known", "unit_outside_register", sorted(resolvable_unit_codes()),
+                    "Mã đơn vị không thuộc danh mục hiện hành, danh mục trước 2025 chuyển đổi được hay danh mục "
+                    "sở, ngành của tỉnh", "Unit code in neither the current unit list, the convertible pre-2025 "
+                    "list nor the province's department register"),
         Rule.in_set("scope_code_list", "phamvi", SCOPES, "Phạm vi phải là TINH hoặc DON_VI",
                     "Scope is neither TINH nor DON_VI"),
         Rule.in_set("indicator_known", "chiso", list(SHARE_INDICATORS),

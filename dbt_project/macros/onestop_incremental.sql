@@ -54,15 +54,18 @@
   empty it and reset its cursor first, inside the build's transaction, so this run rebuilds it in full: a changed
   rule, calendar or unit register reaches every row, not only the rows that changed since. Without the variable
   (dbt run by hand) the model stays incremental; `kho transform --full-refresh` rebuilds everything.
+  A model whose rows depend on where dossiers land (meta rebuild_on_register_change) also compares the province's
+  department register as it attributes dossiers (kho_build_fingerprint): a department registered, or an identifier
+  moved to another unit, reaches every dossier received under it, not only those extracted since.
 #}
 {% macro rebuild_if_project_changed() -%}
-    {%- set fingerprint = env_var('KHO_PROJECT_FINGERPRINT', '') -%}
+    {%- set fingerprint = kho_build_fingerprint() -%}
     {%- set model_name = this.schema ~ "." ~ this.identifier -%}
     {%- if execute and is_incremental() and fingerprint -%}
         {%- set built = run_query("select project_fingerprint from kho.model_builds where model = '"
                                   ~ model_name ~ "'") -%}
         {%- if built.rows | length == 0 or built.rows[0][0] != fingerprint -%}
-            {{ log("project changed since " ~ this ~ " was built: rebuilt in full", info=True) }}
+            {{ log("project or unit register changed since " ~ this ~ " was built: rebuilt in full", info=True) }}
             truncate {{ this }}; delete from kho.model_builds where model = '{{ model_name }}'
         {%- else -%}
             select 1
@@ -72,11 +75,27 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- What an incremental model was built from: the project's fingerprint and, for a model with meta
+    rebuild_on_register_change, an MD5 of the department register's attribution (which unit holds which agency
+    identifier in which province: a renamed department changes no dossier and rebuilds nothing). '' without
+    Kho's environment. #}
+{% macro kho_build_fingerprint() -%}
+    {%- set fingerprint = env_var('KHO_PROJECT_FINGERPRINT', '') -%}
+    {%- if execute and fingerprint and (model.config.get('meta') or {}).get('rebuild_on_register_change') -%}
+        {%- set register = run_query(
+            "select md5(coalesce(string_agg(agency_code || '>' || unit_code || '@' || province_code, ',' "
+            ~ "order by agency_code, unit_code), '')) from " ~ ref('int_units__departments')
+            ~ " where receives_under_agency") -%}
+        {%- set fingerprint = fingerprint ~ ':' ~ register.rows[0][0] -%}
+    {%- endif -%}
+    {{- return(fingerprint) -}}
+{%- endmacro %}
+
 {#- Post-hook of every incremental model: its cursor (the newest validated dossier version it has read: the latest
     dossiers are built before it in the same run) and the project it was built from. #}
 {% macro record_model_build() -%}
     insert into kho.model_builds (model, project_fingerprint, validated_through, built_at)
-    select '{{ this.schema }}.{{ this.identifier }}', '{{ env_var('KHO_PROJECT_FINGERPRINT', '') }}',
+    select '{{ this.schema }}.{{ this.identifier }}', '{{ kho_build_fingerprint() }}',
         max(d._validated_at), now()
     from {{ ref('base_onestop__latest_dossiers') if this.identifier != 'base_onestop__latest_dossiers' else this }} as d
     on conflict (model) do update set project_fingerprint = excluded.project_fingerprint,

@@ -90,3 +90,15 @@ def h_code_provinces() -> dict[str, str]:
             raise KeyError(f"H{i:02d} {name}: no pre-2025 province of that name")
         out[f"H{i:02d}"] = legacy[key]
     return out
+
+
+@lru_cache(maxsize=1)
+def h_code_current_provinces() -> dict[str, frozenset[str]]:
+    """``H01``…``H63`` → the current provinces its pre-2025 province's communes went to (one, or two where the
+    province was split): where an agency identifier under that H code may belong today."""
+    from kho.domain.legacy_units import province_code_map
+
+    current: dict[str, set[str]] = {}
+    for m in province_code_map():
+        current.setdefault(m.old_code, set()).add(m.new_code)
+    return {h: frozenset(current.get(old, ())) for h, old in h_code_provinces().items()}

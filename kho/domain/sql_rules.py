@@ -7,6 +7,9 @@ from __future__ import annotations
 
 # the identifier of an agency in the e-government architecture (Decision 20/2020/QĐ-TTg): NNN.NN.NN.XNN
 AGENCY_CODE = r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}$"
+# a provincial department's or agency's unit code in the province's register: its province's code, a dot, its
+# abbreviation (38.STP); never digits alone, so it cannot be taken for a statistics-office unit code
+DEPARTMENT_CODE = r"^[0-9]{2}\.[A-Z][A-Z0-9]{1,15}$"
 # a DVCQG dossier code: the receiving agency's identifier, yyMMdd, a sequence number
 DOSSIER_CODE = r"[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-[0-9]{6}-[0-9]{4,6}"
 # a DVCQG timestamp yyyyMMddHHmmss: its shape (what dbt parses) and a real moment (what validation requires)
@@ -32,6 +35,23 @@ def registration_key(kind: str, alias: str = "") -> str:
             f"coalesce({p}so, '?')")
 
 
+def ascii_letters() -> tuple[str, str]:
+    """The precomposed Latin letters with diacritics (U+00C0-U+1EF9: every Vietnamese one among them) and, at the
+    same positions, their letters without diacritics: PostgreSQL's translate() then does what
+    kho.domain.units.ascii_name does, without the unaccent extension."""
+    import unicodedata
+
+    src, dst = [], []
+    for code in range(0xC0, 0x1EFA):
+        ch = chr(code)
+        base = "D" if ch == "Đ" else "d" if ch == "đ" else "".join(
+            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if len(base) == 1 and base.isascii() and base.isalpha() and base != ch:
+            src.append(ch)
+            dst.append(base)
+    return "".join(src), "".join(dst)
+
+
 def _sql_literal(pattern: str) -> str:
     return "'" + pattern.replace("'", "''") + "'"
 
@@ -41,12 +61,17 @@ def dbt_macros() -> str:
     macros = {
         "agency_code_pattern": ("The agency identifier NNN.NN.NN.XNN, anchored (kho.domain.sql_rules.AGENCY_CODE).",
                                 "", _sql_literal(AGENCY_CODE)),
+        "department_code_pattern": ("A provincial department's unit code, anchored (DEPARTMENT_CODE).", "",
+                                    _sql_literal(DEPARTMENT_CODE)),
         "dossier_code_pattern": ("A DVCQG dossier code, unanchored, without quotes (DOSSIER_CODE).", "",
                                  DOSSIER_CODE),
         "dvcqg_ts_shape": ("The shape of a DVCQG timestamp yyyyMMddHHmmss (DVCQG_TS_SHAPE).", "",
                            _sql_literal(DVCQG_TS_SHAPE)),
         "edxml_date_shape": ("The shape of an edXML date yyyy/MM/dd (EDXML_DATE_SHAPE).", "",
                              _sql_literal(EDXML_DATE_SHAPE)),
+        "ascii_name": ("A name without diacritics, as kho.domain.units.ascii_name (ascii_letters()).", "column",
+                       "translate({{ column }}, " + _sql_literal(ascii_letters()[0]) + ", "
+                       + _sql_literal(ascii_letters()[1]) + ")"),
         "registration_key": ("A civil-status entry's identity (registration_key()).", "alias, kind",
                              registration_key("{{ kind }}", "{{ alias }}")),
     }

@@ -20,6 +20,7 @@ import numpy as np
 
 from kho.domain.legacy_units import commune_code_map
 from kho.domain.units import communes_of, province
+from sandbox.departments import BY_NUMBER, agency_suffix, department_agency_id
 from sandbox.onestop.catalog import PROCEDURES
 
 DIRTY_KINDS = (
@@ -405,10 +406,9 @@ class Dossiers:
     # ------------------------------------------------------------------------------------------------------
     def agency_id(self, unit_idx: int, dept: int) -> str:
         """Electronic identifier code (NNN.NN.NN.XNN) of the receiving agency; H56 = Thanh Hóa (pre-2025 list)."""
-        suffix = "H56" if self.config.province == "38" else f"H{int(self.config.province) % 64:02d}"
         if unit_idx < 0:
-            return f"000.00.{dept:02d}.{suffix}"
-        return f"000.{unit_idx // 100 + 1:02d}.{unit_idx % 100:02d}.{suffix}"
+            return department_agency_id(self.config.province, dept)
+        return f"000.{unit_idx // 100 + 1:02d}.{unit_idx % 100:02d}.{agency_suffix(self.config.province)}"
 
     def unit_code(self, unit_idx: int) -> str:
         return self.province.code if unit_idx < 0 else self.communes[unit_idx].code
@@ -422,7 +422,7 @@ class Dossiers:
 
     def unit_name(self, unit_idx: int, dept: int) -> str:
         if unit_idx < 0:
-            return f"Sở ngành {dept:02d} - {self.province.full_name}"
+            return f"{BY_NUMBER[dept].name} {self.province.full_name}"
         return f"UBND {self.communes[unit_idx].full_name}"
 
     def dossier_code(self, i: int) -> str:

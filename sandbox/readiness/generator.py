@@ -15,8 +15,8 @@ The usual defects: months with no return; staff totals that do not add up; more 
 certificate, or trained, than staff; a share above 100%; a return for a month not yet over; an unknown commune
 code (all refused, half of them corrected by a later version); returns sent three weeks late (a warning); and
 communes reporting under their pre-2025 code. ``ReadinessReturns.expected`` is the answer key. The province's
-task register (``sandbox.readiness.tasks``) and its target files (``sandbox.readiness.targets``) are written
-beside the communes' files.
+task register (``sandbox.readiness.tasks``), its target files (``sandbox.readiness.targets``) and its register of
+departments (``sandbox.readiness.register``) are written beside the communes' files.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from sandbox.onestop.generator import Dossiers, fmt_ts
+from sandbox.readiness.register import DepartmentRegister
 from sandbox.readiness.targets import TargetSheets
 from sandbox.readiness.tasks import TaskRegister
 from sandbox.times import DAY, epoch_of, wall
@@ -57,6 +58,7 @@ ERROR_DEFECTS = ("staff_totals", "certificates_over_staff", "trained_over_staff"
 GREEN, YELLOW, RED = "green", "yellow", "red"
 TASK_FOLDER = "nhiem_vu"
 TARGET_FOLDER = "chi_tieu"
+DEPARTMENT_FOLDER = "co_quan"
 NEVER = 99
 
 
@@ -160,6 +162,7 @@ class ReadinessReturns:
         self.versions.sort(key=lambda v: (v.submitted, v.code_as_sent, v.month))
         self.tasks = TaskRegister(dossiers)
         self.targets = TargetSheets(dossiers)
+        self.register = DepartmentRegister(dossiers)
 
     # -- design ------------------------------------------------------------------------------------------------
     def _online_shares(self) -> dict[tuple[int, date], float]:
@@ -244,8 +247,8 @@ class ReadinessReturns:
 
     def write_files(self, folder: Path, clock: int) -> list[Path]:
         """The template files the file communes sent before ``clock``, one per commune, month and version, the
-        province's task register as re-issued at each month end before it, in ``nhiem_vu/``, and its target files
-        issued before it, in ``chi_tieu/``."""
+        province's task register as re-issued at each month end before it, in ``nhiem_vu/``, its target files
+        issued before it, in ``chi_tieu/``, and its department register's files, in ``co_quan/``."""
         folder.mkdir(parents=True, exist_ok=True)
         written = []
         for v in self.versions:
@@ -263,7 +266,8 @@ class ReadinessReturns:
                 _write_xlsx(path, self.dossiers.communes[v.commune].full_name, rows)
             written.append(path)
         return (written + self.tasks.write_snapshots(folder / TASK_FOLDER, clock)
-                + self.targets.write(folder / TARGET_FOLDER, clock))
+                + self.targets.write(folder / TARGET_FOLDER, clock)
+                + self.register.write(folder / DEPARTMENT_FOLDER, clock))
 
     # -- the answer key ----------------------------------------------------------------------------------------
     def kept(self, clock: int) -> dict[tuple[str, date], Version]:

@@ -1,7 +1,8 @@
 """The sandbox province's annual targets per unit and Decision 766 indicator, as its decisions issue them: a file at
 the start of the year (the province's defaults for all its units, and some communes' own targets) and a revision in
-spring that changes two of them. One row names an indicator Kho does not compute and one gives a percentage for a
-share (both refused); one commune is named by its pre-2025 code. ``TargetSheets.expected`` is the answer key."""
+spring that changes two of them. Two departments have their own targets. One row names an indicator Kho does not
+compute, one gives a percentage for a share and one names a department the register does not hold (all refused);
+one commune is named by its pre-2025 code. ``TargetSheets.expected`` is the answer key."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sandbox.departments import BY_ABBREVIATION
 from sandbox.onestop.generator import Dossiers
+from sandbox.readiness.register import UNREGISTERED
 from sandbox.times import epoch_of
 
 FIELDS = ("NamKeHoach", "MaDonVi", "TenDonVi", "PhamVi", "ChiSo", "GiaTriMucTieu", "CanCu", "NgayCapNhat")
@@ -50,6 +53,12 @@ class TargetSheets:
                 code, self.legacy_commune = dossiers.legacy_codes[k][0], c.code
             rows.append(row(code, c.full_name, "DON_VI", "online_dossiers", f"{r.choice((0.65, 0.7, 0.75))}",
                             first_at, first))
+        # departments' own targets (sandbox.departments; the register's codes), one of a department not registered
+        for abbr, indicator, value in (("STP", "online_dossiers", "0.7"), ("SNNMT", "on_time", "0.9"),
+                                       (UNREGISTERED, "digitized_dossiers", "0.8")):
+            dept = BY_ABBREVIATION[abbr]
+            rows.append(row(dept.code(prov.code), dept.name, "DON_VI", indicator, value, first_at, first))
+        self.unregistered = BY_ABBREVIATION[UNREGISTERED].code(prov.code)
         rows.append(row(prov.code, prov.full_name, "TINH", "ty_le_hai_long", "0.9", first_at, first))  # refused
         rows.append(row(dossiers.communes[picks[0]].code, "", "DON_VI", "on_time", "85", first_at, first))  # refused
         second_at, second = datetime(year, 4, 10, 14), f"Quyết định 980/QĐ-UBND ngày 10/4/{year} (điều chỉnh)"
@@ -58,7 +67,7 @@ class TargetSheets:
                        "online_dossiers", "0.8", second_at, second)]
         self.sheets = [Sheet(f"ChiTieu_{prov.code}_{year}.xlsx", first_at, first, rows),
                        Sheet(f"ChiTieu_{prov.code}_{year}_dieu_chinh.xlsx", second_at, second, revised)]
-        self.refused = 2
+        self.refused = 3
 
     def write(self, folder: Path, clock: int) -> list[Path]:
         from openpyxl import Workbook
@@ -90,7 +99,7 @@ class TargetSheets:
                 continue
             for row in sheet.rows:
                 value = float(row["GiaTriMucTieu"])
-                if row["ChiSo"] == "ty_le_hai_long" or value > 1:
+                if row["ChiSo"] == "ty_le_hai_long" or value > 1 or row["MaDonVi"] == self.unregistered:
                     continue
                 scope = "all_units_of_province" if row["PhamVi"] == "TINH" else "unit"
                 out[(int(row["NamKeHoach"]), current_code(row["MaDonVi"]), scope, row["ChiSo"])] = value

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from sandbox.departments import BY_ABBREVIATION
 from sandbox.onestop.generator import Dossiers
 from sandbox.times import epoch_of
 
@@ -24,35 +25,35 @@ FIELDS = ("MaNhiemVu", "NhomNhiemVu", "TenNhiemVu", "MaDonViChuTri", "DonViChuTr
 LABELS = ("Mã nhiệm vụ", "Nhóm nhiệm vụ", "Tên nhiệm vụ", "Mã đơn vị chủ trì", "Đơn vị chủ trì", "Hạn hoàn thành",
           "Sản phẩm đầu ra", "Chỉ số đầu ra", "Giá trị mục tiêu", "Trạng thái", "Ngày hoàn thành", "Ngày cập nhật")
 TITLE = "DANH MỤC NHIỆM VỤ TRIỂN KHAI KẾ HOẠCH 02-KH/BCĐTW"
-# (group, name, unit in charge, expected output, output indicator, target)
+# (group, name, unit in charge (its abbreviation in sandbox.departments), expected output, output indicator, target)
 TASKS = (
-    ("the_che", "Ban hành quy chế vận hành Trung tâm phục vụ hành chính công cấp xã", "Văn phòng UBND tỉnh",
+    ("the_che", "Ban hành quy chế vận hành Trung tâm phục vụ hành chính công cấp xã", "VPUB",
      "Quyết định ban hành quy chế", None, None),
-    ("the_che", "Rà soát, công bố danh mục TTHC tiếp nhận không phụ thuộc địa giới", "Văn phòng UBND tỉnh",
+    ("the_che", "Rà soát, công bố danh mục TTHC tiếp nhận không phụ thuộc địa giới", "VPUB",
      "Quyết định công bố danh mục", None, None),
-    ("kien_truc", "Cập nhật Kiến trúc chính quyền số của tỉnh theo mô hình hai cấp", "Sở Khoa học và Công nghệ",
+    ("kien_truc", "Cập nhật Kiến trúc chính quyền số của tỉnh theo mô hình hai cấp", "SKHCN",
      "Kiến trúc phiên bản mới", None, None),
-    ("kien_truc", "Kết nối hệ thống một cửa điện tử với Cổng DVCQG", "Sở Khoa học và Công nghệ",
+    ("kien_truc", "Kết nối hệ thống một cửa điện tử với Cổng DVCQG", "SKHCN",
      "Hồ sơ đồng bộ lên Cổng DVCQG", "dossier_sync", "0.95"),
-    ("ha_tang_so", "Bảo đảm điều kiện cơ bản cho Trung tâm phục vụ hành chính công cấp xã", "Sở Nội vụ",
+    ("ha_tang_so", "Bảo đảm điều kiện cơ bản cho Trung tâm phục vụ hành chính công cấp xã", "SNV",
      "Các xã đáp ứng điều kiện cơ bản", "plan02_green_share", "0.9"),
-    ("ha_tang_so", "Kết nối điểm họp trực tuyến từ tỉnh đến xã", "Sở Khoa học và Công nghệ",
+    ("ha_tang_so", "Kết nối điểm họp trực tuyến từ tỉnh đến xã", "SKHCN",
      "Điểm họp trực tuyến tại xã", None, None),
-    ("co_so_du_lieu", "Số hóa hồ sơ, kết quả giải quyết TTHC", "Văn phòng UBND tỉnh",
+    ("co_so_du_lieu", "Số hóa hồ sơ, kết quả giải quyết TTHC", "VPUB",
      "Hồ sơ được số hóa", "digitized_dossiers", "0.8"),
-    ("co_so_du_lieu", "Khai thác dữ liệu dân cư trong giải quyết TTHC", "Công an tỉnh",
+    ("co_so_du_lieu", "Khai thác dữ liệu dân cư trong giải quyết TTHC", "CAT",
      "Hồ sơ dùng dữ liệu dân cư", None, None),
-    ("dao_tao", "Tập huấn cán bộ Trung tâm cấp xã về phần mềm một cửa", "Sở Nội vụ",
+    ("dao_tao", "Tập huấn cán bộ Trung tâm cấp xã về phần mềm một cửa", "SNV",
      "Cán bộ được tập huấn", None, None),
-    ("dao_tao", "Cấp chứng thư chữ ký số cho cán bộ cấp xã", "Văn phòng UBND tỉnh",
+    ("dao_tao", "Cấp chứng thư chữ ký số cho cán bộ cấp xã", "VPUB",
      "Chứng thư số được cấp", None, None),
-    ("dich_vu_cong", "Nâng tỷ lệ hồ sơ trực tuyến", "Văn phòng UBND tỉnh",
+    ("dich_vu_cong", "Nâng tỷ lệ hồ sơ trực tuyến", "VPUB",
      "Hồ sơ nộp trực tuyến", "online_dossiers", "0.8"),
-    ("dich_vu_cong", "Trả kết quả giải quyết TTHC bản điện tử", "Văn phòng UBND tỉnh",
+    ("dich_vu_cong", "Trả kết quả giải quyết TTHC bản điện tử", "VPUB",
      "Kết quả điện tử", "electronic_results", "0.5"),
-    ("dich_vu_cong", "Thanh toán trực tuyến phí, lệ phí", "Sở Tài chính",
+    ("dich_vu_cong", "Thanh toán trực tuyến phí, lệ phí", "STC",
      "Hồ sơ thanh toán trực tuyến", "online_payment_dossiers", "0.6"),
-    ("dich_vu_cong", "Cung cấp dịch vụ công trực tuyến toàn trình", "Văn phòng UBND tỉnh",
+    ("dich_vu_cong", "Cung cấp dịch vụ công trực tuyến toàn trình", "VPUB",
      "Hồ sơ toàn trình", "full_online_dossiers", "0.5"),
 )
 DONE, DOING, NOT_STARTED = "HOAN_THANH", "DANG_THUC_HIEN", "CHUA_THUC_HIEN"
@@ -103,7 +104,8 @@ class TaskRegister:
         for i, t in enumerate(self.tasks):
             status = self.status(t, on)
             row = {"MaNhiemVu": t.code, "NhomNhiemVu": t.group, "TenNhiemVu": t.name,
-                   "MaDonViChuTri": self.province.code, "DonViChuTri": t.owner,
+                   "MaDonViChuTri": BY_ABBREVIATION[t.owner].code(self.province.code),
+                   "DonViChuTri": BY_ABBREVIATION[t.owner].name,
                    "HanHoanThanh": t.deadline.isoformat(), "SanPhamDauRa": t.output, "ChiSoDauRa": t.indicator,
                    "GiaTriMucTieu": t.target, "TrangThai": status,
                    "NgayHoanThanh": t.done.isoformat() if status == DONE else None,

@@ -4,7 +4,7 @@ with counts as (
     select 'current provinces' as what, count(*) filter (where is_current and unit_level = 'province') as n,
         34 as expected from {{ ref('dim_units') }}
     union all
-    select 'current communes', count(*) filter (where is_current and unit_level <> 'province'), 3321
+    select 'current communes', count(*) filter (where is_current and unit_level in ('commune', 'ward', 'special_zone')), 3321
     from {{ ref('dim_units') }}
     union all
     select 'pre-2025 provinces', count(*) filter (where not is_current and unit_level = 'province'), 63

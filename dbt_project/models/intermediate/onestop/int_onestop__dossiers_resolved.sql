@@ -1,5 +1,6 @@
 {{ config(
     materialized="incremental",
+    meta={"rebuild_on_register_change": true},
     unique_key="dossier_code",
     incremental_strategy="delete+insert",
     on_schema_change="sync_all_columns",
@@ -9,7 +10,10 @@
 -- Dossiers with their unit codes resolved to the units in force today (by the era of the reception date), the
 -- applicant's birth-registration province read from the personal ID, and a due date: the one sent, else the
 -- procedure's statutory time in working days counted from reception (domain.md §2.3: missing due date), and what
--- its list fields add up to. Incremental (macro file onestop_incremental): a run resolves the dossiers validated
+-- its list fields add up to. A dossier sent with the province's own code that was received under the agency
+-- identifier of one of the province's departments (its register, int_units__departments) lands on that department,
+-- as competent and as receiving unit; a change of the register rebuilds this model and the models after it
+-- (rebuild_if_project_changed with the register's fingerprint). Incremental (macro file onestop_incremental): a run resolves the dossiers validated
 -- since the last one.
 with dossiers as (
     select
@@ -26,6 +30,10 @@ resolved_codes as (
 
 lists as (
     select * from {{ ref('int_onestop__dossier_lists') }}
+),
+
+department_agencies as (
+    select agency_code, unit_code, province_code from {{ ref('int_units__departments') }} where receives_under_agency
 )
 
 select
@@ -42,10 +50,11 @@ select
     coalesce(l.fee_items, 0) as fee_items,
     coalesce(l.all_fees_zero, false) as all_fees_zero,
     l.fee_amount_vnd,
-    u.unit_code,
-    u.resolution as unit_code_resolution,
+    case when da.province_code = u.unit_code then da.unit_code else u.unit_code end as unit_code,
+    case when da.province_code = u.unit_code then 'department_register' else u.resolution end
+        as unit_code_resolution,
     u.is_ambiguous as is_unit_ambiguous,
-    r.unit_code as receiving_unit_code,
+    case when da.province_code = r.unit_code then da.unit_code else r.unit_code end as receiving_unit_code,
     cp.legacy_province_code as owner_birth_legacy_province_code,
     cp.province_code as owner_birth_province_code,
     p.statutory_working_days,
@@ -63,3 +72,4 @@ left join resolved_codes as r on r.source_unit_code = d.receiving_unit_code_as_s
 left join {{ ref('citizen_id_provinces') }} as cp on cp.id_prefix = d.owner_id_province_prefix
 left join {{ ref('procedures') }} as p on p.procedure_code = d.procedure_code
 left join lists as l on l.dossier_code = d.dossier_code
+left join department_agencies as da on da.agency_code = d.receiving_agency_code

@@ -2,7 +2,8 @@
 -- era 'pre_reform' (dated before 2025-07-01): the code is read against the pre-2025 register and converted;
 -- era 'post_reform': a code in force is itself; a pre-2025 code (a system not yet updated) is converted.
 -- Splits go to the unit that kept the old code, else the first listed in the conversion table (is_ambiguous).
--- Codes absent from both registers, or pre-2025 codes the conversion table does not list, have no row here:
+-- A department's or agency's code from the province's register (int_units__departments) is itself in both eras.
+-- Codes absent from the registers, or pre-2025 codes the conversion table does not list, have no row here:
 -- validation quarantines them.
 with current_units as (
     select unit_code from {{ ref('admin_units') }}
@@ -48,8 +49,16 @@ post_reform as (
     select l.source_unit_code, 'post_reform', l.unit_code, l.resolution || '_after_reform', l.is_split
     from legacy_codes as l
     where not exists (select 1 from current_units as c where c.unit_code = l.source_unit_code)
+),
+
+departments as (
+    select unit_code from {{ ref('int_units__departments') }}
 )
 
 select * from pre_reform
 union all
 select * from post_reform
+union all
+select d.unit_code, e.era, d.unit_code, 'department_register', false
+from departments as d
+cross join (values ('pre_reform'), ('post_reform')) as e (era)

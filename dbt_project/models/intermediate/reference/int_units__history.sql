@@ -1,7 +1,8 @@
 -- Every unit that has existed in either register, keyed by (unit_code, valid_from): the 63 provinces, 696
 -- districts and 10,051 communes until 2025-07-01, then the 34 provinces and 3,321 communes, wards and special zones.
 -- A 5-digit code reused by a new commune therefore appears twice, once per era. The pre-2025 register is the state
--- of 2025-01-04; its earlier history is not modelled, so its rows open at 1900-01-01.
+-- of 2025-01-04; its earlier history is not modelled, so its rows open at 1900-01-01. The province's departments
+-- and agencies (int_units__departments: its register) are current units too, under their province.
 with current_units as (
     select * from {{ ref('admin_units') }}
 ),
@@ -38,7 +39,9 @@ select
     null::text as district_code,
     null::text as district_name,
     c.unit_code as successor_unit_code,
-    false as successor_is_ambiguous
+    false as successor_is_ambiguous,
+    case when c.unit_level <> 'province' then c.province_code end as parent_unit_code,
+    null::text as agency_code
 from current_units as c
 inner join current_units as p on p.unit_code = c.province_code and p.unit_level = 'province'
 
@@ -64,7 +67,33 @@ select
         when 'district' then null
         else ls.unit_code
     end as successor_unit_code,
-    coalesce(ls.is_split, false) as successor_is_ambiguous
+    coalesce(ls.is_split, false) as successor_is_ambiguous,
+    case when l.unit_level in ('commune', 'ward', 'township') then l.district_code
+        when l.unit_level = 'district' then l.province_code end as parent_unit_code,
+    null::text as agency_code
 from legacy_units as l
 left join legacy_successor as ls on ls.legacy_unit_code = l.unit_code and l.unit_level not in ('province', 'district')
 left join province_successor as ps on ps.legacy_province_code = l.unit_code and l.unit_level = 'province'
+
+union all
+
+select
+    d.unit_code,
+    d.valid_from,
+    null::date as valid_to,
+    true as is_current,
+    d.unit_level,
+    d.unit_name,
+    d.unit_full_name,
+    d.unit_name_ascii,
+    d.unit_name_en,
+    d.unit_full_name_en,
+    d.province_code,
+    d.province_name,
+    null::text as district_code,
+    null::text as district_name,
+    d.unit_code as successor_unit_code,
+    false as successor_is_ambiguous,
+    d.parent_unit_code,
+    d.agency_code
+from {{ ref('int_units__departments') }} as d

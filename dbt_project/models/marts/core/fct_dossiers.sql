@@ -1,5 +1,6 @@
 {{ config(
     materialized="incremental",
+    meta={"rebuild_on_register_change": true},
     unique_key="dossier_code",
     incremental_strategy="delete+insert",
     on_schema_change="append_new_columns",
@@ -12,6 +13,7 @@
 -- status and on-time class at the end of its reporting period under both rules (int_onestop__dossier_on_time),
 -- and the flags Decision 766 counts. Incremental: see macro file onestop_incremental.
 -- depends_on: {{ ref('stg_onestop__dossiers') }}
+-- depends_on: {{ ref('int_units__departments') }} (kho_build_fingerprint)
 with
 {% if is_incremental() %}
 scope as (

@@ -9,7 +9,7 @@ with tasks as (
         (date_trunc('month', t.status_at) - interval '1 month')::date as measured_month,
         coalesce(u.province_code, t.owner_unit_code) as province_code
     from {{ ref('stg_readiness__tasks') }} as t
-    left join {{ ref('admin_units') }} as u on u.unit_code = t.owner_unit_code
+    left join {{ ref('int_units__history') }} as u on u.unit_code = t.owner_unit_code and u.is_current
 ),
 
 measures as (

@@ -1,5 +1,6 @@
 {{ config(
     materialized="incremental",
+    meta={"rebuild_on_register_change": true},
     unique_key="period_month",
     incremental_strategy="delete+insert",
     on_schema_change="append_new_columns",
@@ -17,6 +18,7 @@
 -- month left with none is dropped by the pre-hook). A unit re-coded inside a month is covered because the whole
 -- month is recomputed. A changed project rebuilds it in full (rebuild_if_project_changed).
 -- depends_on: {{ ref('fct_dossiers') }}
+-- depends_on: {{ ref('int_units__departments') }} (kho_build_fingerprint)
 {% set indicators = computed_indicators_766() %}
 {% set groupings = [
     ("unit", "competent", "unit_code"),
