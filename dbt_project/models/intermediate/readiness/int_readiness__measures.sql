@@ -4,7 +4,9 @@
 -- did), and dossiers_received, the dossiers it received. In a month the one-stop system has dossiers for, a commune
 -- without a row received none (0); a month with no dossiers at all has no measure. documents_signed: the share of the
 -- documents the commune sent that month (document_unit_months, by promulgation month) that were digitally signed;
--- none sent, no measure.
+-- none sent, no measure. civil_registrations_recorded: of the commune's civil-status dossiers finished that month,
+-- the share with an entry in the civil-status register (civil_registration_dossier_links, by the dossier's finish
+-- month); none finished, no measure.
 with indicators as (
     select unit_code, period_month, indicator_id, numerator, denominator
     from {{ ref('service_index_766_indicators') }}
@@ -28,7 +30,25 @@ measures as (
         measured_by = 'dossiers_received' as is_count,
         case when measured_by = 'dossiers_received' then 'dossier_sync' else measured_by end as indicator_id
     from {{ ref('plan02_criteria') }}
-    where measured_by is not null and measured_by <> 'documents_signed'
+    where measured_by is not null and measured_by not in ('documents_signed', 'civil_registrations_recorded')
+),
+
+civil_status as (
+    select
+        l.unit_code,
+        date_trunc('month', l.dossier_finished_on)::date as period_month,
+        'civil_registrations_recorded'::text as measured_by,
+        count(*) filter (where l.match_status = 'matched')::numeric as measured_numerator,
+        count(*)::numeric as measured_denominator,
+        count(*) filter (where l.match_status = 'matched')::numeric / count(*) as measured_value
+    from {{ ref('civil_registration_dossier_links') }} as l
+    where l.dossier_code is not null and l.dossier_finished_on is not null
+        and exists (select 1 from {{ ref('plan02_criteria') }} where measured_by = 'civil_registrations_recorded')
+        and exists (
+            select 1 from {{ ref('int_readiness__commune_months') }} as m
+            where m.unit_code = l.unit_code and m.period_month = date_trunc('month', l.dossier_finished_on)::date
+        )
+    group by 1, 2
 ),
 
 documents as (
@@ -49,6 +69,8 @@ documents as (
 )
 
 select * from documents
+union all
+select * from civil_status
 union all
 select
     c.unit_code,
