@@ -1,6 +1,6 @@
 """publish_dq_reports: the data-quality reports - one per unit and the province overview - rendered from the DQ
 marts, e-mailed to each unit's recipients, the Plan 02 readiness report (the province and each commune) rendered
-beside them, and GX Data Docs rebuilt for the engineers.
+and e-mailed beside them, and GX Data Docs rebuilt for the engineers.
 
 Runs on the 3rd of each month at 07:00 (Asia/Ho_Chi_Minh), reporting the month before and sending it (two days
 for late syncs to arrive); and after every transform, re-rendering without sending so the folder is always
@@ -49,8 +49,8 @@ def publish_dq_reports():
         except NoMartsYet as e:  # a scheduled run before any data: say so and end cleanly (delivery is skipped too)
             raise AirflowSkipException(str(e)) from e
 
-    @task
-    def deliver(rendered: dict) -> dict:
+    def send_if_due(rendered: dict) -> dict:
+        """E-mail a rendered set on the monthly run, or when the run asks to send."""
         from kho.reports.publish import deliver_reports
 
         ctx = get_current_context()
@@ -60,7 +60,11 @@ def publish_dq_reports():
         return deliver_reports(rendered)
 
     @task
-    def readiness_report() -> str:
+    def deliver(rendered: dict) -> dict:
+        return send_if_due(rendered)
+
+    @task
+    def readiness_report() -> dict:
         """The Plan 02 readiness report of the same month and language (skipped where no commune reported)."""
         from airflow.sdk.exceptions import AirflowSkipException
 
@@ -69,9 +73,13 @@ def publish_dq_reports():
 
         params = get_current_context()["params"]
         try:
-            return str(render_readiness(params.get("period"), params.get("lang"), params.get("pdf")).overview.html)
+            return render_readiness(params.get("period"), params.get("lang"), params.get("pdf")).to_dict()
         except NoReadinessData as e:
             raise AirflowSkipException(str(e)) from e
+
+    @task
+    def deliver_readiness(rendered: dict) -> dict:
+        return send_if_due(rendered)
 
     @task
     def data_docs() -> str:
@@ -83,7 +91,7 @@ def publish_dq_reports():
         return str(build_data_docs(Warehouse.open(settings), settings))
 
     deliver(render())
-    readiness_report()
+    deliver_readiness(readiness_report())
     data_docs()
 
 

@@ -212,9 +212,7 @@ def report(period, units, lang, pdf, send, resend, data_docs) -> None:
     console.print(f"{len(rs.units):,} unit reports and the overview for {rs.period:%Y-%m} ({rs.lang}): "
                   f"[cyan]{rs.overview.html}[/]")
     if send:
-        counts = deliver_reports(rs, resend=resend)
-        console.print("e-mail: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items())
-                      + " (log: kho.report_deliveries)")
+        print_deliveries(deliver_reports(rs, resend=resend))
     if data_docs:
         from expectations.data_docs import build_data_docs
         from kho.core.settings import get_settings
@@ -224,14 +222,21 @@ def report(period, units, lang, pdf, send, resend, data_docs) -> None:
         console.print(f"GX Data Docs: [cyan]{build_data_docs(Warehouse.open(s), s)}[/]")
 
 
+def print_deliveries(counts: dict[str, int]) -> None:
+    console.print("e-mail: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items())
+                  + " (log: kho.report_deliveries)")
+
+
 @main.command("readiness-report")
 @click.option("--period", help="Month to report, YYYY-MM (default: the latest month whose returns are all in).")
 @click.option("--unit", "units", multiple=True, help="Only this commune (current code); repeatable.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), help="Report language (default KHO_REPORT_LANG, vi).")
 @click.option("--pdf/--no-pdf", default=None, help="Also render PDFs (default KHO_REPORT_PDF).")
-def readiness_report(period, units, lang, pdf) -> None:
+@click.option("--send", is_flag=True, help="E-mail each page to its unit (KHO_REPORT_RECIPIENTS_FILE, KHO_SMTP_*).")
+@click.option("--resend", is_flag=True, help="With --send: send again what was sent before for this period.")
+def readiness_report(period, units, lang, pdf, send, resend) -> None:
     """Render the Plan 02 readiness report: the province page and one page per commune."""
-    from kho.reports.publish import render_readiness
+    from kho.reports.publish import deliver_reports, render_readiness
 
     try:
         rs = render_readiness(period, lang, pdf, list(units) or None)
@@ -239,6 +244,8 @@ def readiness_report(period, units, lang, pdf) -> None:
         raise click.ClickException(str(e)) from e
     console.print(f"Plan 02 readiness for {rs.period:%Y-%m} ({rs.lang}): {len(rs.units):,} communes and the "
                   f"province: [cyan]{rs.overview.html}[/]")
+    if send:
+        print_deliveries(deliver_reports(rs, resend=resend))
 
 
 @main.command()

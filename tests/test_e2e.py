@@ -262,11 +262,13 @@ def test_reports_are_mailed_to_each_units_recipients_once(published, warehouse):
     import email
     from email import policy
 
-    inbox, units = published["inbox"], published["units"]
+    units = published["units"]
+    inbox = [(f, r, email.message_from_bytes(c, policy=policy.default)) for f, r, c in published["inbox"]]
+    plan02 = [m for _, _, m in inbox if "Kế hoạch 02" in m["Subject"]]
+    inbox = [x for x in inbox if "Kế hoạch 02" not in x[2]["Subject"]]
     assert len(inbox) == len(units) + 1  # the second run sent nothing
     by_to = {}
-    for mail_from, rcpts, content in inbox:
-        msg = email.message_from_bytes(content, policy=policy.default)
+    for mail_from, rcpts, msg in inbox:
         assert mail_from == "kho@example.gov.vn"
         by_to[msg["To"]] = (rcpts, msg)
     for u in units:
@@ -284,8 +286,24 @@ def test_reports_are_mailed_to_each_units_recipients_once(published, warehouse):
         assert f"{u}-records-to-fix.csv" in files
         assert name in msg.get_body(("plain",)).get_content()
     assert "so-noi-vu@example.gov.vn" in by_to
-    _, rows = warehouse.query("select unit_code, status, recipients from kho.report_deliveries")
+    _, rows = warehouse.query("select unit_code, status, recipients from kho.report_deliveries where report = 'dq'")
     assert sorted(r[0] for r in rows) == sorted([*units, "province"]) and {r[1] for r in rows} == {"sent"}
+    # the Plan 02 readiness report to the same recipients: the province office and the communes among the units,
+    # once each, the page attached
+    from kho.reports.readiness import readiness_period
+
+    period = readiness_period(warehouse, get_settings().province_code, None)
+    _, rows = warehouse.query("select unit_code from marts.plan02_commune_status where period_month = %s "
+                              "and unit_code = any(%s)", (period, units))
+    communes = sorted(r[0] for r in rows)
+    assert sorted(m["To"] for m in plan02) == sorted(["so-noi-vu@example.gov.vn",
+                                                      *(f"mot-cua-{u}@example.gov.vn" for u in communes)])
+    for m in plan02:
+        files = {p.get_filename() for p in m.iter_attachments()}
+        assert files == {"index.html"} if m["To"].startswith("so-noi-vu") else len(files) == 1
+        assert f"{period:%m/%Y}" in m["Subject"] and "điều kiện cơ bản" in m.get_body(("plain",)).get_content()
+    _, rows = warehouse.query("select unit_code from kho.report_deliveries where report = 'plan02'")
+    assert sorted(r[0] for r in rows) == sorted([*communes, "province"])
 
 
 def test_a_report_renders_in_chromium_with_its_charts(published):

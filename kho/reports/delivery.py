@@ -9,8 +9,10 @@ Recipients live in a TOML file outside the repository (``KHO_REPORT_RECIPIENTS_F
     to = ["mot-cua@xa-dongson.thanhhoa.gov.vn"]
     cc = ["vanthu@xa-dongson.thanhhoa.gov.vn"]
 
-A report goes out once per unit, period and language: a rerun skips what ``kho.report_deliveries`` already shows
-as sent, unless ``resend``. A failed send is logged with its error and retried by the next run.
+The same recipients get both reports: the data-quality report and the Plan 02 readiness report (the overview's to
+the province office, a commune's to the commune). A report goes out once per kind, unit, period and language: a
+rerun skips what ``kho.report_deliveries`` already shows as sent, unless ``resend``. A failed send is logged with
+its error and retried by the next run.
 """
 
 from __future__ import annotations
@@ -83,15 +85,16 @@ def build_message(report: RenderedReport, report_set: ReportSet, recipients: Rec
                   settings: KhoSettings) -> EmailMessage:
     t = Words(report_set.lang)
     month = t.month_plain(report_set.period)
+    words = "mail" if report_set.kind == "dq" else f"{report_set.kind}_mail"
     msg = EmailMessage()
-    msg["Subject"] = t("mail_subject", month=month, unit=report.unit_name)
+    msg["Subject"] = t(f"{words}_subject", month=month, unit=report.unit_name)
     msg["From"] = settings.mail_from
     msg["To"] = ", ".join(recipients.to)
     if recipients.cc:
         msg["Cc"] = ", ".join(recipients.cc)
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=parseaddr(settings.mail_from)[1].partition("@")[2] or "kho.local")
-    msg.set_content(t("mail_body", unit=report.unit_name, month=month, **report.summary))
+    msg.set_content(t(f"{words}_body", unit=report.unit_name, month=month, **report.summary))
     for path in report.attachments:
         ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         maintype, subtype = ctype.split("/", 1)
@@ -117,8 +120,8 @@ def _connect(settings: KhoSettings) -> smtplib.SMTP:
 
 
 def _already_sent(wh: Warehouse, report_set: ReportSet) -> set[str]:
-    _, rows = wh.query("select distinct unit_code from kho.report_deliveries where period = %s and lang = %s "
-                       "and status = 'sent'", (report_set.period, report_set.lang))
+    _, rows = wh.query("select distinct unit_code from kho.report_deliveries where report = %s and period = %s "
+                       "and lang = %s and status = 'sent'", (report_set.kind, report_set.period, report_set.lang))
     return {r[0] for r in rows}
 
 
@@ -126,10 +129,10 @@ def _log(wh: Warehouse, report_set: ReportSet, report: RenderedReport, recipient
          error: str | None) -> None:
     with wh.connect() as conn:
         conn.execute(
-            "insert into kho.report_deliveries (period, unit_code, lang, recipients, subject, report_sha256, status, "
-            "error) values (%s, %s, %s, %s, %s, %s, %s, %s)",
-            (report_set.period, report.unit_code, report_set.lang, recipients.all, subject, report.sha256,
-             "failed" if error else "sent", error))
+            "insert into kho.report_deliveries (report, period, unit_code, lang, recipients, subject, report_sha256, "
+            "status, error) values (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (report_set.kind, report_set.period, report.unit_code, report_set.lang, recipients.all, subject,
+             report.sha256, "failed" if error else "sent", error))
 
 
 def deliver(wh: Warehouse, settings: KhoSettings, report_set: ReportSet, resend: bool = False) -> dict[str, int]:

@@ -103,6 +103,13 @@ LABELS = {
         "unattributed": "Bản ghi không xác định được đơn vị (mã đơn vị không có trong danh mục)",
         "unit_reports": "Báo cáo từng đơn vị",
         "privacy": "Báo cáo không chứa họ tên hay số định danh cá nhân; bản ghi được nêu bằng mã trên hệ thống nguồn.",
+        "plan02_mail_subject": "[Kho] Báo cáo mức độ sẵn sàng Kế hoạch 02 tháng {month} — {unit}",
+        "plan02_mail_body": "Kính gửi {unit},\n\nKho gửi báo cáo mức độ sẵn sàng theo Kế hoạch 02-KH/BCĐTW "
+                            "tháng {month} (tệp đính kèm): {status}.\nBáo cáo đặt số liệu đơn vị tự báo cáo bên "
+                            "cạnh số liệu Kho đo được từ các hệ thống, và nêu các tiêu chí không khớp.\n\n"
+                            "Trân trọng,\nKho",
+        "plan02_mail_unit_status": "mức {colour}, đạt {met}/{total} điều kiện cơ bản",
+        "plan02_mail_province_status": "{share} số xã đáp ứng đầy đủ điều kiện cơ bản",
         "plan02_title": "Báo cáo mức độ sẵn sàng theo Kế hoạch 02-KH/BCĐTW",
         "plan02_title_unit": "Điều kiện cơ bản của Trung tâm phục vụ hành chính công",
         "plan02_coverage": "Số xã theo mức đáp ứng điều kiện cơ bản",
@@ -251,6 +258,12 @@ LABELS = {
         "plan02_note": "The green/yellow/red thresholds are Kho's reading (table plan02_criteria) while the KH02 rules "
                        "are unpublished; measured figures come from the one-stop dossiers the commune received.",
         "footer": "Kho — the shared data warehouse",
+        "plan02_mail_subject": "[Kho] Plan 02 readiness report {month} — {unit}",
+        "plan02_mail_body": "Dear {unit},\n\nKho sends your readiness report under Plan 02-KH/BCĐTW for {month} "
+                            "(attached): {status}.\nThe report sets what the unit reported beside what Kho measures in "
+                            "the systems, and lists the criteria where they disagree.\n\nKind regards,\nKho",
+        "plan02_mail_unit_status": "{colour}, {met} of {total} basic conditions met",
+        "plan02_mail_province_status": "{share} of communes meet every basic condition",
         "mail_subject": "[Kho] Data-quality report {month} — {unit}",
         "mail_body": "Dear {unit},\n\nKho sends your data-quality report for {month} (attached).\n"
                      "Quality score: {score}. Records with errors: {errors}; with warnings only: {warnings}.\n"

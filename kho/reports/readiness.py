@@ -119,15 +119,16 @@ def publish_readiness(wh: Warehouse, settings: KhoSettings, period: date | None 
     rendered = []
     for c in communes:
         html, pdf_path, sha = write(c["unit_code"], "readiness_unit.html.j2", p=p, c=c, d=details[c["unit_code"]])
-        rendered.append(RenderedReport(c["unit_code"], c["unit_name"], html, pdf_path, None, sha,
-                                       {"colour": t.colour(c["colour"]), "met": f"{c['criteria_met']}/"
-                                                                                f"{c['criteria_total']}"}))
+        status = t("plan02_mail_unit_status", colour=t.colour(c["colour"]), met=c["criteria_met"],
+                   total=c["criteria_total"])
+        rendered.append(RenderedReport(c["unit_code"], c["unit_name"], html, pdf_path, None, sha, {"status": status}))
     cache = ChartCache(settings.home / "cache" / "charts")
     chart = cache.chart(charts.readiness_coverage, p.history, t) if p.history else None
     html, pdf_path, sha = write("index", "readiness_overview.html.j2", p=p, chart=chart,
                                 links={r.unit_code: r.html.name for r in rendered})
     overview = RenderedReport(OVERVIEW, p.name, html, pdf_path, None, sha,
-                              {"green_share": t.percent(p.current["green_share"])})
+                              {"status": t("plan02_mail_province_status",
+                                           share=t.percent(p.current["green_share"]))})
     log.info("Plan 02 readiness report for %s (%s): %d communes and the province in %s", period, t.lang,
              len(rendered), folder)
-    return ReportSet(period, t.lang, folder, overview, rendered)
+    return ReportSet(period, t.lang, folder, overview, rendered, kind="plan02")

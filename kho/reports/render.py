@@ -48,6 +48,7 @@ class ReportSet:
     folder: Path
     overview: RenderedReport
     units: list[RenderedReport]
+    kind: str = "dq"  # dq (data quality) | plan02 (readiness): which e-mail words, which deliveries it counts against
 
     def all(self) -> list[RenderedReport]:
         return [self.overview, *self.units]
@@ -59,7 +60,7 @@ class ReportSet:
                     "pdf": str(r.pdf) if r.pdf else None, "csv": str(r.csv) if r.csv else None,
                     "sha256": r.sha256, "summary": r.summary}
         return {"period": self.period.isoformat(), "lang": self.lang, "folder": str(self.folder),
-                "overview": one(self.overview), "units": [one(r) for r in self.units]}
+                "overview": one(self.overview), "units": [one(r) for r in self.units], "kind": self.kind}
 
     @classmethod
     def from_dict(cls, d: dict) -> ReportSet:
@@ -68,7 +69,7 @@ class ReportSet:
                                   Path(r["pdf"]) if r["pdf"] else None, Path(r["csv"]) if r["csv"] else None,
                                   r["sha256"], r["summary"])
         return cls(date.fromisoformat(d["period"]), d["lang"], Path(d["folder"]), one(d["overview"]),
-                   [one(r) for r in d["units"]])
+                   [one(r) for r in d["units"]], d.get("kind", "dq"))
 
 
 def environment() -> Environment:
