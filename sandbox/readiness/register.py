@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sandbox.departments import DEPARTMENTS, agency_suffix, department_agency_id
 from sandbox.onestop.generator import Dossiers
+from sandbox.readiness.sheets import write_sheet
 from sandbox.times import epoch_of
 
 FIELDS = ("MaDonVi", "TenDonVi", "TenTiengAnh", "CapDonVi", "MaDonViCha", "MaDinhDanh", "NgayCapNhat")
@@ -81,23 +82,8 @@ class DepartmentRegister:
         return [s for s in self.sheets if epoch_of(s.issued) < clock]
 
     def write(self, folder: Path, clock: int) -> list[Path]:
-        from openpyxl import Workbook
-
-        folder.mkdir(parents=True, exist_ok=True)
-        written = []
-        for sheet in self.issued(clock):
-            wb = Workbook()
-            ws = wb.active
-            ws.append([TITLE])
-            ws.append([f"(Ban hành ngày {sheet.issued:%d/%m/%Y})"])
-            ws.append(list(LABELS))
-            ws.append(list(FIELDS))
-            for r in sheet.rows:
-                ws.append([r[f] for f in FIELDS])
-            path = folder / sheet.name
-            wb.save(path)
-            written.append(path)
-        return written
+        return [write_sheet(folder / s.name, TITLE, f"(Ban hành ngày {s.issued:%d/%m/%Y})", LABELS, FIELDS, s.rows)
+                for s in self.issued(clock)]
 
     # -- the answer key ----------------------------------------------------------------------------------------
     def refused(self, clock: int) -> list[tuple[str, str, str]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from sandbox.departments import BY_ABBREVIATION
 from sandbox.onestop.generator import Dossiers
 from sandbox.readiness.register import UNREGISTERED
+from sandbox.readiness.sheets import write_sheet
 from sandbox.times import epoch_of
 
 FIELDS = ("NamKeHoach", "MaDonVi", "TenDonVi", "PhamVi", "ChiSo", "GiaTriMucTieu", "CanCu", "NgayCapNhat")
@@ -70,25 +71,9 @@ class TargetSheets:
         self.refused = 3
 
     def write(self, folder: Path, clock: int) -> list[Path]:
-        from openpyxl import Workbook
-
-        folder.mkdir(parents=True, exist_ok=True)
-        written = []
-        for sheet in self.sheets:
-            if epoch_of(sheet.issued) >= clock:
-                continue
-            wb = Workbook()
-            ws = wb.active
-            ws.append(["CHỈ TIÊU CẢI CÁCH HÀNH CHÍNH, CHUYỂN ĐỔI SỐ GIAO CÁC CƠ QUAN, ĐƠN VỊ"])
-            ws.append([sheet.basis])
-            ws.append(list(LABELS))
-            ws.append(list(FIELDS))
-            for row in sheet.rows:
-                ws.append([row[f] for f in FIELDS])
-            path = folder / sheet.name
-            wb.save(path)
-            written.append(path)
-        return written
+        return [write_sheet(folder / s.name, "CHỈ TIÊU CẢI CÁCH HÀNH CHÍNH, CHUYỂN ĐỔI SỐ GIAO CÁC CƠ QUAN, ĐƠN VỊ",
+                            s.basis, LABELS, FIELDS, s.rows)
+                for s in self.sheets if epoch_of(s.issued) < clock]
 
     def expected(self, clock: int, current_code=lambda code: code) -> dict[tuple[int, str, str, str], float]:
         """(year, unit in force, applies_to, indicator) → the target in force: the latest issued before ``clock``

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sandbox.departments import BY_ABBREVIATION
 from sandbox.onestop.generator import Dossiers
+from sandbox.readiness.sheets import write_sheet
 from sandbox.times import epoch_of
 
 FIELDS = ("MaNhiemVu", "NhomNhiemVu", "TenNhiemVu", "MaDonViChuTri", "DonViChuTri", "HanHoanThanh", "SanPhamDauRa",
@@ -122,25 +123,9 @@ class TaskRegister:
 
     def write_snapshots(self, folder: Path, clock: int) -> list[Path]:
         """The register as re-issued at each month end before ``clock``, one XLSX each."""
-        from openpyxl import Workbook
-
-        folder.mkdir(parents=True, exist_ok=True)
-        written = []
-        for on in self.snapshots:
-            if epoch_of(on) + 17 * 3600 >= clock:
-                continue
-            wb = Workbook()
-            ws = wb.active
-            ws.append([TITLE])
-            ws.append([f"Tình hình thực hiện đến ngày {on:%d/%m/%Y}"])
-            ws.append(list(LABELS))
-            ws.append(list(FIELDS))
-            for row in self.rows(on):
-                ws.append([row[f] for f in FIELDS])
-            path = folder / f"KH02_NhiemVu_{on:%Y%m%d}.xlsx"
-            wb.save(path)
-            written.append(path)
-        return written
+        return [write_sheet(folder / f"KH02_NhiemVu_{on:%Y%m%d}.xlsx", TITLE,
+                            f"Tình hình thực hiện đến ngày {on:%d/%m/%Y}", LABELS, FIELDS, self.rows(on))
+                for on in self.snapshots if epoch_of(on) + 17 * 3600 < clock]
 
     def expected(self, clock: int) -> dict[tuple[str, date], dict]:
         """(task, status date) → status and whether the task is overdue that day (not done, deadline passed), for
