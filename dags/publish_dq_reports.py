@@ -50,14 +50,10 @@ def publish_dq_reports():
             raise AirflowSkipException(str(e)) from e
 
     def send_if_due(rendered: dict) -> dict:
-        """E-mail a rendered set on the monthly run, or when the run asks to send."""
-        from kho.reports.publish import deliver_reports
+        from kho.reports.publish import deliver_when_due
 
         ctx = get_current_context()
-        scheduled = str(ctx["dag_run"].run_type).lower().endswith("scheduled")
-        if not (scheduled or ctx["params"].get("send")):
-            return {"sent": 0, "reason": "not a monthly run and send not asked"}
-        return deliver_reports(rendered)
+        return deliver_when_due(rendered, ctx["dag_run"].run_type, ctx["params"].get("send"), "monthly")
 
     @task
     def deliver(rendered: dict) -> dict:

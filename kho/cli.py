@@ -222,6 +222,25 @@ def report(period, units, lang, pdf, send, resend, data_docs) -> None:
         console.print(f"GX Data Docs: [cyan]{build_data_docs(Warehouse.open(s), s)}[/]")
 
 
+@main.command()
+@click.option("--period", help="Month to rank, YYYY-MM (default: the latest closed month).")
+@click.option("--lang", type=click.Choice(["vi", "en"]), help="Report language (default KHO_REPORT_LANG, vi).")
+@click.option("--pdf/--no-pdf", default=None, help="Also render a PDF (default KHO_REPORT_PDF).")
+@click.option("--send", is_flag=True, help="E-mail the digest to the province office (the overview's recipients).")
+@click.option("--resend", is_flag=True, help="With --send: send again what was sent before this week.")
+def scoreboard(period, lang, pdf, send, resend) -> None:
+    """Render the province's Decision 766 scoreboard: units ranked by total and by group, the lowest five."""
+    from kho.reports.publish import deliver_reports, render_scoreboard
+
+    try:
+        rs = render_scoreboard(period, lang, pdf)
+    except (LookupError, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+    console.print(f"Decision 766 scoreboard ({rs.lang}): [cyan]{rs.overview.html}[/]")
+    if send:
+        print_deliveries(deliver_reports(rs, resend=resend))
+
+
 def print_deliveries(counts: dict[str, int]) -> None:
     console.print("e-mail: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items())
                   + " (log: kho.report_deliveries)")

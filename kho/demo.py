@@ -22,7 +22,7 @@ def dag_order() -> list[str]:
     from kho.core.sources import registered_sources
 
     return [*(f"extract_{name}" for name in registered_sources()), "verify_citizen_ids", "transform_warehouse",
-            "publish_dq_reports"]
+            "publish_dq_reports", "publish_766_scoreboard"]
 
 
 class DagProgress:
@@ -342,4 +342,8 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
     if readiness:
         console.print(f"[bold]Plan 02 readiness report[/]: [cyan]{readiness[-1]}[/] (the province; a page per "
                       "commune beside it)")
+    scoreboards = sorted(settings.reports_dir.glob("*/*/766/index.html"))
+    if scoreboards:
+        console.print(f"[bold]Decision 766 scoreboard[/]: [cyan]{scoreboards[-1]}[/] (units ranked, the lowest five "
+                      "departments and communes; mailed weekly as a digest)")
     console.print(f"[bold]GX Data Docs[/]: [cyan]{settings.gx_docs_dir / 'index.html'}[/]")

@@ -62,6 +62,11 @@ def test_dags_import_without_errors_and_link_through_assets(monkeypatch):
     assert publish.timetable.timetable._expression == "0 7 3 * *"
     assert [t.task_id for t in publish.topological_sort()][:2] == ["render", "deliver"]
     assert {o.uri for o in publish.get_task("render").outlets} == {"file://kho/reports"}
+    # the 766 scoreboard: re-rendered after every transform, its digest mailed on Mondays
+    scoreboard = dags["publish_766_scoreboard"]
+    assert scoreboard.timetable.asset_condition.uri in {o.uri for o in announcing[0].outlets}
+    assert scoreboard.timetable.timetable._expression == "0 7 * * 1"
+    assert [t.task_id for t in scoreboard.topological_sort()] == ["render", "deliver_digest"]
 
 
 def test_every_task_survives_a_lost_worker_and_backfills_read_their_interval():
@@ -110,6 +115,10 @@ def test_publishing_before_any_transform_says_so_and_ends_cleanly(fresh_schema):
     states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
     assert all(states[t].endswith("skipped") for t in ("render", "deliver", "readiness_report", "deliver_readiness")), \
         states
+    run = airflow_env.load_dags()["publish_766_scoreboard"].test()
+    assert str(run.state).endswith("success")
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    assert all(states[t].endswith("skipped") for t in ("render", "deliver_digest")), states
 
 
 def test_no_cosmos_task_carries_a_secret_in_its_templated_fields(monkeypatch):

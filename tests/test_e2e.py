@@ -19,7 +19,7 @@ import pytest
 from personal_data import leaks_in_files, leaks_in_text, raw_personal_data
 from pipeline_runs import run_pipeline
 from raw_registers import legacy_province_codes, receiving_commune
-from rules_766 import as_of_time, expected_indicators, judge, record_units, round_half_up
+from rules_766 import SCORING, as_of_time, expected_indicators, judge, record_units, round_half_up
 
 from connectors.civil_status.schema import CHECKED_PEOPLE
 from kho.core.settings import get_settings
@@ -201,8 +201,9 @@ def published(pipeline_run, warehouse, settings, tmp_path_factory):
     try:
         dags, _ = pipeline_run
         for _ in range(2):  # the second run must send nothing again
-            run = dags["publish_dq_reports"].test(logical_date=datetime.now(timezone.utc), run_conf={"send": True})
-            assert str(run.state).endswith("success")
+            for dag_id in ("publish_dq_reports", "publish_766_scoreboard"):
+                run = dags[dag_id].test(logical_date=datetime.now(timezone.utc), run_conf={"send": True})
+                assert str(run.state).endswith("success"), dag_id
         yield {"inbox": inbox.messages, "units": units, "period": default_period(warehouse),
                "folder": get_settings().reports_dir / default_period(warehouse).strftime("%Y-%m") / "vi"}
     finally:
@@ -265,7 +266,7 @@ def test_reports_are_mailed_to_each_units_recipients_once(published, warehouse):
     units = published["units"]
     inbox = [(f, r, email.message_from_bytes(c, policy=policy.default)) for f, r, c in published["inbox"]]
     plan02 = [m for _, _, m in inbox if "Kế hoạch 02" in m["Subject"]]
-    inbox = [x for x in inbox if "Kế hoạch 02" not in x[2]["Subject"]]
+    inbox = [x for x in inbox if "Kế hoạch 02" not in x[2]["Subject"] and "chỉ số 766" not in x[2]["Subject"]]
     assert len(inbox) == len(units) + 1  # the second run sent nothing
     by_to = {}
     for mail_from, rcpts, msg in inbox:
@@ -304,6 +305,65 @@ def test_reports_are_mailed_to_each_units_recipients_once(published, warehouse):
         assert f"{period:%m/%Y}" in m["Subject"] and "điều kiện cơ bản" in m.get_body(("plain",)).get_content()
     _, rows = warehouse.query("select unit_code from kho.report_deliveries where report = 'plan02'")
     assert sorted(r[0] for r in rows) == sorted([*communes, "province"])
+
+
+def test_the_766_scoreboard_ranks_units_as_the_sandbox_scores_them_and_its_digest_goes_out_once(
+        published, pipeline_run, warehouse):
+    """The scoreboard's ranking, bands and lowest five, against scores recomputed from the one-stop sandbox's records
+    (rules_766, the competent unit; on the 100-point scale of the points computable); the weekly digest reaches the
+    province office once, with the lowest units named; the page renders in Chromium with its trend chart."""
+    import email
+    from email import policy
+
+    from browser import artifacts_dir, launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    from kho.reports.scoreboard import scoreboard_period
+
+    _, srv = pipeline_run
+    province = srv.app.dossiers.province.code
+    period = scoreboard_period(warehouse, province, None)
+    month = f"{period:%Y-%m}"
+    expected = expected_indicators(clean_records(srv), current_unit, department_agencies(srv))
+    scores: dict[str, list] = defaultdict(lambda: [Fraction(0), 0])
+    for (scope, role, unit, m, ind), (_, _, _, score) in expected.items():
+        if scope == "unit" and role == "competent" and m == month and unit != province and score is not None:
+            scores[unit][0] += Fraction(score)
+            scores[unit][1] += SCORING[ind][0]
+    score_100 = {u: round_half_up(100 * total / top, 2) for u, (total, top) in scores.items() if top}
+    ranking = sorted(score_100, key=lambda u: (-score_100[u], u))
+    page = (get_settings().reports_dir / month / "vi" / "766" / "index.html").read_text(encoding="utf-8")
+    table = page[page.index('id="ranking"'):]
+    assert re.findall(r'data-unit="([^"]+)"', table) == ranking and len(ranking) > 20
+    departments = [u for u in sorted(score_100, key=lambda u: (score_100[u], u)) if "." in u][:5]
+    communes = [u for u in sorted(score_100, key=lambda u: (score_100[u], u)) if "." not in u][:5]
+    names = dict(warehouse.query("select unit_code, unit_full_name from marts.dim_units where is_current")[1])
+    for block, units in (("lowest-departments", departments), ("lowest-communes", communes)):
+        part = page[page.index(f'id="{block}"'):]
+        part = part[:part.index("</table>")]
+        assert [n for n in re.findall(r"<td>([^<]+)</td>", part)] == [names[u] for u in units], block
+    urgent = sum(v < 80 for v in score_100.values())
+    assert f'class="v bad">{urgent}</div>' in page  # the urgent card
+    # the digest: once (two runs), to the province office, naming the lowest units
+    digests = [email.message_from_bytes(c, policy=policy.default) for _, _, c in published["inbox"]]
+    digests = [m for m in digests if "chỉ số 766" in m["Subject"]]
+    assert len(digests) == 1 and digests[0]["To"] == "so-noi-vu@example.gov.vn"
+    body = digests[0].get_body(("plain",)).get_content()
+    assert all(names[u] in body for u in departments + communes) and f"{period:%m/%Y}" in digests[0]["Subject"]
+    assert {p.get_filename() for p in digests[0].iter_attachments()} == {"index.html"}
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            tab = browser.new_page(viewport={"width": 1100, "height": 900})
+            errors = []
+            tab.on("pageerror", lambda e: errors.append(str(e)))
+            tab.goto((get_settings().reports_dir / month / "vi" / "766" / "index.html").as_uri(), wait_until="load")
+            box = tab.locator("#chart-trend svg").first.bounding_box()
+            assert box and box["width"] > 300 and not errors
+            assert tab.locator("#ranking tr").count() == len(ranking) + 1
+            tab.screenshot(path=str(artifacts_dir() / "scoreboard-766.png"), full_page=True)
+        finally:
+            browser.close()
 
 
 def test_a_report_renders_in_chromium_with_its_charts(published):

@@ -347,7 +347,8 @@ def test_the_department_register_makes_departments_units_their_dossiers_land_on(
     province = srv.app.dossiers.province
     assert got == {code: (r["TenDonVi"], r["TenTiengAnh"], "department" if r["CapDonVi"] == "SO_NGANH"
                           else "department_unit", r["MaDonViCha"], r["MaDinhDanh"], province.code,
-                          f"{r['TenDonVi']} {province.full_name[0].lower()}{province.full_name[1:]}")
+                          f"{r['TenDonVi'].removesuffix(' tỉnh')} {province.full_name[0].lower()}"
+                          f"{province.full_name[1:]}")
                    for code, r in expected.items()}
     assert got["38.BQLKCN"][0] == "Ban Quản lý Khu kinh tế và các khu công nghiệp"  # the March file's name
     assert "38.CCKL" in got  # refused in January (an identifier given twice), sent again in March

@@ -123,3 +123,22 @@ def readiness_coverage(history: list[dict], t: Words) -> str:
     ax.legend(loc="upper center", frameon=False, fontsize=7, ncols=4)
     fig.subplots_adjust(left=0.08, right=0.99, bottom=0.11, top=0.97)
     return _svg(fig, "coverage", t("plan02_coverage"), tight=False)
+
+
+def score_766_trend(history: list[dict], t: Words) -> str:
+    """The province's Decision 766 score per month on the 100-point scale, with the "watch" and "urgent" lines."""
+    fig = Figure(figsize=(7.2, 2.6))
+    ax = fig.subplots()
+    months = [t.short_month(h["period_month"]) for h in history]
+    scores = [float(h["score_100"]) if h["score_100"] is not None else None for h in history]
+    ax.axhspan(0, 80, color=ERROR, alpha=0.07)
+    ax.axhspan(80, 90, color=WARN, alpha=0.10)
+    ax.plot(months, scores, color=LINE, marker="o", linewidth=2, label=t("s766_score_100"))
+    for x, y in zip(months, scores, strict=True):
+        if y is not None:
+            ax.annotate(t.number(y, 1), (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
+    ax.set_ylim(0, 105)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(loc="lower left", frameon=False, fontsize=8)
+    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.12, top=0.97)
+    return _svg(fig, "score766", t("s766_trend"), tight=False)

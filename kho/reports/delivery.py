@@ -87,7 +87,7 @@ def build_message(report: RenderedReport, report_set: ReportSet, recipients: Rec
     month = t.month_plain(report_set.period)
     words = "mail" if report_set.kind == "dq" else f"{report_set.kind}_mail"
     msg = EmailMessage()
-    msg["Subject"] = t(f"{words}_subject", month=month, unit=report.unit_name)
+    msg["Subject"] = t(f"{words}_subject", month=month, unit=report.unit_name, **report.summary)
     msg["From"] = settings.mail_from
     msg["To"] = ", ".join(recipients.to)
     if recipients.cc:

@@ -103,6 +103,31 @@ LABELS = {
         "unattributed": "Bản ghi không xác định được đơn vị (mã đơn vị không có trong danh mục)",
         "unit_reports": "Báo cáo từng đơn vị",
         "privacy": "Báo cáo không chứa họ tên hay số định danh cá nhân; bản ghi được nêu bằng mã trên hệ thống nguồn.",
+        "s766_title": "Bảng xếp hạng chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766)",
+        "s766_computable": "Kho tính được {computable}/100 điểm (các nhóm chưa có nguồn dữ liệu để trống). Điểm quy "
+                           "đổi thang 100 = tổng điểm / điểm tối đa tính được × 100; dưới {urgent} điểm: cần xử lý "
+                           "ngay, từ {urgent} đến dưới {watch}: cần theo dõi.",
+        "s766_province_score": "Điểm của tỉnh (thang 100)",
+        "s766_units": "Đơn vị được xếp hạng",
+        "s766_band_urgent": "Dưới {urgent} điểm: cần xử lý ngay",
+        "s766_band_watch": "{urgent}–{watch} điểm: cần theo dõi",
+        "s766_trend": "Điểm của tỉnh 12 tháng gần nhất (thang 100)",
+        "s766_score_100": "Điểm (thang 100)",
+        "s766_points": "Tổng điểm",
+        "s766_lowest_departments": "5 sở, ngành điểm thấp nhất",
+        "s766_lowest_communes": "5 xã, phường điểm thấp nhất",
+        "s766_ranking": "Xếp hạng theo tổng điểm và theo nhóm",
+        "s766_group": "Nhóm",
+        "s766_group_1": "Công khai, minh bạch", "s766_group_2": "Tiến độ giải quyết",
+        "s766_group_3": "Dịch vụ công trực tuyến", "s766_group_4": "Số hóa hồ sơ", "s766_group_5": "Mức độ hài lòng",
+        "s766_group_6": "Thanh toán trực tuyến",
+        "s766_urgent": "Cần xử lý ngay", "s766_watch": "Cần theo dõi", "s766_good": "Đạt",
+        "s766_none": "Không có đơn vị nào.",
+        "766_mail_subject": "[Kho] Bản tin chỉ số 766 tuần {week} (số liệu tháng {figures_month}) — {unit}",
+        "766_mail_body": "Kính gửi {unit},\n\nĐiểm chỉ số 766 của tỉnh tháng {figures_month}: {score}/100 (thang quy "
+                         "đổi; Kho tính được {computable}/100 điểm).\nĐơn vị cần xử lý ngay (dưới 80 điểm): {urgent}; "
+                         "cần theo dõi (80–90 điểm): {watch}.\nĐiểm thấp nhất:\n{lowest}\n\nBảng xếp hạng đầy đủ "
+                         "trong tệp đính kèm.\n\nTrân trọng,\nKho",
         "plan02_mail_subject": "[Kho] Báo cáo mức độ sẵn sàng Kế hoạch 02 tháng {month} — {unit}",
         "plan02_mail_body": "Kính gửi {unit},\n\nKho gửi báo cáo mức độ sẵn sàng theo Kế hoạch 02-KH/BCĐTW "
                             "tháng {month} (tệp đính kèm): {status}.\nBáo cáo đặt số liệu đơn vị tự báo cáo bên "
@@ -258,6 +283,31 @@ LABELS = {
         "plan02_note": "The green/yellow/red thresholds are Kho's reading (table plan02_criteria) while the KH02 rules "
                        "are unpublished; measured figures come from the one-stop dossiers the commune received.",
         "footer": "Kho — the shared data warehouse",
+        "s766_title": "Service index scoreboard (Decision 766)",
+        "s766_computable": "Kho computes {computable} of the 100 points (groups without a source are left blank). "
+                           "Score on a 100-point scale = total / computable maximum × 100; below {urgent}: urgent, "
+                           "{urgent} to below {watch}: watch.",
+        "s766_province_score": "Province score (100-point scale)",
+        "s766_units": "Units ranked",
+        "s766_band_urgent": "Below {urgent} points: urgent",
+        "s766_band_watch": "{urgent}–{watch} points: watch",
+        "s766_trend": "The province's score, last 12 months (100-point scale)",
+        "s766_score_100": "Score (of 100)",
+        "s766_points": "Points",
+        "s766_lowest_departments": "The 5 lowest departments",
+        "s766_lowest_communes": "The 5 lowest communes and wards",
+        "s766_ranking": "Ranking by total and by group",
+        "s766_group": "Group",
+        "s766_group_1": "Publicity and transparency", "s766_group_2": "Processing progress",
+        "s766_group_3": "Online services", "s766_group_4": "Digitization", "s766_group_5": "Satisfaction",
+        "s766_group_6": "Online payment",
+        "s766_urgent": "Urgent", "s766_watch": "Watch", "s766_good": "On track",
+        "s766_none": "No unit.",
+        "766_mail_subject": "[Kho] Decision 766 digest, week of {week} (figures of {figures_month}) — {unit}",
+        "766_mail_body": "Dear {unit},\n\nThe province's Decision 766 score for {figures_month}: {score}/100 (scaled; "
+                         "Kho computes {computable} of the 100 points).\nUnits urgent (below 80): {urgent}; to watch "
+                         "(80-90): {watch}.\nLowest scores:\n{lowest}\n\nThe full scoreboard is attached.\n\n"
+                         "Kind regards,\nKho",
         "plan02_mail_subject": "[Kho] Plan 02 readiness report {month} — {unit}",
         "plan02_mail_body": "Dear {unit},\n\nKho sends your readiness report under Plan 02-KH/BCĐTW for {month} "
                             "(attached): {status}.\nThe report sets what the unit reported beside what Kho measures in "

@@ -57,3 +57,20 @@ def render_readiness(period: str | date | None = None, lang: str | None = None, 
 
     settings = settings or get_settings()
     return publish_readiness(Warehouse.open(settings), settings, parse_period(period), lang, pdf, units)
+
+
+def render_scoreboard(period: str | date | None = None, lang: str | None = None, pdf: bool | None = None,
+                      settings: KhoSettings | None = None) -> ReportSet:
+    """Render the province's Decision 766 scoreboard of a month (``NoScores`` when there is nothing to rank)."""
+    from kho.reports.scoreboard import publish_scoreboard
+
+    settings = settings or get_settings()
+    return publish_scoreboard(Warehouse.open(settings), settings, parse_period(period), lang, pdf)
+
+
+def deliver_when_due(rendered: dict, run_type: str, send: bool | None, cadence: str) -> dict:
+    """A report DAG's delivery step: e-mail the rendered set on a scheduled run (``cadence``: monthly, weekly) or
+    when the run asks to send; other runs (after a transform, re-rendering) send nothing."""
+    if not (str(run_type).lower().endswith("scheduled") or send):
+        return {"sent": 0, "reason": f"not a {cadence} run and send not asked"}
+    return deliver_reports(rendered)

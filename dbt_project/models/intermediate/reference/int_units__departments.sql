@@ -1,7 +1,10 @@
 -- The province's departments and agencies as units (the register, stg_readiness__departments), with the names the
--- unit register carries: the full name adds the province ("Sở Tư pháp tỉnh Thanh Hóa"). The register has no
+-- unit register carries: the full name adds the province ("Sở Tư pháp tỉnh Thanh Hóa"; "Công an tỉnh" becomes
+-- "Công an tỉnh Thanh Hóa", not "Công an tỉnh tỉnh Thanh Hóa"). The register has no
 -- founding date: a unit is read as in force since the two-tier reform. Where two units in force claim one agency
 -- identifier (from different files), the one issued later receives under it (receives_under_agency).
+{% set full_name = "regexp_replace(d.unit_name, ' (tỉnh|thành phố)$', '') || ' ' "
+                   ~ "|| lower(left(p.unit_full_name, 1)) || substr(p.unit_full_name, 2)" %}
 with departments as (
     select * from {{ ref('stg_readiness__departments') }}
 ),
@@ -21,9 +24,8 @@ select
     '{{ var("reform_date") }}'::date as valid_from,
     d.unit_level,
     d.unit_name,
-    d.unit_name || ' ' || lower(left(p.unit_full_name, 1)) || substr(p.unit_full_name, 2) as unit_full_name,
-    {{ ascii_name("d.unit_name || ' ' || lower(left(p.unit_full_name, 1)) || substr(p.unit_full_name, 2)") }}
-        as unit_name_ascii,
+    {{ full_name }} as unit_full_name,
+    {{ ascii_name(full_name) }} as unit_name_ascii,
     d.unit_name_en,
     coalesce(d.unit_name_en || ', ' || p.unit_full_name_en, d.unit_name) as unit_full_name_en,
     d.province_code,

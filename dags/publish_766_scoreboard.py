@@ -1,0 +1,59 @@
+"""publish_766_scoreboard: the province's Decision 766 scoreboard (its communes, wards and departments ranked by
+total and by group, the province's last 12 months, the five lowest departments and communes, the bands below 80
+"urgent" and 80-90 "watch"), rendered after every transform, and e-mailed as a weekly digest to the province office
+(the overview's recipients in KHO_REPORT_RECIPIENTS_FILE) every Monday at 07:00 (Asia/Ho_Chi_Minh), about the
+latest closed month. A manual run takes ``period`` (YYYY-MM), ``lang`` (vi/en), ``pdf`` and ``send``; a digest goes
+out once per week and language (kho.report_deliveries, report '766').
+"""
+
+from __future__ import annotations
+
+from airflow.sdk import Param, dag, get_current_context, task
+from airflow.timetables.assets import AssetOrTimeSchedule
+from airflow.timetables.trigger import CronTriggerTimetable
+
+from kho.assets import DQ_REPORTS, WAREHOUSE_MARTS, retry_args
+
+
+@dag(
+    dag_id="publish_766_scoreboard",
+    schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable("0 7 * * 1", timezone="Asia/Ho_Chi_Minh"),
+                                 assets=WAREHOUSE_MARTS),
+    catchup=False,
+    max_active_runs=1,
+    default_args=retry_args(),
+    params={
+        "period": Param(None, type=["null", "string"], pattern="^[0-9]{4}-[0-9]{2}$",
+                        description="Month to rank (YYYY-MM); default the latest closed month"),
+        "lang": Param(None, type=["null", "string"], enum=[None, "vi", "en"], description="Default KHO_REPORT_LANG"),
+        "pdf": Param(None, type=["null", "boolean"], description="Also PDF; default KHO_REPORT_PDF"),
+        "send": Param(False, type="boolean", description="E-mail the digest (the weekly runs always do)"),
+    },
+    tags=["kho", "reports", "766"],
+    doc_md=__doc__,
+)
+def publish_766_scoreboard():
+    @task(outlets=[DQ_REPORTS])
+    def render() -> dict:
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        from kho.reports.publish import render_scoreboard
+        from kho.reports.scoreboard import NoScores
+
+        params = get_current_context()["params"]
+        try:
+            return render_scoreboard(params.get("period"), params.get("lang"), params.get("pdf")).to_dict()
+        except NoScores as e:  # before any transform: say so and end cleanly (the digest is skipped too)
+            raise AirflowSkipException(str(e)) from e
+
+    @task
+    def deliver_digest(rendered: dict) -> dict:
+        from kho.reports.publish import deliver_when_due
+
+        ctx = get_current_context()
+        return deliver_when_due(rendered, ctx["dag_run"].run_type, ctx["params"].get("send"), "weekly")
+
+    deliver_digest(render())
+
+
+publish_766_scoreboard()
