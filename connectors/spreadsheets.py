@@ -75,3 +75,26 @@ def find_header(rows: Iterator[list[str]], is_header: Callable[[list[str]], bool
         if n >= HEADER_SEARCH_ROWS:
             break
     raise FileRejected(rule, f"{file + ': ' if file else ''}no row with {what} in the first {HEADER_SEARCH_ROWS} rows")
+
+
+def read_coded_sheet(path: Path, data: bytes, name_of: Callable[[str], str], keys: tuple[str, ...],
+                     rule: str) -> list[dict]:
+    """The rows under the first row holding the field codes ``keys`` (title blocks and label rows above it are
+    skipped, blank rows are not records), every value as text (an empty cell as null), each with ``_source_row``;
+    ``name_of`` names a header cell as the contract does. A file without such a row is refused whole (``rule``)."""
+    rows = sheet_rows(path, data)
+    n, cells = find_header(rows, lambda cells: all(k in map(name_of, cells) for k in keys), rule,
+                           f"the field codes {'/'.join(keys)}", path.name)
+    header = [name_of(c) for c in cells]
+    out = []
+    for row_no, cells in enumerate(rows, start=n + 1):
+        if not any(cells):
+            continue
+        rec: dict[str, str | None] = {}
+        for i, value in enumerate(cells):
+            name = header[i] if i < len(header) and header[i] else f"_column_{i + 1}"
+            if value or name not in rec:
+                rec[name] = value or None
+        rec["_source_row"] = str(row_no)
+        out.append(rec)
+    return out

@@ -8,27 +8,14 @@ out once per week and language (kho.report_deliveries, report '766').
 
 from __future__ import annotations
 
-from airflow.sdk import Param, dag, get_current_context, task
-from airflow.timetables.assets import AssetOrTimeSchedule
-from airflow.timetables.trigger import CronTriggerTimetable
+from airflow.sdk import dag, get_current_context, task
 
-from kho.assets import DQ_REPORTS, WAREHOUSE_MARTS, retry_args
+from kho.assets import DQ_REPORTS, report_dag
 
 
 @dag(
     dag_id="publish_766_scoreboard",
-    schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable("0 7 * * 1", timezone="Asia/Ho_Chi_Minh"),
-                                 assets=WAREHOUSE_MARTS),
-    catchup=False,
-    max_active_runs=1,
-    default_args=retry_args(),
-    params={
-        "period": Param(None, type=["null", "string"], pattern="^[0-9]{4}-[0-9]{2}$",
-                        description="Month to rank (YYYY-MM); default the latest closed month"),
-        "lang": Param(None, type=["null", "string"], enum=[None, "vi", "en"], description="Default KHO_REPORT_LANG"),
-        "pdf": Param(None, type=["null", "boolean"], description="Also PDF; default KHO_REPORT_PDF"),
-        "send": Param(False, type="boolean", description="E-mail the digest (the weekly runs always do)"),
-    },
+    **report_dag("0 7 * * 1", "the latest closed month", "E-mail the digest (the weekly runs always do)"),
     tags=["kho", "reports", "766"],
     doc_md=__doc__,
 )

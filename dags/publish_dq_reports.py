@@ -10,29 +10,15 @@ once per period and language: a rerun sends only what was not sent (see kho.repo
 
 from __future__ import annotations
 
-from airflow.sdk import Param, dag, get_current_context, task
-from airflow.timetables.assets import AssetOrTimeSchedule
-from airflow.timetables.trigger import CronTriggerTimetable
+from airflow.sdk import dag, get_current_context, task
 
-from kho.assets import DQ_REPORTS, WAREHOUSE_MARTS, retry_args
+from kho.assets import DQ_REPORTS, report_dag
 
 
 @dag(
     dag_id="publish_dq_reports",
-    schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable("0 7 3 * *", timezone="Asia/Ho_Chi_Minh"),
-                                 assets=WAREHOUSE_MARTS),
-    # no start_date: enabled mid-month, the DAG waits for the next 3rd (CronTriggerTimetable's run_immediately=False)
-    # rather than e-mailing last month's reports at once; marts events start runs whenever they come
-    catchup=False,
-    max_active_runs=1,
-    default_args=retry_args(),
-    params={
-        "period": Param(None, type=["null", "string"], pattern="^[0-9]{4}-[0-9]{2}$",
-                        description="Month to report (YYYY-MM); default the latest closed month of the data"),
-        "lang": Param(None, type=["null", "string"], enum=[None, "vi", "en"], description="Default KHO_REPORT_LANG"),
-        "pdf": Param(None, type=["null", "boolean"], description="Also PDF; default KHO_REPORT_PDF"),
-        "send": Param(False, type="boolean", description="E-mail the reports (scheduled monthly runs always do)"),
-    },
+    **report_dag("0 7 3 * *", "the latest closed month of the data",
+                 "E-mail the reports (scheduled monthly runs always do)"),
     tags=["kho", "reports", "dq"],
     doc_md=__doc__,
 )

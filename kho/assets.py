@@ -21,6 +21,31 @@ BACKFILL_PARAMS = {
 }
 
 
+def report_dag(cron: str, period: str, send: str) -> dict:
+    """The @dag arguments of a report DAG: re-rendered whenever the marts are built, mailed on ``cron`` (Asia/
+    Ho_Chi_Minh); a manual run takes the period (``period`` describes its default), language, PDF and ``send``."""
+    from airflow.timetables.assets import AssetOrTimeSchedule
+    from airflow.timetables.trigger import CronTriggerTimetable
+
+    return {
+        # no start_date: enabled mid-period, the DAG waits for the next cron time (CronTriggerTimetable's
+        # run_immediately=False) rather than mailing at once; marts events start runs whenever they come
+        "schedule": AssetOrTimeSchedule(timetable=CronTriggerTimetable(cron, timezone="Asia/Ho_Chi_Minh"),
+                                        assets=WAREHOUSE_MARTS),
+        "catchup": False,
+        "max_active_runs": 1,
+        "default_args": retry_args(),
+        "params": {
+            "period": Param(None, type=["null", "string"], pattern="^[0-9]{4}-[0-9]{2}$",
+                            description=f"Month to report (YYYY-MM); default {period}"),
+            "lang": Param(None, type=["null", "string"], enum=[None, "vi", "en"],
+                          description="Default KHO_REPORT_LANG"),
+            "pdf": Param(None, type=["null", "boolean"], description="Also PDF; default KHO_REPORT_PDF"),
+            "send": Param(False, type="boolean", description=send),
+        },
+    }
+
+
 def retry_args() -> dict:
     """Every DAG's default_args: a task lost with its worker (or its source down for a moment) is retried twice,
     after KHO_TASK_RETRY_DELAY_SECONDS. Each task is safe to run again (loads and deliveries are idempotent)."""

@@ -45,7 +45,8 @@ def check_crafted(wh, settings, source: str, key: str | None, base: dict, cases:
     summary = validate_batch(wh, stream.suite(), manifest.batch_id)
     _, rows = wh.query("select rule from dq.rule_results where failed > 0")
     assert {r for (r,) in rows} == set().union(*(rules for _, rules in cases.values()))
-    assert summary.failed_by_rule == summary.gx_unexpected_by_rule  # GX and the quarantine query agree
+    assert summary.failed_by_rule == summary.gx_unexpected_by_rule, (  # GX and the quarantine query agree
+        summary.failed_by_rule, summary.gx_unexpected_by_rule)
     _, quarantined = wh.query("select distinct record_key from dq.quarantine")
     errors = {keys[n] for n, (_, rules) in cases.items() if rules - warn_rules}
     assert {k for (k,) in quarantined} == errors

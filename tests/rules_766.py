@@ -218,10 +218,12 @@ def record_units(r: dict, unit_of, departments: dict[str, str] | None = None) ->
     return tuple(dept if dept and dept.split(".")[0] == u else u for u in units)
 
 
-def expected_indicators(records: list[dict], unit_of, departments: dict[str, str] | None = None) -> dict[tuple, tuple]:
+def expected_indicators(records: list[dict], unit_of, departments: dict[str, str] | None = None,
+                        keep=None) -> dict[tuple, tuple]:
     """(scope, role, unit, 'YYYY-MM', indicator) → (numerator, denominator, rate, score) for the computed indicators.
 
-    Units as ``record_units`` finds them.
+    Units as ``record_units`` finds them. ``keep(judged)``: count only the dossiers it holds true for (all judged
+    at the same as-of time: that of every record given).
     """
     as_of = as_of_time(records)
     provinces = provinces_of_units()
@@ -231,6 +233,8 @@ def expected_indicators(records: list[dict], unit_of, departments: dict[str, str
     groups: dict[tuple, list[tuple[dict, Judged]]] = defaultdict(list)
     for r in records:
         j = judge(r, as_of)
+        if keep is not None and not keep(j):
+            continue
         unit, recv = record_units(r, unit_of, departments)
         groups[("unit", "competent", unit, j.month)].append((r, j))
         groups[("unit", "receiving", recv, j.month)].append((r, j))

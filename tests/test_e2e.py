@@ -366,6 +366,73 @@ def test_the_766_scoreboard_ranks_units_as_the_sandbox_scores_them_and_its_diges
             browser.close()
 
 
+def test_kho_set_against_the_dashboards_scores_explains_each_difference(pipeline_run, warehouse, settings,
+                                                                          tmp_path):
+    """A dashboard export built from the one-stop sandbox's records the way DVCQG sees them (only the dossiers synced
+    to it by the month's end, rules_766) with one difference injected, imported with `kho import dvcqg-scores`:
+    the comparison mart gives both scores, the difference, and why - the same, dossiers not synced, Kho lacking the
+    indicators of the total, unexplained for the injected one, a quarter Kho does not compute, a unit it cannot
+    place."""
+    from openpyxl import Workbook
+
+    from kho.dbt import run_dbt
+    from kho.pipeline import import_path
+
+    _, srv = pipeline_run
+    records, agencies = clean_records(srv), department_agencies(srv)
+    kho = expected_indicators(records, current_unit, agencies)
+    dvcqg = expected_indicators(records, current_unit, agencies, keep=lambda j: j.flags["dossier_sync_num"])
+    month = "2026-03"
+
+    def score(table, unit, ind):
+        return table.get(("unit", "competent", unit, month, ind), (0, 0, None, None))[3]
+
+    busiest = Counter(record_units(r, current_unit, agencies)[0] for r in records
+                      if r["NgayTiepNhan"][:6] == month.replace("-", ""))
+    units = [u for u, _ in busiest.most_common() if len(u) == 5][:6] + sorted(u for u in busiest if "." in u)[:2]
+    injected = units[0]
+    header = ["ROW_STT", "MA_DON_VI", "TEN_DON_VI", "LOAI_KY", "NAM", "KY", "TONG_SCORE", "NHOM_2",
+              "ORIGINAL_RESULT_AVAILABLE", "on_time"]
+    rows, want = [], {}
+    for n, u in enumerate(units, start=1):
+        on_time = score(dvcqg, u, "on_time") - (2 if u == injected else 0)
+        e_result = score(dvcqg, u, "electronic_results")
+        rows.append([n, u, "", "month", "2026", "3", "95.5", str(on_time), str(e_result), str(on_time)])
+        for measure, sent, ind in (("on_time", on_time, "on_time"), ("group_2", on_time, "on_time"),
+                                   ("electronic_results", e_result, "electronic_results")):
+            mine, synced = score(kho, u, ind), score(dvcqg, u, ind)
+            why = ("unexplained" if u == injected and ind == "on_time" else "same" if mine == sent
+                   else "dossiers_not_synced" if synced == sent else "?")
+            want[(u, "month", measure)] = (Decimal(str(sent)), mine, why)
+        want[(u, "month", "total")] = (Decimal("95.5"), None, "kho_lacks_indicators")
+    rows.append([len(rows) + 1, units[1], "", "quy", "2026", "1", "80", "", "", ""])
+    want[(units[1], "quarter", "total")] = (Decimal("80"), None, "period_type_not_computed")
+    rows.append([len(rows) + 1, "000.00.19.H56", "Sở Ngoại vụ", "thang", "2026", "3", "70", "", "", ""])
+    want[("000.00.19.H56", "month", "total")] = (Decimal("70"), None, "unit_not_resolved")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["BẢNG XẾP HẠNG CHỈ SỐ 766 (xuất từ Cổng DVCQG)"])
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    path = tmp_path / "dvcqg-766-2026-03.xlsx"
+    wb.save(path)
+    _, [summary] = import_path("dvcqg_scores", path, settings)
+    assert summary["quarantined"] == 0 and summary["checked"] == len(rows)
+    run_dbt(["build", "--select", "stg_dvcqg_scores__scores+"], warehouse, settings)
+    _, got = warehouse.query("select unit_code_as_sent, period_type, measure, dvcqg_score, kho_score, difference, "
+                             "explanation from marts.service_index_766_vs_dvcqg")
+    got = {(r[0], r[1], r[2]): r[3:] for r in got}
+    assert got.keys() == want.keys()
+    for key, (sent, mine, why) in want.items():
+        dv, kh, diff, explanation = got[key]
+        assert dv == sent and explanation == why, (key, got[key], want[key])
+        if mine is not None:
+            assert kh == mine and diff == mine - sent, (key, got[key])
+    whys = Counter(v[3] for v in got.values())
+    assert whys["dossiers_not_synced"] > 0 and whys["same"] > 0 and whys["unexplained"] == 2, whys  # on_time, group_2
+
+
 def test_a_report_renders_in_chromium_with_its_charts(published):
     from browser import artifacts_dir, launch_chromium
     from playwright.sync_api import sync_playwright

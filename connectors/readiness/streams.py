@@ -17,7 +17,7 @@ from connectors.drop_files import import_files
 from connectors.listing import land_listing
 from connectors.readiness.client import ReadinessClient
 from connectors.readiness.schema import DEPARTMENTS, TARGETS, TASKS, contract_name, records_to_arrow
-from connectors.spreadsheets import FileRejected, find_header, sheet_rows
+from connectors.spreadsheets import FileRejected, read_coded_sheet
 from kho.core.batches import BatchManifest
 from kho.core.extract_run import ExtractRun
 from kho.core.windows import Window
@@ -43,43 +43,22 @@ def extract_window(client: ReadinessClient, run: ExtractRun, window: Window) -> 
 
 def read_template(path: Path, data: bytes) -> list[dict]:
     """The returns of one template file, every value as text (empty cells as null); refuses the file whole."""
-    return _read_sheet(path, data, contract_name, HEADER_KEYS, "not_a_readiness_template")
+    return read_coded_sheet(path, data, contract_name, HEADER_KEYS, "not_a_readiness_template")
 
 
 def read_task_register(path: Path, data: bytes) -> list[dict]:
     """The tasks of one snapshot of the Plan 02 task register; refuses the file whole."""
-    return _read_sheet(path, data, TASKS.name_of, TASK_HEADER_KEYS, "not_a_task_register")
+    return read_coded_sheet(path, data, TASKS.name_of, TASK_HEADER_KEYS, "not_a_task_register")
 
 
 def read_targets(path: Path, data: bytes) -> list[dict]:
     """The targets of one file of the province's annual targets; refuses the file whole."""
-    return _read_sheet(path, data, TARGETS.name_of, TARGET_HEADER_KEYS, "not_a_target_sheet")
+    return read_coded_sheet(path, data, TARGETS.name_of, TARGET_HEADER_KEYS, "not_a_target_sheet")
 
 
 def read_departments(path: Path, data: bytes) -> list[dict]:
     """The units of one file of the province's department register; refuses the file whole."""
-    return _read_sheet(path, data, DEPARTMENTS.name_of, DEPARTMENT_HEADER_KEYS, "not_a_department_register")
-
-
-def _read_sheet(path: Path, data: bytes, name_of, keys: tuple[str, ...], rule: str) -> list[dict]:
-    """The rows under the first row holding the field codes ``keys`` (title blocks and label rows above it are
-    skipped, blank rows are not records), every value as text; a file without such a row refused whole."""
-    rows = sheet_rows(path, data)
-    n, cells = find_header(rows, lambda cells: all(k in map(name_of, cells) for k in keys), rule,
-                           f"the field codes {'/'.join(keys)}", path.name)
-    header = [name_of(c) for c in cells]
-    out = []
-    for row_no, cells in enumerate(rows, start=n + 1):
-        if not any(cells):
-            continue
-        rec: dict[str, str | None] = {}
-        for i, value in enumerate(cells):
-            name = header[i] if i < len(header) and header[i] else f"_column_{i + 1}"
-            if value or name not in rec:
-                rec[name] = value or None
-        rec["_source_row"] = str(row_no)
-        out.append(rec)
-    return out
+    return read_coded_sheet(path, data, DEPARTMENTS.name_of, DEPARTMENT_HEADER_KEYS, "not_a_department_register")
 
 
 def import_folder(run: ExtractRun, folder: Path) -> BatchManifest:

@@ -123,6 +123,9 @@ class KhoSettings(BaseSettings):
     readiness_drop_folder: Path | None = Field(
         default=None, description="Folder communes drop their readiness template files into (.xlsx/.csv); default "
         "KHO_HOME/drop/readiness.")
+    dvcqg_scores_drop_folder: Path | None = Field(
+        default=None, description="Folder the province drops its exports of the national 766 dashboard into "
+        "(.xlsx/.csv); default KHO_HOME/drop/dvcqg_scores.")
     task_retry_delay_seconds: int = Field(
         default=300, ge=0, description="Wait before an extract task's retry (a lost worker, a source down for a "
         "moment); two retries.")
@@ -176,6 +179,10 @@ class KhoSettings(BaseSettings):
     @property
     def readiness_folder(self) -> Path:
         return self.readiness_drop_folder or (self.home / "drop" / "readiness")
+
+    @property
+    def dvcqg_scores_folder(self) -> Path:
+        return self.dvcqg_scores_drop_folder or (self.home / "drop" / "dvcqg_scores")
 
     @property
     def pgdata(self) -> Path:
