@@ -153,9 +153,9 @@ def test_lost_worker_backfill_and_the_chain_under_celery(stack):
     with _metadata(home) as meta, _warehouse(home) as wh:
         # in one CLI call (each costs seconds of imports); extract_onestop: its latest hourly interval is scheduled now
         _airflow(env, "dags", "unpause", "--treat-dag-id-as-regex", "--yes",
-                 "^(transform_warehouse|publish_dq_reports|extract_onestop)$")
+                 "^(transform_warehouse|publish_dq_reports|publish_766_scoreboard|extract_onestop)$")
         assert {d for d, paused in meta.execute("select dag_id, is_paused from dag").fetchall() if not paused} == {
-            "transform_warehouse", "publish_dq_reports", "extract_onestop"}
+            "transform_warehouse", "publish_dq_reports", "publish_766_scoreboard", "extract_onestop"}
 
         # 1. the load's transaction open, its COPY streaming the landed parts, when its worker's host goes away
         deadline, victim = time.monotonic() + 400, None
@@ -175,8 +175,9 @@ def test_lost_worker_backfill_and_the_chain_under_celery(stack):
         assert wh.execute("select count(*) from raw_onestop.dossiers").fetchone()[0] == 0  # rolled back whole
 
         # 2. the task retried on the other worker; the chain goes on to transform and publish
-        _wait_runs(meta, "publish_dq_reports", lambda runs: any(r[1] == "asset_triggered" and r[2] == "success"
-                                                                for r in runs), "after the lost worker")
+        for publish in ("publish_dq_reports", "publish_766_scoreboard"):  # both follow the marts' Asset
+            _wait_runs(meta, publish, lambda runs: any(r[1] == "asset_triggered" and r[2] == "success"
+                                                       for r in runs), "after the lost worker")
         tries = meta.execute("select try_number, hostname from task_instance_history where dag_id = "
                              "'extract_onestop' and task_id = 'load' union all select try_number, hostname from "
                              "task_instance where dag_id = 'extract_onestop' and task_id = 'load'").fetchall()
