@@ -149,8 +149,9 @@ def test_records_to_fix_are_exactly_the_dossiers_the_rules_reject(pipeline_run, 
     assert {r[0] for r in rows} == dirty and dirty
     expected: Counter = Counter()
     dup_cells = set()
+    agencies = department_agencies(srv)
     for r in records:
-        unit = current_unit(r["MaDonViXuLy"])
+        unit = record_units(r, current_unit, agencies)[0]  # a department's dossiers on the department
         if unit and TS14.match(r["NgayTiepNhan"]):
             cell = (unit, f"{r['NgayTiepNhan'][:4]}-{r['NgayTiepNhan'][4:6]}")
             expected[cell] += 1

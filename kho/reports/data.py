@@ -69,9 +69,7 @@ def default_period(wh: Warehouse) -> date:
 
 def report_units(wh: Warehouse, province_code: str) -> list[tuple[str, str]]:
     """Every current unit of the province that receives a report: its communes and wards, the province itself, and
-    the departments of its register. Data quality is placed by the unit code a record carries: a department's
-    documents and targets carry its own (its report has them), its one-stop dossiers the province's (the register
-    moves them to the department in the marts, not in the checks: the province's report has their defects)."""
+    the departments of its register (their dossiers, documents and targets, placed as the marts place them)."""
     _, rows = wh.query(
         "select unit_code, unit_full_name from marts.dim_units where is_current and province_code = %s "
         "order by unit_level, unit_code", (province_code,))

@@ -3,8 +3,9 @@
 -- its key within its suite (MaHoSo, message id, commune/type/book/number); a row with no key is a record of its own.
 -- The latest version is the one from the latest extraction, so a record corrected at the source stops counting
 -- against its unit. The unit is resolved to today's unit (the 2025 reform re-coded communes; documents name an
--- agency, placed at the unit it serves); the period is the month of the record's business date, else of its
--- extraction.
+-- agency, placed at the unit it serves; a one-stop dossier sent with the province's code and received under the
+-- agency identifier of a department of the province's register is that department's, as in fct_dossiers); the
+-- period is the month of the record's business date, else of its extraction.
 with versions as (
     select
         *,
@@ -25,6 +26,10 @@ ranked as (
 
 latest as (
     select * from ranked where version_rank = 1
+),
+
+department_agencies as (
+    select agency_code, unit_code, province_code from {{ ref('int_units__departments') }} where receives_under_agency
 )
 
 select
@@ -38,7 +43,11 @@ select
     l.row_num,
     l.run_id,
     l.named_unit_code,
-    coalesce(case when l.source = 'documents' then a.unit_code else r.unit_code end, '?') as unit_code,
+    coalesce(case
+        when l.source = 'documents' then a.unit_code
+        when d.province_code = r.unit_code then d.unit_code
+        else r.unit_code
+    end, '?') as unit_code,
     l.record_date,
     date_trunc('month', coalesce(l.record_date, l.extracted_at::date))::date as period_month,
     l.extracted_at,
@@ -51,3 +60,5 @@ left join {{ ref('int_unit_codes__resolved') }} as r
     and r.era = case when l.record_date < '{{ var("reform_date") }}'::date then 'pre_reform' else 'post_reform' end
 left join {{ ref('int_documents__agency_units') }} as a
     on l.source = 'documents' and a.agency_code = l.named_unit_code
+left join department_agencies as d
+    on l.source = 'onestop' and d.agency_code = split_part(l.record_key, '-', 1)
