@@ -5,6 +5,7 @@ coverage and disagreements the readiness sandbox's answer key says."""
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 from rules_766 import expected_indicators
 from test_e2e import clean_records, current_or_department, current_unit, department_agencies
+
+from sandbox.departments import BY_ABBREVIATION
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -275,6 +278,24 @@ def test_the_readiness_report_renders_in_chromium_with_the_answer_keys_figures(p
     cell = expected["communes"][(a_commune.code, rs.period)]
     assert f"{cell['met']}/8" in page and ("Xanh", "Vàng", "Đỏ")[("green", "yellow", "red").index(cell["colour"])] \
         in page[page.index('id="colour"'):][:80]
+    # the tasks by group and unit in charge, as the register stood at its last snapshot of the month
+    register = srv.readiness.app.registry.tasks
+    tasks = register.expected(clock)
+    last = max(on for _, on in tasks if on < date(rs.period.year + rs.period.month // 12, rs.period.month % 12 + 1, 1))
+    want_owner: Counter = Counter()
+    for t in register.tasks:
+        if (t.code, last) in tasks:
+            name = BY_ABBREVIATION[t.owner].name
+            want_owner[(t.group, name, "tasks")] += 1
+            want_owner[(t.group, name, "overdue")] += tasks[(t.code, last)]["overdue"]
+    table = html[html.index('id="tasks-by-owner"'):]
+    table = table[:table.index("</table>")]
+    got_owner: Counter = Counter()
+    for group, name, n, overdue in re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td class=\"n\">(\d+)</td>"
+                                              r"<td class=\"n[^\"]*\">(\d+)</td>", table):
+        got_owner[(group, name, "tasks")] += int(n)
+        got_owner[(group, name, "overdue")] += int(overdue)
+    assert got_owner == +want_owner and any(k[2] == "overdue" for k in +want_owner)
     artifacts = artifacts_dir()
     with sync_playwright() as p:
         browser = launch_chromium(p)

@@ -135,6 +135,10 @@ LABELS = {
                             "Trân trọng,\nKho",
         "plan02_mail_unit_status": "mức {colour}, đạt {met}/{total} điều kiện cơ bản",
         "plan02_mail_province_status": "{share} số xã đáp ứng đầy đủ điều kiện cơ bản",
+        "plan02_tasks_by_owner": "Nhiệm vụ theo nhóm và đơn vị chủ trì",
+        "plan02_group": "Nhóm nhiệm vụ",
+        "plan02_tasks": "Số nhiệm vụ",
+        "plan02_overdue": "Quá hạn",
         "plan02_title": "Báo cáo mức độ sẵn sàng theo Kế hoạch 02-KH/BCĐTW",
         "plan02_title_unit": "Điều kiện cơ bản của Trung tâm phục vụ hành chính công",
         "plan02_coverage": "Số xã theo mức đáp ứng điều kiện cơ bản",
@@ -308,6 +312,10 @@ LABELS = {
                          "Kho computes {computable} of the 100 points).\nUnits urgent (below 80): {urgent}; to watch "
                          "(80-90): {watch}.\nLowest scores:\n{lowest}\n\nThe full scoreboard is attached.\n\n"
                          "Kind regards,\nKho",
+        "plan02_tasks_by_owner": "Tasks by group and unit in charge",
+        "plan02_group": "Task group",
+        "plan02_tasks": "Tasks",
+        "plan02_overdue": "Overdue",
         "plan02_mail_subject": "[Kho] Plan 02 readiness report {month} — {unit}",
         "plan02_mail_body": "Dear {unit},\n\nKho sends your readiness report under Plan 02-KH/BCĐTW for {month} "
                             "(attached): {status}.\nThe report sets what the unit reported beside what Kho measures in "

@@ -38,6 +38,7 @@ class Province:
     disagreements: list[dict]
     tasks_overdue: list[dict]
     tasks_on_paper: list[dict]
+    overdue_by_owner: list[dict]  # per task group and unit in charge: tasks, overdue, the longest overdue
 
 
 def _rows(wh: Warehouse, sql: str, params: tuple = ()) -> list[dict]:
@@ -88,7 +89,23 @@ def province_data(wh: Warehouse, province_code: str, period: date) -> Province:
         (province_code, period))
     name = next((h["province_name"] for h in history if h["province_name"]), province_code)
     return Province(province_code, name, period, history, history[-1], criteria, communes, disagreements,
-                    [x for x in tasks if x["is_overdue"]], [x for x in tasks if x["done_but_target_not_met"]])
+                    [x for x in tasks if x["is_overdue"]], [x for x in tasks if x["done_but_target_not_met"]],
+                    overdue_by_owner(tasks))
+
+
+def overdue_by_owner(tasks: list[dict]) -> list[dict]:
+    """The tasks by group and unit in charge: how many, how many overdue, the longest overdue; those with an overdue
+    task first."""
+    groups: dict[tuple[str, str], dict] = {}
+    for x in tasks:
+        g = groups.setdefault((x["task_group"], x["owner_name"]), {"task_group": x["task_group"],
+                                                                   "owner_name": x["owner_name"], "tasks": 0,
+                                                                   "overdue": 0, "max_days_overdue": None})
+        g["tasks"] += 1
+        if x["is_overdue"]:
+            g["overdue"] += 1
+            g["max_days_overdue"] = max(g["max_days_overdue"] or 0, x["days_overdue"])
+    return sorted(groups.values(), key=lambda g: (-g["overdue"], g["task_group"], g["owner_name"]))
 
 
 def commune_data(wh: Warehouse, unit_codes: list[str], period: date) -> dict[str, dict]:
