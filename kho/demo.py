@@ -106,6 +106,8 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
     from sandbox.civil_status.generator import Registry
     from sandbox.documents.server import DocumentServer, SandboxDocumentSystem
     from sandbox.faults import Faults
+    from sandbox.feedback.generator import FeedbackRegistry
+    from sandbox.feedback.server import FeedbackServer, FeedbackService
     from sandbox.judicial.generator import JudicialRegistry
     from sandbox.judicial.server import JudicialServer, JudicialService
     from sandbox.land.generator import LandRegistry
@@ -134,8 +136,10 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
     land_exports = land.registry.write_exports(land_drop, land.clock)
     readiness = ReadinessService(ReadinessReturns(app.dossiers), token=settings.readiness_token.get_secret_value())
     readiness_files = readiness.registry.write_files(settings.readiness_folder, readiness.clock)
+    feedback = FeedbackService(FeedbackRegistry(app.dossiers), token=settings.feedback_token.get_secret_value())
     with (SandboxServer(app) as sandbox, DocumentServer(axis) as documents, PopulationServer(population) as people,
-          JudicialServer(judicial) as lltp, LandServer(land) as land_api, ReadinessServer(readiness) as plan02):
+          JudicialServer(judicial) as lltp, LandServer(land) as land_api, ReadinessServer(readiness) as plan02,
+          FeedbackServer(feedback) as pakn):
         os.environ["KHO_ONESTOP_URL"] = sandbox.url
         os.environ["KHO_DOCUMENTS_URL"] = documents.url
         os.environ["KHO_POPULATION_URL"] = people.url
@@ -143,6 +147,7 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
         os.environ["KHO_LAND_URL"] = land_api.url
         os.environ["KHO_LAND_DROP_FOLDER"] = str(land_drop)
         os.environ["KHO_READINESS_URL"] = plan02.url
+        os.environ["KHO_FEEDBACK_URL"] = pakn.url
         get_settings.cache_clear()
         console.print(f"Sandbox one-stop system: {sandbox.url} ({config.dossiers:,} dossiers, "
                       f"province {config.province})")
@@ -160,6 +165,8 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
         console.print(f"Sandbox Plan 02 monitoring system: {plan02.url} ({len(readiness.registry.versions):,} "
                       f"readiness returns of {len(readiness.registry.communes)} communes), and "
                       f"{len(readiness_files)} template files in {settings.readiness_folder}")
+        console.print(f"Sandbox feedback system: {pakn.url} ({len(feedback.registry.items):,} feedback items, "
+                      f"{len(feedback.registry.ratings):,} dossier ratings)")
         apply_roles(wh, settings)
         if not verbose:
             console.print(f"Running the DAGs; their logs (Airflow tasks, dbt, GX) go to [cyan]{log}[/] "

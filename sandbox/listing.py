@@ -34,17 +34,26 @@ class ListingService:
         self._lock = threading.Lock()
         self.set_clock(registry.dossiers.default_clock if clock is None else clock)
 
+    def listings(self, clock: int) -> dict[str, list]:
+        """Each path this service lists and its ``(change time, record)`` pairs at ``clock`` (a system with several
+        listings overrides it)."""
+        return {self.path: self.registry.visible(clock)}
+
     def set_clock(self, clock: int) -> None:
-        visible = self.registry.visible(clock)
+        listings = self.listings(clock)
         with self._lock:
             self.clock = clock
-            self._times = [t for t, _ in visible]
-            self._rows = [r for _, r in visible]
+            self._lists = {path: ([t for t, _ in rows], [r for _, r in rows]) for path, rows in listings.items()}
 
-    def page(self, updated_from: int, updated_to: int, page: int, size: int) -> dict:
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(self._lists)
+
+    def page(self, updated_from: int, updated_to: int, page: int, size: int, path: str | None = None) -> dict:
         with self._lock:
-            lo, hi = bisect_left(self._times, updated_from), bisect_left(self._times, updated_to)
-            rows, clock = self._rows[lo:hi], self.clock
+            times, all_rows = self._lists[path or self.path]
+            lo, hi = bisect_left(times, updated_from), bisect_left(times, updated_to)
+            rows, clock = all_rows[lo:hi], self.clock
         chunk = rows[(page - 1) * size: page * size]
         return {"data": [r.render(clock) for r in chunk], "page": page, "page_size": size, "total": len(rows),
                 "has_more": page * size < len(rows)}
@@ -66,7 +75,7 @@ def _handler(app: ListingService) -> type[SandboxHandler]:
         def do_GET(self) -> None:
             if self.route == "/health":
                 return self.send_json(200, {"status": "ok"})
-            if self.route != app.path:
+            if self.route not in app.paths:
                 return self.send_error_json(404, "không tìm thấy")
             if self.headers.get("Authorization") != f"Bearer {app.token}":
                 return self.send_error_json(401, "sai mã xác thực")
@@ -76,7 +85,7 @@ def _handler(app: ListingService) -> type[SandboxHandler]:
                 start, end, page, size = listing_query(self, app.clock, 5_000)
             except (KeyError, ValueError) as exc:
                 return self.send_error_json(400, f"tham số không hợp lệ: {exc}")
-            return self.send_json(200, app.page(start, end, page, size))
+            return self.send_json(200, app.page(start, end, page, size, self.route))
 
         def do_POST(self) -> None:
             if self.route == "/admin/faults":

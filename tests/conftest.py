@@ -87,6 +87,8 @@ def pipeline_sandboxes(tmp_path_factory):
     from sandbox.civil_status.exports import write_exports
     from sandbox.civil_status.generator import Registry
     from sandbox.documents.server import DocumentServer, SandboxDocumentSystem
+    from sandbox.feedback.generator import FeedbackRegistry
+    from sandbox.feedback.server import FeedbackServer, FeedbackService
     from sandbox.judicial.generator import JudicialRegistry
     from sandbox.judicial.server import JudicialServer, JudicialService
     from sandbox.land.generator import LandRegistry
@@ -122,9 +124,12 @@ def pipeline_sandboxes(tmp_path_factory):
                                  faults=Faults(stall_share=0.05, stall_seconds=1.0, error_share=0.05))
     readiness_drop = tmp_path_factory.mktemp("readiness")
     readiness.registry.write_files(readiness_drop, clock)
+    # the feedback system: citizens' feedback and dossier ratings from its two listings (5xx, a stall)
+    feedback = FeedbackService(FeedbackRegistry(app.dossiers), clock=clock,
+                               faults=Faults(stall_share=0.05, stall_seconds=1.0, error_share=0.05))
     with (SandboxServer(app) as srv, DocumentServer(axis) as srv.axis, PopulationServer(people) as srv.people,
           JudicialServer(judicial) as srv.judicial, LandServer(land) as srv.land,
-          ReadinessServer(readiness) as srv.readiness):
+          ReadinessServer(readiness) as srv.readiness, FeedbackServer(feedback) as srv.feedback):
         srv.registry, srv.drop, srv.until, srv.clock, srv.land_drop = registry, drop, until, clock, land_drop
         srv.readiness_drop = readiness_drop
         yield srv
@@ -163,6 +168,10 @@ def pipeline_run(warehouse, pipeline_sandboxes):
     os.environ["KHO_READINESS_PAGE_SIZE"] = "100"
     os.environ["KHO_READINESS_TIMEOUT_SECONDS"] = "0.5"
     os.environ["KHO_READINESS_BACKOFF_SECONDS"] = "0.2"
+    os.environ["KHO_FEEDBACK_URL"] = srv.feedback.url
+    os.environ["KHO_FEEDBACK_PAGE_SIZE"] = "50"
+    os.environ["KHO_FEEDBACK_TIMEOUT_SECONDS"] = "0.5"
+    os.environ["KHO_FEEDBACK_BACKOFF_SECONDS"] = "0.2"
     get_settings.cache_clear()
     with warehouse.connect() as conn:
         conn.execute(f"drop schema if exists {warehouse_schemas()} cascade")

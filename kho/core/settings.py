@@ -123,6 +123,15 @@ class KhoSettings(BaseSettings):
     readiness_drop_folder: Path | None = Field(
         default=None, description="Folder communes drop their readiness template files into (.xlsx/.csv); default "
         "KHO_HOME/drop/readiness.")
+    feedback_url: str = Field(default="http://127.0.0.1:8771", description="Feedback system API (citizens' "
+                              "feedback, PAKN, and dossier satisfaction ratings).")
+    feedback_token: SecretStr = Field(default=SecretStr("sandbox-token"), description="Bearer token for it.")
+    feedback_page_size: int = Field(default=500, ge=1, le=5000)
+    feedback_timeout_seconds: float = Field(default=10.0, gt=0, description="Per request.")
+    feedback_max_attempts: int = Field(default=6, ge=1, description="Tries per page (429/5xx/timeout).")
+    feedback_backoff_seconds: float = Field(default=0.5, ge=0, description="First retry wait; doubles.")
+    feedback_lag_minutes: int = Field(default=60, ge=0, description="Re-read this much before the watermark.")
+    feedback_initial_watermark: str = Field(default="2025-07-01T00:00:00")
     dvcqg_scores_drop_folder: Path | None = Field(
         default=None, description="Folder the province drops its exports of the national 766 dashboard into "
         "(.xlsx/.csv); default KHO_HOME/drop/dvcqg_scores.")
