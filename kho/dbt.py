@@ -65,9 +65,13 @@ def run_dbt(args: list[str], wh: Warehouse, settings: KhoSettings) -> list[tuple
     os.environ.update(dbt_env(wh))
     res = dbtRunner().invoke([*args, *dbt_paths(settings), "--quiet"])
     # build/run/test return node results; other commands (parse, ls) return something else
-    results = [(r.node.name, str(r.status)) for r in res.result] if hasattr(res.result, "__iter__") else []
+    nodes = list(res.result) if hasattr(res.result, "__iter__") else []
+    results = [(r.node.name, str(r.status)) for r in nodes]
     if not res.success:
-        failed = [f"{n}: {s}" for n, s in results if s not in ("success", "pass", "warn", "skipped")]
+        # each failed node with the first line of its message (the database's error, the failing rows' count)
+        failed = [f"{r.node.name}: {r.status}" + (f" ({' '.join(str(r.message).split())[:400]})"
+                                                    if getattr(r, "message", None) else "")
+                  for r in nodes if str(r.status) not in ("success", "pass", "warn", "skipped")]
         skipped = sum(s == "skipped" for _, s in results)
         raise RuntimeError(f"dbt {' '.join(args)} failed: {failed or res.exception}"
                            + (f" ({skipped} nodes after them skipped)" if skipped else "")

@@ -29,7 +29,13 @@ SCORING = {
     "population_data_dossiers": (2, None), "population_data_procedures": (2, None),
     "online_payment_dossiers": (6, None), "online_payment_procedures": (2, Fraction(4, 5)),
     "fee_procedures_with_dossiers": (2, Fraction(4, 5)),
+    "feedback_on_time": (6, None), "feedback_satisfaction": (6, None), "dossier_satisfaction": (6, Fraction(9, 10)),
 }
+# the score of an indicator whose denominator is empty, where the rule gives one (5.2, 5.3: no feedback, full marks)
+EMPTY_SCORE = {"feedback_on_time": 6, "feedback_satisfaction": 6}
+FEEDBACK_INDICATORS = ("feedback_on_time", "feedback_satisfaction")
+# working days a feedback item's answer is due within, by its outcome (domain.md §2.2 row 5.2)
+FEEDBACK_DUE = {"DA_XU_LY": 15, "TU_CHOI": 2, "YEU_CAU_BO_SUNG": 5}
 PROCEDURE_INDICATORS = {"population_data_procedures", "online_payment_procedures", "fee_procedures_with_dossiers"}
 
 
@@ -79,7 +85,8 @@ class Judged:
     judged_from: str = "history"  # history | dossier_fields | no_history
 
 
-def judge(r: dict, as_of: datetime) -> Judged:
+def judge(r: dict, as_of: datetime, signals: dict | None = None) -> Judged:
+    """``signals``: dossier code → (first feedback item about it, first "not satisfied" rating), for 5.4."""
     received = ts(r["NgayTiepNhan"])
     month_start = received.replace(day=1, hour=0, minute=0, second=0)
     next_month = (month_start + timedelta(days=32)).replace(day=1)
@@ -196,6 +203,9 @@ def judge(r: dict, as_of: datetime) -> Judged:
         "online_payment_procedures_den": payable,
         "online_payment_procedures_num": payable and paid_online,
         "fee_procedures_with_dossiers_num": fee_procedure,
+        "dossier_satisfaction_den": True,
+        "dossier_satisfaction_num": c766 not in ("late", "open_overdue") and not any(
+            t is not None and t < period_end for t in (signals or {}).get(r["MaHoSo"], ())),
     }
     return Judged(f"{received:%Y-%m}", period_end, terminal, end, c766, local, days, flags, judged_from)
 
@@ -218,21 +228,65 @@ def record_units(r: dict, unit_of, departments: dict[str, str] | None = None) ->
     return tuple(dept if dept and dept.split(".")[0] == u else u for u in units)
 
 
+def feedback_signals(items: list[dict], ratings: list[dict]) -> dict[str, tuple]:
+    """Dossier code → (its first feedback item's reception, its first "not satisfied" rating), for 5.4."""
+    first: dict[str, list] = defaultdict(lambda: [None, None])
+    for it in items:
+        if it["MaHoSo"]:
+            t = ts(it["NgayTiepNhan"])
+            first[it["MaHoSo"]][0] = min(x for x in (first[it["MaHoSo"]][0], t) if x)
+    for g in ratings:
+        if g["MucDo"] == "3":
+            t = ts(g["NgayDanhGia"])
+            first[g["MaHoSo"]][1] = min(x for x in (first[g["MaHoSo"]][1], t) if x)
+    return {k: tuple(v) for k, v in first.items()}
+
+
+def judge_feedback(it: dict, as_of: datetime) -> tuple[str, bool, bool]:
+    """(month, on time, satisfied) of a feedback item at the end of its month (domain.md §2.2 rows 5.2, 5.3)."""
+    received = ts(it["NgayTiepNhan"])
+    month_start = received.replace(day=1, hour=0, minute=0, second=0)
+    period_end = min((month_start + timedelta(days=32)).replace(day=1), as_of + timedelta(seconds=1))
+    answered, published = ts(it["NgayXuLy"]), ts(it["NgayCongKhai"])
+    if answered and answered < period_end:
+        on_time = answered <= add_working_days(received, FEEDBACK_DUE[it["KetQua"]])
+        if it["KetQua"] == "DA_XU_LY":
+            due = add_working_days(answered, 2)
+            on_time = on_time and (published <= due if published and published < period_end else period_end <= due)
+    else:
+        on_time = period_end <= add_working_days(received, 15)
+    satisfied = on_time and int(it["SoKhongThich"]) <= int(it["SoThich"]) and it["LapLai"] != "1"
+    return f"{received:%Y-%m}", on_time, satisfied
+
+
 def expected_indicators(records: list[dict], unit_of, departments: dict[str, str] | None = None,
-                        keep=None) -> dict[tuple, tuple]:
+                        keep=None, feedback: tuple[list[dict], list[dict]] | None = None) -> dict[tuple, tuple]:
     """(scope, role, unit, 'YYYY-MM', indicator) → (numerator, denominator, rate, score) for the computed indicators.
 
     Units as ``record_units`` finds them. ``keep(judged)``: count only the dossiers it holds true for (all judged
-    at the same as-of time: that of every record given).
+    at the same as-of time: that of every record given). ``feedback``: the feedback items and ratings the warehouse
+    keeps (5.2-5.4); an item is its dossier's unit's when the dossier is among ``records``, else its own unit's.
     """
     as_of = as_of_time(records)
     provinces = provinces_of_units()
+    items, ratings = feedback or ([], [])
+    signals = feedback_signals(items, ratings)
+    units_of_dossiers = {r["MaHoSo"]: record_units(r, unit_of, departments)[0] for r in records}
+    feedback_counts: dict[tuple, list] = defaultdict(lambda: [0, 0, 0])  # (unit, month) → on time, satisfied, all
+    if items:
+        feedback_as_of = max(ts(it["NgayCapNhat"]) for it in items)
+        for it in items:
+            month, on_time, satisfied = judge_feedback(it, feedback_as_of)
+            unit = units_of_dossiers.get(it["MaHoSo"]) or unit_of(it["MaDonVi"])
+            for key in ((unit, month), (provinces.get(unit) or unit.split(".")[0], month, "province")):
+                c = feedback_counts[key]
+                c[0], c[1], c[2] = c[0] + on_time, c[1] + satisfied, c[2] + 1
 
     fee_procs = {"province": sum(1 for p in PROCEDURES if p.fee and p.tier == "province"),
                  "commune": sum(1 for p in PROCEDURES if p.fee and p.tier == "commune")}
     groups: dict[tuple, list[tuple[dict, Judged]]] = defaultdict(list)
     for r in records:
-        j = judge(r, as_of)
+        j = judge(r, as_of, signals)
         if keep is not None and not keep(j):
             continue
         unit, recv = record_units(r, unit_of, departments)
@@ -247,7 +301,11 @@ def expected_indicators(records: list[dict], unit_of, departments: dict[str, str
             def flagged(kind: str, ind: str = ind, members: list = members) -> list[tuple[dict, Judged]]:
                 return [(r, j) for r, j in members if j.flags.get(f"{ind}_{kind}")]
 
-            if ind == "avg_processing_days":
+            if ind in FEEDBACK_INDICATORS:
+                key = (unit, month) if scope == "unit" else (unit, month, "province")
+                on_time, satisfied, n = feedback_counts.get(key, (0, 0, 0))
+                num, den = Fraction(on_time if ind == "feedback_on_time" else satisfied), Fraction(n)
+            elif ind == "avg_processing_days":
                 den_rows = flagged("den")
                 num, den = Fraction(sum(j.processing_days for _, j in den_rows)), Fraction(len(den_rows))
             elif ind == "fee_procedures_with_dossiers":
@@ -259,7 +317,7 @@ def expected_indicators(records: list[dict], unit_of, departments: dict[str, str
                 den = Fraction(len({r["MaTTHC"] for r, _ in flagged("den")}))
             else:
                 num, den = Fraction(len(flagged("num"))), Fraction(len(flagged("den")))
-            rate = score = None
+            rate, score = None, (Decimal(EMPTY_SCORE[ind]) if ind in EMPTY_SCORE else None)
             if den:
                 exact = num / den
                 if ind == "online_dossiers":  # times the sync rate (domain.md §2.2 row 3.3)

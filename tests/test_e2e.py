@@ -129,9 +129,13 @@ def test_the_transform_checks_and_records_every_sources_freshness(pipeline_run, 
     rows = warehouse.query("select source, source_table, status, max_loaded_at is not null, warn_after, error_after "
                            "from kho.source_freshness where checked_at = (select min(checked_at) from "
                            "kho.source_freshness) order by 1, 2")[1]
+    empty = {(r[0], r[1]) for r in rows if r[2] == "no data"}
+    assert empty == {("dvcqg_scores", "scores")}  # nothing dropped in its folder: no data, not stale
+    rows = [r for r in rows if r[2] != "no data"]
     assert [(r[0], r[1]) for r in rows] == [
         ("civil_status", "births"), ("civil_status", "deaths"), ("civil_status", "marriages"),
-        ("documents", "edocs"), ("documents", "status_events"), ("judicial", "requests"), ("land", "transactions"),
+        ("documents", "edocs"), ("documents", "status_events"), ("feedback", "items"), ("feedback", "ratings"),
+        ("judicial", "requests"), ("land", "transactions"),
         ("onestop", "dossiers"), ("readiness", "returns"), ("readiness", "targets"), ("readiness", "tasks")]
     assert all(r[2] == "pass" and r[3] for r in rows), rows
     assert ("onestop", "dossiers", "pass", True, "2 day", "7 day") in rows
@@ -325,7 +329,7 @@ def test_the_766_scoreboard_ranks_units_as_the_sandbox_scores_them_and_its_diges
     province = srv.app.dossiers.province.code
     period = scoreboard_period(warehouse, province, None)
     month = f"{period:%Y-%m}"
-    expected = expected_indicators(clean_records(srv), current_unit, department_agencies(srv))
+    expected = expected_766(srv, clean_records(srv))
     scores: dict[str, list] = defaultdict(lambda: [Fraction(0), 0])
     for (scope, role, unit, m, ind), (_, _, _, score) in expected.items():
         if scope == "unit" and role == "competent" and m == month and unit != province and score is not None:
@@ -381,8 +385,8 @@ def test_kho_set_against_the_dashboards_scores_explains_each_difference(pipeline
 
     _, srv = pipeline_run
     records, agencies = clean_records(srv), department_agencies(srv)
-    kho = expected_indicators(records, current_unit, agencies)
-    dvcqg = expected_indicators(records, current_unit, agencies, keep=lambda j: j.flags["dossier_sync_num"])
+    kho = expected_766(srv, records)
+    dvcqg = expected_766(srv, records, keep=lambda j: j.flags["dossier_sync_num"])
     month = "2026-03"
 
     def score(table, unit, ind):
@@ -513,6 +517,20 @@ def current_or_department(code: str) -> str | None:
     return current_unit(code) or (code if "." in code else None)
 
 
+def feedback_records(srv) -> tuple[list[dict], list[dict]]:
+    """The feedback items and ratings the feedback sandbox lists and validation keeps (its answer key)."""
+    reg, clock = srv.feedback.app.registry, srv.feedback.app.clock
+    refused = reg.refused(clock)
+    return ([i.render(clock) for _, i in reg.visible(clock) if i.item_id not in refused],
+            [g.render(clock) for _, g in reg.visible_ratings(clock) if g.rating_id not in refused])
+
+
+def expected_766(srv, records: list[dict], **kw) -> dict[tuple, tuple]:
+    """The 766 figures recomputed from the sandboxes' records (rules_766): the one-stop's, the department register's
+    attribution, the feedback system's items and ratings."""
+    return expected_indicators(records, current_unit, department_agencies(srv), feedback=feedback_records(srv), **kw)
+
+
 def department_agencies(srv) -> dict[str, str]:
     """Agency identifier → the department its dossiers land on: the readiness sandbox's department register, as its
     answer key has it."""
@@ -520,7 +538,7 @@ def department_agencies(srv) -> dict[str, str]:
 
 
 def assert_service_index_matches(records: list[dict], warehouse, srv) -> dict:
-    expected = expected_indicators(records, current_unit, department_agencies(srv))
+    expected = expected_766(srv, records)
     actual = {tuple(r[:5]): tuple(r[5:]) for r in warehouse.query(INDICATORS_SQL)[1]}
     assert actual.keys() == expected.keys()
     wrong = {k: (expected[k], actual[k]) for k in expected if expected[k] != actual[k]}
@@ -532,7 +550,7 @@ def test_service_index_766_matches_an_independent_recomputation(pipeline_run, wa
     _, srv = pipeline_run
     actual = assert_service_index_matches(clean_records(srv), warehouse, srv)
     months = {k[3] for k in actual}
-    assert len(months) == 6 and len({k[4] for k in actual}) == 14
+    assert len(months) == 6 and len({k[4] for k in actual}) == 17
     # every scope and role, and units that receive what others decide (boundary-free reception)
     assert {(k[0], k[1]) for k in actual} == {(s, r) for s in ("unit", "province") for r in ("competent", "receiving")}
     _, [(elsewhere,)] = warehouse.query("select count(*) from marts.fct_dossiers where is_received_elsewhere")
@@ -541,13 +559,14 @@ def test_service_index_766_matches_an_independent_recomputation(pipeline_run, wa
     _, rows = warehouse.query(
         "select indicator_id, bool_and(score is null and null_reason is not null), count(distinct max_score) "
         "from marts.service_index_766_indicators where indicator_id in ('procedures_published_on_time', "
-        "'certified_copies', 'feedback_on_time', 'dossier_satisfaction') group by 1")
+        "'procedures_updated_on_time', 'procedures_full_content', 'certified_copies') group by 1")
     assert len(rows) == 4 and all(r[1] for r in rows)
     _, [(total_max, computed_max, total, group_sum)] = warehouse.query(
         "select max(max_score_total), max(max_score_computed), max(total_score), "
-        "max(coalesce(group_1_score, 0) + group_2_score + group_3_score + group_4_score + group_6_score) "
+        "max(coalesce(group_1_score, 0) + group_2_score + group_3_score + group_4_score + group_5_score "
+        "+ group_6_score) "
         "from marts.service_index_766 where scope = 'province' and unit_role = 'competent'")
-    assert total_max == 100 and computed_max == 68 and total == group_sum
+    assert total_max == 100 and computed_max == 86 and total == group_sum
 
 
 def test_the_drill_down_sums_to_every_numerator(pipeline_run, warehouse):
@@ -613,7 +632,7 @@ def test_citizen_ids_are_pseudonymized_with_the_keyed_hash(pipeline_run, warehou
 
 def test_targets_against_actuals_use_the_unit_target_else_the_province_default(pipeline_run, warehouse):
     _, srv = pipeline_run
-    expected = expected_indicators(clean_records(srv), current_unit, department_agencies(srv))
+    expected = expected_766(srv, clean_records(srv))
     _, rows = warehouse.query(
         "select unit_code, to_char(period_month, 'YYYY-MM'), indicator_id, target_rate, target_level, rate, gap, "
         "ytd_rate from marts.unit_targets_vs_actual")

@@ -11,8 +11,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
-from rules_766 import expected_indicators
-from test_e2e import clean_records, current_or_department, current_unit, department_agencies
+from test_e2e import clean_records, current_or_department, current_unit, expected_766
 
 from sandbox.departments import BY_ABBREVIATION
 
@@ -93,7 +92,7 @@ def onestop(pipeline_run):
     the independent side of the readiness measures, computed once for this module."""
     _, srv = pipeline_run
     records = clean_records(srv)
-    return records, expected_indicators(records, current_unit, department_agencies(srv))
+    return records, expected_766(srv, records)
 
 
 def measured(srv, onestop) -> dict[tuple[str, date, str], tuple[int, int | None]]:

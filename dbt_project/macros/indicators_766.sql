@@ -2,7 +2,8 @@
   The Decision 766 indicators Kho computes from dossiers, in seed order. Each has <id>_num and <id>_den in
   service_index_766_dossiers. kind = dossiers: counts of flagged dossiers; procedures: distinct procedures of
   flagged dossiers; catalogue: the denominator counts catalogue procedures, not dossiers; average: the numerator
-  is a sum (working days) over the flagged dossiers. The seed indicators_766 carries names and scoring; a dbt test
+  is a sum (working days) over the flagged dossiers; feedback: counted over feedback items
+  (int_feedback__unit_months), not dossiers. The seed indicators_766 carries names and scoring; a dbt test
   (tests/service/assert_indicator_lists_match_seed.sql) keeps the two lists in step.
 #}
 {% macro computed_indicators_766() -%}
@@ -18,6 +19,9 @@
         {"id": "dvcqg_store", "kind": "dossiers"},
         {"id": "population_data_dossiers", "kind": "dossiers"},
         {"id": "population_data_procedures", "kind": "procedures"},
+        {"id": "feedback_on_time", "kind": "feedback"},
+        {"id": "feedback_satisfaction", "kind": "feedback"},
+        {"id": "dossier_satisfaction", "kind": "dossiers"},
         {"id": "online_payment_dossiers", "kind": "dossiers"},
         {"id": "online_payment_procedures", "kind": "procedures"},
         {"id": "fee_procedures_with_dossiers", "kind": "catalogue"},

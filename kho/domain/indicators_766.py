@@ -3,6 +3,7 @@ rate_unit share: a test keeps the two in step): the indicators a province may se
 
 SHARE_INDICATORS = (
     "dossier_sync", "on_time", "online_dossiers", "full_online_dossiers", "electronic_results", "digitized_dossiers",
-    "reused_data", "dvcqg_store", "population_data_dossiers", "population_data_procedures", "online_payment_dossiers",
-    "online_payment_procedures", "fee_procedures_with_dossiers",
+    "reused_data", "dvcqg_store", "population_data_dossiers", "population_data_procedures", "feedback_on_time",
+    "feedback_satisfaction", "dossier_satisfaction", "online_payment_dossiers", "online_payment_procedures",
+    "fee_procedures_with_dossiers",
 )

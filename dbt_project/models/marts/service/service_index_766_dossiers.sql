@@ -16,6 +16,10 @@ procedures as (
     select procedure_code, online_level, has_fee from {{ ref('procedures') }}
 ),
 
+signals as (
+    select dossier_code, first_feedback_at, first_dislike_at from {{ ref('int_feedback__dossier_signals') }}
+),
+
 flagged as (
     select
         d.*,
@@ -27,11 +31,14 @@ flagged as (
         d.terminal_status_766 in (9, 10) as is_finished_766,
         coalesce(p.has_fee, false) and not d.all_fees_zero as has_payable_fee,
         coalesce(p.has_fee, false) as is_fee_procedure,
-        d.is_vneid_authenticated or d.uses_dvcqg_store or d.uses_population_db as uses_population_data
+        d.is_vneid_authenticated or d.uses_dvcqg_store or d.uses_population_db as uses_population_data,
+        coalesce(s.first_feedback_at < d.period_end_at, false)
+            or coalesce(s.first_dislike_at < d.period_end_at, false) as has_feedback_or_dislike
     from dossiers as d
     left join units as u on u.unit_code = d.unit_code
     left join units as ru on ru.unit_code = d.receiving_unit_code
     left join procedures as p on p.procedure_code = d.procedure_code
+    left join signals as s on s.dossier_code = d.dossier_code
 )
 
 select
@@ -73,6 +80,9 @@ select
     has_payable_fee as online_payment_procedures_den,
     has_payable_fee and is_paid_online as online_payment_procedures_num,
     is_fee_procedure as fee_procedures_with_dossiers_num,
+    -- 5.4: neither overdue nor with feedback or a "not satisfied" rating by the period end
+    true as dossier_satisfaction_den,
+    on_time_766 not in ('late', 'open_overdue') and not has_feedback_or_dislike as dossier_satisfaction_num,
     as_of_at,
     extracted_at,
     validated_at

@@ -18,8 +18,11 @@
 -- month left with none is dropped by the pre-hook). A unit re-coded inside a month is covered because the whole
 -- month is recomputed. A changed project rebuilds it in full (rebuild_if_project_changed).
 -- depends_on: {{ ref('fct_dossiers') }}
+-- depends_on: {{ ref('int_feedback__dossier_signals') }}
 -- depends_on: {{ ref('int_units__departments') }} (kho_build_fingerprint)
 {% set indicators = computed_indicators_766() %}
+{% set feedback_ids = indicators | selectattr("kind", "equalto", "feedback") | map(attribute="id")
+                      | map("tojson") | join(", ") | replace('"', "'") %}
 {% set groupings = [
     ("unit", "competent", "unit_code"),
     ("unit", "receiving", "receiving_unit_code"),
@@ -40,11 +43,30 @@ months as (
                where scope = 'unit' and unit_role = 'competent' and indicator_id = 'dossier_sync'
                group by 1) as t on t.period_month = f.period_month
     where f.dossiers is distinct from t.dossiers
+    union
+    -- months whose 5.2/5.3 counts moved (feedback items are few: compared in full), and months of dossiers whose
+    -- feedback or rating (5.4) was validated since this model's cursor
+    select t.period_month
+    from {{ this }} as t
+    left join {{ ref('int_feedback__unit_months') }} as f
+        on f.scope = t.scope and f.unit_role = t.unit_role and f.unit_code = t.unit_code
+        and f.period_month = t.period_month and f.indicator_id = t.indicator_id
+    where t.indicator_id in ({{ feedback_ids }})
+        and (t.numerator, t.denominator) is distinct from (f.numerator, f.denominator)
+    union
+    select d.period_month from {{ ref('fct_dossiers') }} as d
+    inner join {{ ref('int_feedback__dossier_signals') }} as s on s.dossier_code = d.dossier_code
+    where {{ onestop_validated_since_build('s.validated_at') }}
 ),
 {% endif %}
 
 dossiers as (
     select * from {{ ref('service_index_766_dossiers') }}
+    {% if is_incremental() %}where period_month in (select m.period_month from months as m){% endif %}
+),
+
+feedback as (
+    select * from {{ ref('int_feedback__unit_months') }}
     {% if is_incremental() %}where period_month in (select m.period_month from months as m){% endif %}
 ),
 
@@ -73,6 +95,9 @@ counts as (
         {% elif ind.kind == "average" %}
         coalesce(sum({{ ind.id }}_num) filter (where {{ ind.id }}_den), 0)::numeric as {{ ind.id }}_num,
         count(*) filter (where {{ ind.id }}_den)::numeric as {{ ind.id }}_den,
+        {% elif ind.kind == "feedback" %}
+        null::numeric as {{ ind.id }}_num,
+        null::numeric as {{ ind.id }}_den,
         {% elif ind.kind == "catalogue" %}
         count(distinct procedure_code) filter (where {{ ind.id }}_num)::numeric as {{ ind.id }}_num,
         {% if scope == "province" %}
@@ -112,12 +137,21 @@ keys as (
 ),
 
 all_indicators as (
-    select k.*, i.*, l.numerator, l.denominator, l.adjustment_num, l.adjustment_den
+    select k.*, i.*,
+        -- a unit-month with no feedback item: 0 of 0 (its score is the seed's score_when_empty)
+        coalesce(l.numerator, f.numerator, case when i.indicator_id in ({{ feedback_ids }}) then 0 end) as numerator,
+        coalesce(l.denominator, f.denominator, case when i.indicator_id in ({{ feedback_ids }}) then 0 end)
+            as denominator,
+        l.adjustment_num, l.adjustment_den
     from keys as k
     cross join {{ ref('indicators_766') }} as i
     left join long as l
         on l.scope = k.scope and l.unit_role = k.unit_role and l.unit_code = k.unit_code
         and l.period_month = k.period_month and l.indicator_id = i.indicator_id
+    -- 5.2, 5.3: counted over feedback items (a unit-month without dossiers has no row in the index)
+    left join feedback as f
+        on f.scope = k.scope and f.unit_role = k.unit_role and f.unit_code = k.unit_code
+        and f.period_month = k.period_month and f.indicator_id = i.indicator_id
 ),
 
 scored as (
@@ -145,7 +179,8 @@ select
     case when is_computed and scaled_denominator > 0 then round(scaled_numerator / scaled_denominator, 4) end
         as rate,
     case
-        when not is_computed or not scaled_denominator > 0 then null
+        when not is_computed then null
+        when not scaled_denominator > 0 then score_when_empty  -- 5.2, 5.3: full marks without feedback
         when max_score = 0 then 0
         when full_marks_at is null then round(max_score * scaled_numerator / scaled_denominator, 2)
         else round(least(max_score, max_score * scaled_numerator / (scaled_denominator * full_marks_at)), 2)
@@ -154,7 +189,7 @@ select
     full_marks_at,
     case
         when not is_computed then null_reason
-        when not scaled_denominator > 0 then 'Empty denominator this month'
+        when not scaled_denominator > 0 and score_when_empty is null then 'Empty denominator this month'
     end as null_reason,
     formula_ref,
     as_of_at
