@@ -9,8 +9,8 @@
 --                               the period end (sync_only_score) is the dashboard's. Recomputed for the indicators
 --                               counted over dossiers (not over procedures or the catalogue), and for a group as
 --                               Kho's group score moved by those indicators' differences;
---   kho_lacks_indicators      - the total, or a group with indicators Kho has no source for (1.1-1.3, 4.3 copies,
---                               group 5): the dashboard's points on them are not in Kho's;
+--   kho_lacks_indicators      - the total, or a group with indicators Kho has no source for (1.1-1.3, electronic
+--                               certified copies): the dashboard's points on them are not in Kho's;
 --   unexplained               - none of the above: a difference to take up with the dashboard's operators.
 {% set sync_indicators = computed_indicators_766() | selectattr("kind", "equalto", "dossiers")
                          | rejectattr("id", "in", ["dossier_sync", "online_dossiers"]) | map(attribute="id") | list %}
