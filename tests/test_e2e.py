@@ -603,7 +603,8 @@ def test_dbt_unit_tests_cover_every_on_time_branch(pipeline_run, warehouse, sett
     assert results == {"on_time_rules_cover_every_branch": "pass",
                        "without_a_history_the_dossier_fields_judge": "pass",
                        "missing_due_date_falls_back_to_statutory_working_days": "pass",
-                       "a_department_receives_what_arrives_under_its_agency_identifier": "pass"}
+                       "a_department_receives_what_arrives_under_its_agency_identifier": "pass",
+                       "feedback_items_are_judged_at_their_months_end": "pass"}
     spec = yaml.safe_load((DBT_PROJECT / "models/intermediate/onestop/_onestop__unit_tests.yml").read_text())
     expected = next(t for t in spec["unit_tests"] if t["name"] == "on_time_rules_cover_every_branch")["expect"]
     core = yaml.safe_load((DBT_PROJECT / "models/marts/core/_core__models.yml").read_text())
