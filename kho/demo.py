@@ -279,6 +279,14 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
                  ("month", "on time", "online×sync", "full online", "e-result", "online pay", "synced", "score",
                   "of max computable"), rows)
     _, rows = wh.query(
+        "select to_char(period_month, 'YYYY-MM'), group_1_score, group_2_score, group_3_score, group_4_score, "
+        "group_5_score, group_6_score, total_score, max_score_computed, "
+        "round(100 * total_score / nullif(max_score_computed, 0), 2) from marts.service_index_766 "
+        "where scope = 'province' and unit_role = 'competent' order by 1")
+    print_table("Decision 766 index, province, by group (maxima 18 / 20 / 12 / 22 / 18 / 10; service_index_766)",
+                 ("month", "1 publicity", "2 progress", "3 online", "4 digitized", "5 satisfaction", "6 payment",
+                  "total", "computable", "of 100"), rows)
+    _, rows = wh.query(
         "select to_char(month, 'YYYY-MM'), documents_sent, signature_rate, documents_received, handled_on_time, "
         "handled_late, open_overdue, on_time_rate from marts.document_unit_months where scope = 'province' "
         "order by month")
