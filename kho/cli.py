@@ -193,26 +193,49 @@ def docs() -> None:
     console.print(f"dbt docs: [cyan]{build_docs(Warehouse.open(s), s)}[/] (open it in a browser; no server needed)")
 
 
+def report_options(what: str, send_help: str):
+    """The options every report command shares: language, PDF, sending (and sending again)."""
+    def wrap(f):
+        for option in reversed((
+                click.option("--lang", type=click.Choice(["vi", "en"]),
+                             help="Report language (default KHO_REPORT_LANG, vi)."),
+                click.option("--pdf/--no-pdf", default=None, help=f"Also render {what} (default KHO_REPORT_PDF)."),
+                click.option("--send", is_flag=True, help=send_help),
+                click.option("--resend", is_flag=True, help="With --send: send again what was sent before."))):
+            f = option(f)
+        return f
+    return wrap
+
+
+def publish(render, describe, send: bool, resend: bool):
+    """Render a report set (a missing mart or a bad period is the user's error, said in one line), say where it is,
+    and e-mail it when asked."""
+    from kho.reports.publish import deliver_reports
+
+    try:
+        rs = render()
+    except (LookupError, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+    console.print(describe(rs))
+    if send:
+        counts = deliver_reports(rs, resend=resend)
+        console.print("e-mail: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items())
+                      + " (log: kho.report_deliveries)")
+    return rs
+
+
 @main.command()
 @click.option("--period", help="Month to report, YYYY-MM (default: the latest closed month of the data).")
 @click.option("--unit", "units", multiple=True, help="Only this unit (current code); repeatable.")
-@click.option("--lang", type=click.Choice(["vi", "en"]), help="Report language (default KHO_REPORT_LANG, vi).")
-@click.option("--pdf/--no-pdf", default=None, help="Also render PDFs (default KHO_REPORT_PDF).")
-@click.option("--send", is_flag=True, help="E-mail each report to its unit (KHO_REPORT_RECIPIENTS_FILE, KHO_SMTP_*).")
-@click.option("--resend", is_flag=True, help="With --send: send again what was sent before for this period.")
+@report_options("PDFs", "E-mail each report to its unit (KHO_REPORT_RECIPIENTS_FILE, KHO_SMTP_*).")
 @click.option("--data-docs/--no-data-docs", default=True, help="Also rebuild GX Data Docs for the engineers.")
 def report(period, units, lang, pdf, send, resend, data_docs) -> None:
     """Render the data-quality reports (one per unit, and the province overview) from the DQ marts."""
-    from kho.reports.publish import deliver_reports, render_reports
+    from kho.reports.publish import render_reports
 
-    try:
-        rs = render_reports(period, lang, pdf, list(units) or None)
-    except (LookupError, ValueError) as e:
-        raise click.ClickException(str(e)) from e
-    console.print(f"{len(rs.units):,} unit reports and the overview for {rs.period:%Y-%m} ({rs.lang}): "
-                  f"[cyan]{rs.overview.html}[/]")
-    if send:
-        print_deliveries(deliver_reports(rs, resend=resend))
+    publish(lambda: render_reports(period, lang, pdf, list(units) or None),
+            lambda rs: f"{len(rs.units):,} unit reports and the overview for {rs.period:%Y-%m} ({rs.lang}): "
+                       f"[cyan]{rs.overview.html}[/]", send, resend)
     if data_docs:
         from expectations.data_docs import build_data_docs
         from kho.core.settings import get_settings
@@ -224,47 +247,26 @@ def report(period, units, lang, pdf, send, resend, data_docs) -> None:
 
 @main.command()
 @click.option("--period", help="Month to rank, YYYY-MM (default: the latest closed month).")
-@click.option("--lang", type=click.Choice(["vi", "en"]), help="Report language (default KHO_REPORT_LANG, vi).")
-@click.option("--pdf/--no-pdf", default=None, help="Also render a PDF (default KHO_REPORT_PDF).")
-@click.option("--send", is_flag=True, help="E-mail the digest to the province office (the overview's recipients).")
-@click.option("--resend", is_flag=True, help="With --send: send again what was sent before this week.")
+@report_options("a PDF", "E-mail the digest to the province office (the overview's recipients).")
 def scoreboard(period, lang, pdf, send, resend) -> None:
     """Render the province's Decision 766 scoreboard: units ranked by total and by group, the lowest five."""
-    from kho.reports.publish import deliver_reports, render_scoreboard
+    from kho.reports.publish import render_scoreboard
 
-    try:
-        rs = render_scoreboard(period, lang, pdf)
-    except (LookupError, ValueError) as e:
-        raise click.ClickException(str(e)) from e
-    console.print(f"Decision 766 scoreboard ({rs.lang}): [cyan]{rs.overview.html}[/]")
-    if send:
-        print_deliveries(deliver_reports(rs, resend=resend))
-
-
-def print_deliveries(counts: dict[str, int]) -> None:
-    console.print("e-mail: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items())
-                  + " (log: kho.report_deliveries)")
+    publish(lambda: render_scoreboard(period, lang, pdf),
+            lambda rs: f"Decision 766 scoreboard ({rs.lang}): [cyan]{rs.overview.html}[/]", send, resend)
 
 
 @main.command("readiness-report")
 @click.option("--period", help="Month to report, YYYY-MM (default: the latest month whose returns are all in).")
 @click.option("--unit", "units", multiple=True, help="Only this commune (current code); repeatable.")
-@click.option("--lang", type=click.Choice(["vi", "en"]), help="Report language (default KHO_REPORT_LANG, vi).")
-@click.option("--pdf/--no-pdf", default=None, help="Also render PDFs (default KHO_REPORT_PDF).")
-@click.option("--send", is_flag=True, help="E-mail each page to its unit (KHO_REPORT_RECIPIENTS_FILE, KHO_SMTP_*).")
-@click.option("--resend", is_flag=True, help="With --send: send again what was sent before for this period.")
+@report_options("PDFs", "E-mail each page to its unit (KHO_REPORT_RECIPIENTS_FILE, KHO_SMTP_*).")
 def readiness_report(period, units, lang, pdf, send, resend) -> None:
     """Render the Plan 02 readiness report: the province page and one page per commune."""
-    from kho.reports.publish import deliver_reports, render_readiness
+    from kho.reports.publish import render_readiness
 
-    try:
-        rs = render_readiness(period, lang, pdf, list(units) or None)
-    except (LookupError, ValueError) as e:
-        raise click.ClickException(str(e)) from e
-    console.print(f"Plan 02 readiness for {rs.period:%Y-%m} ({rs.lang}): {len(rs.units):,} communes and the "
-                  f"province: [cyan]{rs.overview.html}[/]")
-    if send:
-        print_deliveries(deliver_reports(rs, resend=resend))
+    publish(lambda: render_readiness(period, lang, pdf, list(units) or None),
+            lambda rs: f"Plan 02 readiness for {rs.period:%Y-%m} ({rs.lang}): {len(rs.units):,} communes and the "
+                       f"province: [cyan]{rs.overview.html}[/]", send, resend)
 
 
 @main.command()
