@@ -12,11 +12,10 @@ from __future__ import annotations
 from expectations.validation import Rule, Suite
 from kho.domain.indicators_766 import SHARE_INDICATORS
 from kho.domain.legacy_units import resolvable_unit_codes
-from kho.domain.sql_rules import DEPARTMENT_CODE, DVCQG_TS, dvcqg_day
+from kho.domain.sql_rules import DEPARTMENT_CODE, DVCQG_TS, SHARE_0_1, dvcqg_day
 
 SUITE = "readiness_targets_raw"
 SCOPES = ["TINH", "DON_VI"]
-SHARE = r"^(0(\.[0-9]+)?|1(\.0+)?)$"
 
 BATCH_QUERY = f"""
 select t._row_num, t.namkehoach, t.madonvi, t.phamvi, t.chiso, t.giatrimuctieu, t.ngaycapnhat,
@@ -48,7 +47,7 @@ def rules() -> list[Rule]:
         Rule.in_set("indicator_known", "chiso", list(SHARE_INDICATORS),
                     "Chỉ số không thuộc các chỉ số tỷ lệ của Quyết định 766 mà Kho tính",
                     "Indicator is not a Decision 766 share Kho computes"),
-        Rule.regex("target_is_a_share", "giatrimuctieu", SHARE, "Giá trị mục tiêu phải là tỷ lệ từ 0 đến 1",
+        Rule.regex("target_is_a_share", "giatrimuctieu", SHARE_0_1, "Giá trị mục tiêu phải là tỷ lệ từ 0 đến 1",
                    "Target is not a share from 0 to 1"),
         Rule.regex("issued_at_format", "ngaycapnhat", DVCQG_TS, "Ngày cập nhật không đúng định dạng yyyyMMddHHmmss",
                    "NgayCapNhat not yyyyMMddHHmmss"),

@@ -9,11 +9,10 @@ completion date that is not a date. A warn rule records a task reported done wit
 from __future__ import annotations
 
 from expectations.validation import Rule, Suite
-from kho.domain.sql_rules import DVCQG_TS, dvcqg_day
+from kho.domain.sql_rules import DVCQG_TS, SHARE_0_1, dvcqg_day
 
 SUITE = "readiness_tasks_raw"
 STATUSES = ["CHUA_THUC_HIEN", "DANG_THUC_HIEN", "HOAN_THANH"]
-SHARE = r"^(0(\.[0-9]+)?|1(\.0+)?)$"
 # the output indicators the warehouse measures: the codes of dbt_project/seeds/readiness/plan02_output_indicators.csv
 # (a test keeps the two in step)
 OUTPUT_INDICATORS = ("plan02_green_share", "online_dossiers", "full_online_dossiers", "electronic_results",
@@ -60,7 +59,7 @@ def rules() -> list[Rule]:
         Rule.in_set("output_indicator_known", "chisodaura", list(OUTPUT_INDICATORS),
                     "Chỉ số đầu ra không thuộc danh mục Kho đo được",
                     "Output indicator not among those Kho measures (plan02_output_indicators)"),
-        Rule.regex("target_is_a_share", "giatrimuctieu", SHARE, "Giá trị mục tiêu phải là tỷ lệ từ 0 đến 1",
+        Rule.regex("target_is_a_share", "giatrimuctieu", SHARE_0_1, "Giá trị mục tiêu phải là tỷ lệ từ 0 đến 1",
                    "Target is not a share from 0 to 1"),
         Rule.null("done_has_a_date", "done_without_date", "Nhiệm vụ báo hoàn thành nhưng thiếu ngày hoàn thành",
                   "Task reported done without its completion date", severity="warn"),

@@ -10,6 +10,8 @@ AGENCY_CODE = r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}$"
 # a provincial department's or agency's unit code in the province's register: its province's code, a dot, its
 # abbreviation (38.STP); never digits alone, so it cannot be taken for a statistics-office unit code
 DEPARTMENT_CODE = r"^[0-9]{2}\.[A-Z][A-Z0-9]{1,15}$"
+# a share written from 0 to 1 (0.85, 1, 1.0): targets; not a percentage
+SHARE_0_1 = r"^(0(\.[0-9]+)?|1(\.0+)?)$"
 # a DVCQG dossier code: the receiving agency's identifier, yyMMdd, a sequence number
 DOSSIER_CODE = r"[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-[0-9]{6}-[0-9]{4,6}"
 # a DVCQG timestamp yyyyMMddHHmmss: its shape (what dbt parses) and a real moment (what validation requires)
