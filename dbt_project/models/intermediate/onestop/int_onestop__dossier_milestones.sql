@@ -16,12 +16,7 @@
 -- move. (An earlier version read the open month's histories again with `validated_at > cursor or dossier_code in
 -- (open month)`: at 1M dossiers PostgreSQL could not push that `or` below the unnesting and scanned the codes per
 -- row.)
-with dossiers as (
-    select dossier_code, received_at, source_updated_at from {{ ref('stg_onestop__dossiers') }}
-    {{ onestop_in_scope() }}
-),
-
-as_of as (
+with as_of as (
     select max(source_updated_at) as as_of_at from {{ ref('stg_onestop__dossiers') }}
 ),
 
@@ -33,41 +28,13 @@ periods as (
         least(date_trunc('month', d.received_at) + interval '1 month', a.as_of_at + interval '1 second')
             as period_end_at,
         a.as_of_at
-    from dossiers as d
+    from {{ ref('stg_onestop__dossiers') }} as d
     cross join as_of as a
+    {{ onestop_in_scope() }}
 ),
 
-steps as (
-    select
-        p.dossier_code,
-        bool_or(s.status_code in (2, 4, 5, 6, 9, 10)) as was_accepted,
-        min(s.step_at) filter (where s.status_code = 9) as first_processed_at,
-        min(s.step_at) filter (where s.status_code = 10) as first_returned_at,
-        min(s.step_at) filter (where s.status_code = 8) as first_stopped_at,
-        min(s.step_at) filter (where s.status_code = 3) as first_refused_at,
-        min(s.step_at) filter (where s.status_code = 7) as first_withdrawn_at,
-        (array_agg(s.status_code order by s.step_at desc, s.step_seq desc))[1] as status_at_period_end,
-        count(*) as history_steps_in_period
-    from periods as p
-    inner join (select * from {{ ref('stg_onestop__processing_steps') }} {{ onestop_in_scope() }}) as s
-        on s.dossier_code = p.dossier_code and s.step_at < p.period_end_at
-    group by p.dossier_code
-),
-
-supplements as (
-    select
-        p.dossier_code,
-        count(*) as supplement_requests,
-        coalesce(sum(extract(epoch from s.completed_at - s.requested_at))
-            filter (where s.completed_at < p.period_end_at), 0)::bigint as supplement_seconds,
-        max(s.requested_at) filter (where s.completed_at is null or s.completed_at >= p.period_end_at)
-            as open_supplement_requested_at
-    from periods as p
-    inner join (select * from {{ ref('stg_onestop__supplement_requests') }} {{ onestop_in_scope() }}) as s
-        on s.dossier_code = p.dossier_code and s.requested_at < p.period_end_at
-    group by p.dossier_code
-),
-
+-- each dossier's lists read with it (onestop_list_elements: the typed columns of stg_onestop__processing_steps and
+-- stg_onestop__supplement_requests), summed up to the period end while the row is at hand
 recomputed as (
     select
         p.dossier_code,
@@ -81,13 +48,35 @@ recomputed as (
         st.first_refused_at,
         st.first_withdrawn_at,
         st.status_at_period_end,
-        coalesce(st.history_steps_in_period, 0) as history_steps_in_period,
-        coalesce(su.supplement_requests, 0) as supplement_requests_in_period,
-        coalesce(su.supplement_seconds, 0) as supplement_seconds,
+        st.history_steps_in_period,
+        su.supplement_requests_in_period,
+        su.supplement_seconds,
         su.open_supplement_requested_at
     from periods as p
-    left join steps as st on st.dossier_code = p.dossier_code
-    left join supplements as su on su.dossier_code = p.dossier_code
+    inner join {{ ref('base_onestop__latest_dossiers') }} as d on d.mahoso = p.dossier_code
+    cross join lateral (
+        select
+            bool_or(status_code in (2, 4, 5, 6, 9, 10)) as was_accepted,
+            min(step_at) filter (where status_code = 9) as first_processed_at,
+            min(step_at) filter (where status_code = 10) as first_returned_at,
+            min(step_at) filter (where status_code = 8) as first_stopped_at,
+            min(step_at) filter (where status_code = 3) as first_refused_at,
+            min(step_at) filter (where status_code = 7) as first_withdrawn_at,
+            (array_agg(status_code order by step_at desc, step_seq desc))[1] as status_at_period_end,
+            count(*) as history_steps_in_period
+        from {{ onestop_list_elements('d', 'processing_steps') }}
+        where step_at < p.period_end_at
+    ) as st
+    cross join lateral (
+        select
+            count(*) as supplement_requests_in_period,
+            coalesce(sum(extract(epoch from completed_at - requested_at))
+                filter (where completed_at < p.period_end_at), 0)::bigint as supplement_seconds,
+            max(requested_at) filter (where completed_at is null or completed_at >= p.period_end_at)
+                as open_supplement_requested_at
+        from {{ onestop_list_elements('d', 'supplement_requests') }}
+        where requested_at < p.period_end_at
+    ) as su
 )
 
 {% if is_incremental() %}
@@ -112,7 +101,7 @@ recomputed as (
     cross join as_of as a
     where t.period_end_at < (t.period_month + interval '1 month')::timestamp  -- cut by the as-of time when built
         and a.as_of_at > t.as_of_at
-        and not exists (select 1 from dossiers as d where d.dossier_code = t.dossier_code)
+        and not exists (select 1 from periods as p where p.dossier_code = t.dossier_code)
 )
 
 select * from recomputed
