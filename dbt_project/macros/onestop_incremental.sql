@@ -24,9 +24,12 @@
 {%- endmacro %}
 
 {#- The dossiers an incremental run of a model judged at the period end (fct_dossiers) rewrites: those
-    validated since its cursor, and those whose reporting period was still open at its last build (the rows it holds
-    with a period end after the as-of time it was built at; all of them when the table was built by an older Kho
-    without the as-of column: it is rewritten whole and gains it). #}
+    validated since its cursor, and those of a reporting period still open at its last build (a period end after the
+    as-of time it was built at) that had not ended by then (no terminal status): what a later as-of time shows of
+    them can differ. A dossier of the open period that had ended keeps its judgement: every event of a dossier comes
+    before its latest change, so its end, supplements and status by the new period end are those it had; only its
+    period end and as-of time move (onestop_move_as_of, a post-hook). All of them when the table was built by an
+    older Kho without the as-of column: it is rewritten whole and gains it. #}
 {% macro onestop_rejudged_dossier_codes() -%}
     {%- set built = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
     select d.dossier_code from {{ ref('stg_onestop__dossiers') }} as d
@@ -35,11 +38,27 @@
     select t.dossier_code from {{ this }} as t
     {% if 'as_of_at' in built -%}
     where t.period_end_at > (select max(t2.as_of_at) from {{ this }} as t2)
+        and t.terminal_status_766 is null
         -- ... and only when the as-of time moves: a dossier's own events all come before its latest change
         and exists (select 1 from {{ ref('stg_onestop__dossiers') }} as n
                      where {{ onestop_validated_since_build('n.validated_at') }}
                          and n.source_updated_at > (select max(t3.as_of_at) from {{ this }} as t3))
     {%- endif %}
+{%- endmacro %}
+
+{#- Post-hook of fct_dossiers: the rows of a period still open that the run did not judge again
+    (onestop_rejudged_dossier_codes) take the new as-of time and the period end it cuts, as the milestones did. #}
+{% macro onestop_move_as_of() -%}
+    {%- if is_incremental() -%}
+    update {{ this }} as t set
+        period_end_at = least((t.period_month + interval '1 month')::timestamp, m.as_of_at + interval '1 second'),
+        as_of_at = m.as_of_at
+    from (select max(as_of_at) as as_of_at from {{ ref('int_onestop__dossier_milestones') }}) as m
+    where t.period_end_at < (t.period_month + interval '1 month')::timestamp
+        and t.as_of_at < m.as_of_at
+    {%- else -%}
+    select 1
+    {%- endif -%}
 {%- endmacro %}
 
 {#- the dossier codes an incremental run of the calling model rewrites (every dossier in a full build) #}

@@ -6,13 +6,13 @@
     on_schema_change="append_new_columns",
     indexes=[{"columns": ["dossier_code"], "unique": True}, {"columns": ["unit_code", "period_month"]}],
     pre_hook="{{ rebuild_if_project_changed() }}",
-    post_hook=["{{ ensure_index(['period_month']) }}", "{{ record_model_build() }}"],
+    post_hook=["{{ onestop_move_as_of() }}", "{{ ensure_index(['period_month']) }}", "{{ record_model_build() }}"],
 ) }}
 -- One row per one-stop dossier: the latest validated version, with units resolved to the ones in force today
 -- (competent and receiving unit kept apart: Decree 118/2025 lets one unit receive what another decides), its
 -- status and on-time class at the end of its reporting period under both rules (int_onestop__dossier_on_time),
 -- and the flags Decision 766 counts. Incremental: see macro file onestop_incremental.
--- depends_on: {{ ref('stg_onestop__dossiers') }}
+-- depends_on: {{ ref('stg_onestop__dossiers') }}, {{ ref('int_onestop__dossier_milestones') }} (onestop_move_as_of)
 -- depends_on: {{ ref('int_units__departments') }} (kho_build_fingerprint)
 with
 {% if is_incremental() %}
@@ -23,12 +23,14 @@ scope as (
 
 dossiers as (
     select * from {{ ref('int_onestop__dossiers_resolved') }}
-    {% if is_incremental() %}where dossier_code in (select s.dossier_code from scope as s){% endif %}
 ),
 
+-- an incremental run judges the scope's dossiers only: `= any(array(...))` is a condition PostgreSQL pushes
+-- through the view's join down to both tables' dossier-code indexes (an `in (select ...)` semi-join is not: it
+-- joined every dossier first), and the dossiers are then fetched one by one through their index
 judged as (
     select * from {{ ref('int_onestop__dossier_on_time') }}
-    {% if is_incremental() %}where dossier_code in (select s.dossier_code from scope as s){% endif %}
+    {% if is_incremental() %}where dossier_code = any(array(select s.dossier_code from scope as s)){% endif %}
 ),
 
 joined as (
