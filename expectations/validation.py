@@ -12,6 +12,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -115,6 +116,11 @@ class ValidationIntegrityError(RuntimeError):
 WORK_SCHEMA = "kho_work"  # restricted like raw: the narrow batch copies hold the fields the rules need
 
 
+def _flag(i: int) -> str:
+    """The work table's column holding rule ``i``'s verdict (true: the row fails it)."""
+    return f"_fails_{i}"
+
+
 def _work_table(suite: Suite, batch_id: str) -> str:
     digest = hashlib.sha1(f"{suite.name}/{batch_id}".encode()).hexdigest()[:16]
     return f"v_{digest}"
@@ -133,8 +139,11 @@ def materialized_batch(wh: Warehouse, suite: Suite, batch_id: str) -> Iterator[s
     with wh.connect() as conn:
         conn.execute(f"drop table if exists {qualified}")
         derived = "".join(f", {sql} as {col}" for r in suite.rules for col, sql in r.derived)
-        conn.execute(f"create unlogged table {qualified} as "
-                     f"select q.*{derived} from ({suite.batch_query.format(batch_id=batch_id)}) as q")
+        # each rule's verdict on each row, computed once here: the counts, the quarantine and the warnings read
+        # these flags (GX judges the columns themselves, on its own)
+        flags = "".join(f", coalesce({r.failing}, false) as {_flag(i)}" for i, r in enumerate(suite.rules))
+        conn.execute(f"create unlogged table {qualified} as select d.*{flags} from "
+                     f"(select q.*{derived} from ({suite.batch_query.format(batch_id=batch_id)}) as q) as d")
         conn.execute(f"analyze {qualified}")
     try:
         yield name
@@ -224,13 +233,16 @@ def validate_batch(wh: Warehouse, suite: Suite, batch_id: str) -> ValidationSumm
 
 
 def _validate(wh: Warehouse, suite: Suite, batch_id: str, table: str, started: datetime) -> ValidationSummary:
-    gx_success, gx_rules, gx_doc = run_gx(wh, suite, table)
+    """GX judges the work table in a thread of its own (its queries run in their own server processes) while this
+    one writes the batch's counts, checked records, quarantine and warnings in one transaction; the transaction
+    commits only when GX's counts agree with them (else ValidationIntegrityError, and nothing is written)."""
     run_id = f"{suite.name}-{batch_id}-{uuid.uuid4().hex[:6]}"
     b = f"{WORK_SCHEMA}.{table} as b"
-    counts = ", ".join(f"count(*) filter (where {r.failing}) as \"{r.name}\"" for r in suite.rules)
-    errors = [r for r in suite.rules if r.severity == "error"]
-    with wh.connect() as conn:  # one transaction: a rerun replaces the batch's previous results
-        for table_ in ("dq.quarantine", "dq.warnings"):
+    counts = ", ".join(f"count(*) filter (where {_flag(i)}) as \"{r.name}\"" for i, r in enumerate(suite.rules))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx") as pool, wh.connect() as conn:
+        judged = pool.submit(run_gx, wh, suite, table)
+        # one transaction: a rerun replaces the batch's previous results
+        for table_ in ("dq.quarantine", "dq.warnings", "dq.checked_records"):
             conn.execute(f"delete from {table_} where batch_id = %s and run_id in "
                          "(select run_id from dq.validation_runs where suite = %s)", (batch_id, suite.name))
         conn.execute("delete from dq.validation_runs where batch_id = %s and suite = %s", (batch_id, suite.name))
@@ -239,16 +251,38 @@ def _validate(wh: Warehouse, suite: Suite, batch_id: str, table: str, started: d
         ).fetchall()
         checked = sum(row[1] for row in per_unit)
         failed_by_rule = {r.name: sum(row[2 + i] for row in per_unit) for i, r in enumerate(suite.rules)}
+        conn.execute(  # GX's verdict and document are set below, in the same transaction
+            "insert into dq.validation_runs (run_id, batch_id, suite, started_at, finished_at, rows_checked, "
+            "rows_passed, rows_quarantined, gx_success) values (%s, %s, %s, %s, now(), %s, 0, 0, false)",
+            (run_id, batch_id, suite.name, started, checked),
+        )
+        # every row, narrow (key, unit, business date): the DQ marts' denominator, with no personal data
+        conn.execute(
+            f"insert into dq.checked_records (run_id, batch_id, row_num, record_key, unit_code, record_date) "
+            f"select %s, %s, _row_num, {suite.key}, {suite.unit}, {suite.date} from {b}", (run_id, batch_id))
+        flagged = list(enumerate(suite.rules))
+        for target, severe in (("dq.quarantine", True), ("dq.warnings", False)):
+            chosen = [(i, r) for i, r in flagged if (r.severity == "error") == severe]
+            if chosen:  # one pass over the rows failing any of them, each paired with every rule it breaks
+                checks = ", ".join(f"('{r.name}', {_flag(i)})" for i, r in chosen)
+                conn.execute(
+                    f"insert into {target} (batch_id, row_num, record_key, unit_code, rule, run_id) "
+                    f"select %s, _row_num, {suite.key}, {suite.unit}, f.rule, %s from {b} "
+                    f"cross join lateral (values {checks}) as f(rule, failed) "
+                    f"where ({' or '.join(_flag(i) for i, _ in chosen)}) and f.failed",
+                    (batch_id, run_id),
+                )
+        gx_success, gx_rules, gx_doc = judged.result()
         drift = {n: (failed_by_rule[n], g["unexpected_count"]) for n, g in gx_rules.items()
                  if failed_by_rule[n] != g["unexpected_count"]}
         if drift:
             raise ValidationIntegrityError(f"suite {suite.name}, batch {batch_id}: quarantine query and GX "
                                            f"disagree (rule: (sql, gx)) {drift}")
-        conn.execute(
-            "insert into dq.validation_runs (run_id, batch_id, suite, started_at, finished_at, rows_checked, "
-            "rows_passed, rows_quarantined, gx_success, gx_result) values (%s, %s, %s, %s, now(), %s, 0, 0, %s, %s)",
-            (run_id, batch_id, suite.name, started, checked, gx_success, Jsonb(gx_doc)),
-        )
+        quarantined = conn.execute("select count(distinct row_num) from dq.quarantine where run_id = %s",
+                                   (run_id,)).fetchone()[0]
+        conn.execute("update dq.validation_runs set rows_passed = %s, rows_quarantined = %s, gx_success = %s, "
+                     "gx_result = %s where run_id = %s",
+                     (checked - quarantined, quarantined, gx_success, Jsonb(gx_doc), run_id))
         record_rules(conn, suite)
         with conn.cursor() as cur:
             cur.executemany(
@@ -261,24 +295,6 @@ def _validate(wh: Warehouse, suite: Suite, batch_id: str, table: str, started: d
                 [(run_id, batch_id, suite.name, r.name, r.severity, row[0], row[1], row[2 + i])
                  for row in per_unit for i, r in enumerate(suite.rules)],
             )
-        # every row, narrow (key, unit, business date): the DQ marts' denominator, with no personal data
-        conn.execute(
-            f"insert into dq.checked_records (run_id, batch_id, row_num, record_key, unit_code, record_date) "
-            f"select %s, %s, _row_num, {suite.key}, {suite.unit}, {suite.date} from {b}", (run_id, batch_id))
-        warnings = [r for r in suite.rules if r.severity != "error"]
-        for target, chosen in (("dq.quarantine", errors), ("dq.warnings", warnings)):
-            if chosen:  # one pass: each row paired with every rule of the severity it breaks
-                checks = ", ".join(f"('{r.name}', {r.failing})" for r in chosen)
-                conn.execute(
-                    f"insert into {target} (batch_id, row_num, record_key, unit_code, rule, run_id) "
-                    f"select %s, _row_num, {suite.key}, {suite.unit}, f.rule, %s from {b} "
-                    f"cross join lateral (values {checks}) as f(rule, failed) where f.failed",
-                    (batch_id, run_id),
-                )
-        quarantined = conn.execute("select count(distinct row_num) from dq.quarantine where run_id = %s",
-                                   (run_id,)).fetchone()[0]
-        conn.execute("update dq.validation_runs set rows_passed = %s, rows_quarantined = %s where run_id = %s",
-                     (checked - quarantined, quarantined, run_id))
     summary = ValidationSummary(run_id, batch_id, suite.name, checked, checked - quarantined, quarantined,
                                 gx_success, failed_by_rule,
                                 {n: g["unexpected_count"] for n, g in gx_rules.items()})
