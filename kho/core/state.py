@@ -10,16 +10,13 @@ from datetime import datetime
 
 from kho.core.warehouse import Warehouse
 
-
-def set_watermark(conn, source: str, stream: str, watermark: datetime, batch_id: str) -> None:
-    """Move a stream's watermark forward (never back) inside the caller's transaction."""
-    conn.execute(
-        """insert into kho.stream_state (source, stream, watermark, batch_id) values (%s, %s, %s, %s)
-           on conflict (source, stream) do update
-             set watermark = greatest(kho.stream_state.watermark, excluded.watermark),
-                 batch_id = excluded.batch_id, updated_at = now()""",
-        (source, stream, watermark, batch_id),
-    )
+# Move a stream's watermark forward (never back) inside the load's transaction (kho.core.loading, through ADBC:
+# $n parameters: source, stream, watermark as ISO text, batch id).
+WATERMARK_SQL = """insert into kho.stream_state (source, stream, watermark, batch_id)
+    values ($1, $2, $3::timestamptz, $4)
+    on conflict (source, stream) do update
+      set watermark = greatest(kho.stream_state.watermark, excluded.watermark),
+          batch_id = excluded.batch_id, updated_at = now()"""
 
 
 def get_watermark(wh: Warehouse, source: str, stream: str) -> datetime | None:
