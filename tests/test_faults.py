@@ -304,7 +304,7 @@ def test_the_staged_list_tests_check_each_changed_dossier_and_only_those(make_sa
     srv = make_sandbox(dossiers=300, dirty_share=0)
     with OneStopClient(srv.url, "sandbox-token", page_size=100) as client:
         _run(client, fresh_schema, settings)
-    run_dbt(["build", "--select", "+fct_dossiers"], fresh_schema, settings)
+    run_dbt(["build", "--select", "+fct_dossiers", "stg_onestop__supplement_requests"], fresh_schema, settings)
     test = "not_null_stg_onestop__supplement_requests_requested_at"
     broken = """update staging_restricted.base_onestop__latest_dossiers
         set danhsachhosobosung = '[{"HoSoBoSungId": "BS-1", "NgayTiepNhanBoSung": "20260105080000"}]'::json
