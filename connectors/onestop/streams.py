@@ -27,6 +27,7 @@ from connectors.onestop.schema import (
 from kho.core.batches import BatchManifest
 from kho.core.extract_run import ExtractRun
 from kho.core.landing import BatchWriter
+from kho.core.read_ahead import read_ahead
 from kho.core.windows import Window
 
 STREAM = "dossiers"
@@ -68,7 +69,7 @@ def _land(tables: Iterable[pa.Table], writer: BatchWriter) -> BatchManifest:
 def extract_window(client: OneStopClient, run: ExtractRun, window: Window) -> BatchManifest:
     """Extract the dossiers changed in ``window`` from the API and land them as one batch of ``run``."""
     writer = run.batch(STREAM, window=window)
-    return _land(_pages_to_arrow(client.iter_pages(window), writer), writer)
+    return _land(_pages_to_arrow(read_ahead(client.iter_pages(window)), writer), writer)
 
 
 def import_export(run: ExtractRun, path: Path) -> BatchManifest:

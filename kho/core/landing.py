@@ -14,6 +14,7 @@ import json
 import logging
 import zipfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -127,6 +128,10 @@ class BatchWriter:
         self._rejects: list[dict] = []
         self._archive: tuple[str, io.BytesIO, zipfile.ZipFile] | None = None
         self._archives = 0
+        # parts are compressed and written in a thread of their own (pyarrow releases the GIL) while the connector
+        # reads the next pages; one part at a time, so at most two parts are in memory
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="land")
+        self._writing: Future | None = None
 
     def add(self, row: dict) -> None:
         self._rows.append(row)
@@ -173,18 +178,27 @@ class BatchWriter:
     def reject(self, item: dict) -> None:
         self._rejects.append(item)
 
+    def _write(self, table: pa.Table) -> None:
+        """Write ``table`` as the next part once the previous one is written (its error, if any, raised here)."""
+        if self._writing is not None:
+            self._writing.result()
+        self._writing = self._writer.submit(self.zone.write_part, table, self.manifest)
+
     def _flush(self) -> None:
         if self._tables:
-            self.zone.write_part(pa.concat_tables(self._tables), self.manifest)
+            self._write(pa.concat_tables(self._tables))
             self._tables = []
         if self._rows:
             if self._to_table is None:
                 raise TypeError(f"batch {self.manifest.batch_id}: rows added to a writer built without to_table")
-            self.zone.write_part(self._to_table(self._rows), self.manifest)
+            self._write(self._to_table(self._rows))
             self._rows = []
 
     def close(self) -> BatchManifest:
         self._flush()
+        if self._writing is not None:
+            self._writing.result()
+        self._writer.shutdown()
         self._close_archive()
         self.manifest.rejected = len(self._rejects)
         if self._rejects:  # what could not be landed, with the reason, beside the parts
