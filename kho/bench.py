@@ -29,6 +29,12 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process, every thread (not the database server's, nor the sandbox's)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 HISTORY = "bench-runs.csv"  # every run's figures, appended: a regression shows as a ratio that moved
 
 
@@ -79,6 +85,7 @@ class Stage:
     anchor: str | None = None
     anchor_seconds: float | None = None
     received: int | None = None  # the extract's records as the API sent them (landed or refused at landing)
+    cpu_seconds: float | None = None  # Kho's own CPU time in the stage (the connector's, for the extract)
 
     @property
     def ratio(self) -> float | None:
@@ -145,10 +152,10 @@ def _run_stages(prefix: str, n: int, run_start: datetime, wh, s, *, anchors: boo
     stages: list[Stage] = []
 
     def stage(name: str, fn, rows: int | None = None):
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), _cpu_seconds()
         out = fn()
         secs = time.perf_counter() - t
-        done = Stage(prefix + name, secs, n if rows is None else rows, _peak_mb())
+        done = Stage(prefix + name, secs, n if rows is None else rows, _peak_mb(), cpu_seconds=_cpu_seconds() - cpu)
         stages.append(done)
         console.print(f"{done.name:<16} {secs:8.1f} s  {done.rows / secs:10,.0f} rows/s  peak {done.peak_mb:,.0f} MB")
         return out
@@ -193,26 +200,40 @@ def _versus_dlt(full: list[Stage], wh, s, clock: datetime, home: Path) -> Stage:
 
 def _print_table(n: int, full: list[Stage], incremental: list[Stage]) -> None:
     table = Table(title=f"kho bench --dossiers {n:,} ({os.cpu_count()} cores)")
-    for c in ("stage", "rows", "seconds", "rows/s", "MB/s", "vs anchor", "vs full", "peak RSS MB"):
+    for c in ("stage", "rows", "seconds", "rows/s", "rows/Kho CPU-s", "MB/s", "vs anchor", "vs full", "peak RSS MB"):
         table.add_column(c, justify="left" if c == "stage" else "right")
     for st in full + incremental:
         base = next((f for f in full if incremental and st in incremental and f.name == st.name[3:]), None)
         table.add_row(st.name, f"{st.rows:,}", f"{st.seconds:.1f}", f"{st.rows / st.seconds:,.0f}",
+                      f"{st.rows / st.cpu_seconds:,.0f}" if st.cpu_seconds else "",
                       f"{st.mb / st.seconds:,.0f}" if st.mb else "",
                       f"{st.ratio:.2f}x {st.anchor} ({st.anchor_seconds:.1f} s)" if st.ratio else "",
                       f"{st.seconds / base.seconds:.1%}" if base else "", f"{st.peak_mb:,.0f}")
     staged = [st for st in full if st.name in STAGES]
-    table.add_row("summed", "", f"{sum(st.seconds for st in staged):.1f}", "", "", "",
+    table.add_row("summed", "", f"{sum(st.seconds for st in staged):.1f}", "", "", "", "",
                   f"{sum(st.seconds for st in incremental) / sum(st.seconds for st in staged):.1%}", "")
     console.print(table)
 
 
+HISTORY_COLUMNS = ["run_at", "commit", "cores", "machine", "dossiers", "stage", "rows", "seconds", "rows_per_s",
+                   "mb_per_s", "anchor", "anchor_seconds", "ratio", "peak_rss_mb", "kho_cpu_seconds"]
+
+
 def _append_history(path: Path, n: int, full: list[Stage], incremental: list[Stage]) -> None:
-    """Append this run's figures to the CSV of every run (created with its header the first time)."""
+    """Append this run's figures to the CSV of every run (created with its header the first time; a file written
+    before a column was added gets the column, empty on its older rows)."""
     import csv
     import platform
 
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        with open(path, newline="", encoding="utf-8") as f:
+            old = list(csv.reader(f))
+        if old and old[0] != HISTORY_COLUMNS:
+            with open(path, "w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f)
+                w.writerow(HISTORY_COLUMNS)
+                w.writerows(row + [""] * (len(HISTORY_COLUMNS) - len(row)) for row in old[1:])
     new = not path.exists()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parent).stdout.strip()
@@ -220,13 +241,13 @@ def _append_history(path: Path, n: int, full: list[Stage], incremental: list[Sta
     with open(path, "a", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         if new:
-            w.writerow(["run_at", "commit", "cores", "machine", "dossiers", "stage", "rows", "seconds", "rows_per_s",
-                        "mb_per_s", "anchor", "anchor_seconds", "ratio", "peak_rss_mb"])
+            w.writerow(HISTORY_COLUMNS)
         for st in full + incremental:
             w.writerow([at, commit, os.cpu_count(), platform.machine(), n, st.name, st.rows, f"{st.seconds:.3f}",
                         f"{st.rows / st.seconds:.0f}", "" if st.mb is None else f"{st.mb / st.seconds:.1f}",
                         st.anchor or "", "" if st.anchor_seconds is None else f"{st.anchor_seconds:.3f}",
-                        "" if st.ratio is None else f"{st.ratio:.3f}", f"{st.peak_mb:.0f}"])
+                        "" if st.ratio is None else f"{st.ratio:.3f}", f"{st.peak_mb:.0f}",
+                        "" if st.cpu_seconds is None else f"{st.cpu_seconds:.3f}"])
 
 
 def _pseudonymize_vs_inline(wh, n: int) -> tuple[float, float]:

@@ -42,6 +42,8 @@ def test_kho_bench_runs_every_stage_at_a_small_n(tmp_path):
     assert [r["stage"] for r in runs] == stages + ["extract+load"] + [f"1% {st}" for st in stages]
     assert all(r["dossiers"] == "1500" and float(r["seconds"]) > 0 for r in runs)
     assert float(next(r for r in runs if r["stage"] == "load")["ratio"]) > 0
+    # the connector's own CPU time (the per-core throughput the extract is judged by)
+    assert float(next(r for r in runs if r["stage"] == "extract+land")["kho_cpu_seconds"]) > 0
     # the incremental run reads the 15 held-back changes (and what the window's lag reads again), not everything
     rows = {r["stage"]: int(r["rows"]) for r in runs}
     assert rows["extract+land"] > 1400 and 15 <= rows["1% extract+land"] < rows["extract+land"] / 4
