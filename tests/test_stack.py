@@ -104,7 +104,7 @@ def _wait_runs(meta, dag_id: str, done, what: str, timeout: float = 600) -> list
 def _copying(wh) -> bool:
     """A load's transaction is open and its COPY into the raw table running."""
     return wh.execute("select count(*) > 0 from pg_stat_activity where datname = 'kho' and backend_xid is not null "
-                      "and state = 'active' and query ilike 'copy raw_onestop.%'").fetchone()[0]
+                      "and state = 'active' and query ~* '^copy\\s+\"?raw_onestop\"?\\s*\\.'").fetchone()[0]
 
 
 LINEAGE = ("batch_id", "extracted_at", "validated_at", "last_extracted_at")  # which extraction: the backfill's

@@ -30,22 +30,16 @@ class LoadMismatch(RuntimeError):
     pass
 
 
-def _table_columns(cur, target: RawTable) -> list[str]:
-    """The raw table's columns in their physical order: binary COPY fills them by position."""
-    cur.execute("select column_name from information_schema.columns where table_schema = $1 and table_name = $2 "
-                "order by ordinal_position", (target.schema, target.table))
-    return [r[0] for r in cur.fetchall()]
-
-
-def _shaped(part: pa.Table, manifest: BatchManifest, first_row: int, columns: list[str]) -> pa.Table:
-    """A landed part with the batch columns added, in the raw table's column order (a column the contract gained
-    after the part was landed reads null)."""
+def _shaped(part: pa.Table, manifest: BatchManifest, first_row: int) -> pa.Table:
+    """A landed part with the batch columns ahead of its own (ADBC's COPY names its columns: a column the contract
+    gained after the part was landed is left out and reads null)."""
     n = part.num_rows
     extracted = pa.array([manifest.extracted_at] * n, pa.string()).cast(pa.timestamp("us", tz="UTC"))
-    given = {"_batch_id": pa.array([manifest.batch_id] * n, pa.string()),
-             "_row_num": pa.array(range(first_row, first_row + n), pa.int32()), "_extracted_at": extracted}
-    return pa.table({c: given[c] if c in given else part.column(c) if c in part.column_names
-                     else pa.nulls(n, pa.string()) for c in columns})
+    batch = pa.table({"_batch_id": pa.array([manifest.batch_id] * n, pa.string()),
+                      "_row_num": pa.array(range(first_row, first_row + n), pa.int32()), "_extracted_at": extracted})
+    for name in part.column_names:
+        batch = batch.append_column(name, part.column(name))
+    return batch
 
 
 def load_batch(wh: Warehouse, manifest: BatchManifest, target: RawTable | None = None,
@@ -71,11 +65,10 @@ def load_batch(wh: Warehouse, manifest: BatchManifest, target: RawTable | None =
              manifest.window_end, manifest.source_file, manifest.extracted_at, manifest.rows + manifest.rejected,
              manifest.rejected, manifest.landing_path),
         )
-        columns = _table_columns(cur, target)
         loaded = 0
         for part in read_landed(manifest, settings):
             if part.num_rows:
-                cur.adbc_ingest(target.table, _shaped(part, manifest, loaded, columns), mode="append",
+                cur.adbc_ingest(target.table, _shaped(part, manifest, loaded), mode="append",
                                 db_schema_name=target.schema)
                 loaded += part.num_rows
         if manifest.consumed_files:  # drop-folder files: read once, whatever later imports find
