@@ -260,9 +260,8 @@ def _validate(wh: Warehouse, suite: Suite, batch_id: str, table: str, started: d
         conn.execute(
             f"insert into dq.checked_records (run_id, batch_id, row_num, record_key, unit_code, record_date) "
             f"select %s, %s, _row_num, {suite.key}, {suite.unit}, {suite.date} from {b}", (run_id, batch_id))
-        flagged = list(enumerate(suite.rules))
         for target, severe in (("dq.quarantine", True), ("dq.warnings", False)):
-            chosen = [(i, r) for i, r in flagged if (r.severity == "error") == severe]
+            chosen = [(i, r) for i, r in enumerate(suite.rules) if (r.severity == "error") == severe]
             if chosen:  # one pass over the rows failing any of them, each paired with every rule it breaks
                 checks = ", ".join(f"('{r.name}', {_flag(i)})" for i, r in chosen)
                 conn.execute(

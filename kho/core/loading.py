@@ -12,7 +12,6 @@ way out and parsed again on the way in.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 import pyarrow as pa
 
@@ -81,8 +80,7 @@ def load_batch(wh: Warehouse, manifest: BatchManifest, target: RawTable | None =
         cur.execute("update kho.batches set rows_loaded = $1::int, loaded_at = $2::timestamptz where batch_id = $3",
                     (loaded, utcnow().isoformat(), manifest.batch_id))
         if manifest.mode == "incremental":
-            cur.execute(WATERMARK_SQL, (manifest.source, manifest.stream,
-                                        datetime.fromisoformat(manifest.window_end).isoformat(), manifest.batch_id))
+            cur.execute(WATERMARK_SQL, (manifest.source, manifest.stream, manifest.window_end, manifest.batch_id))
         conn.commit()
     log.info("loaded batch %s: %d rows into %s", manifest.batch_id, loaded, target.qualified)
     return loaded
