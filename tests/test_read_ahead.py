@@ -46,8 +46,7 @@ def test_stopping_early_closes_the_source_in_its_thread():
 
     def pages():
         try:
-            for i in range(1000):
-                yield i
+            yield from range(1000)
         finally:
             closed.set()
 
