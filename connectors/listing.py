@@ -93,18 +93,20 @@ FILE_COLUMNS = ("_source_file", "_source_row", "_file_sha256")  # where a row fr
 
 
 class FlatContract:
-    """The contract of a registry record whose fields are all scalars, landed as text in the order of ``fields``
-    (lower-cased), then ``_extra`` and the file columns: the same for the API's records and a file's rows."""
+    """The contract of a registry record, landed as text in the order of ``fields`` (lower-cased; scalars as
+    received), then ``nested`` (lists and objects as JSON text), ``_extra`` and the file columns: the same for the
+    API's records and a file's rows."""
 
-    def __init__(self, fields: tuple[str, ...]):
-        self.fields = fields
-        self.columns = tuple(f.lower() for f in fields) + ("_extra",) + FILE_COLUMNS
+    def __init__(self, fields: tuple[str, ...], nested: tuple[str, ...] = ()):
+        self.fields, self.nested = fields, nested
+        self.columns = tuple(f.lower() for f in fields + nested) + ("_extra",) + FILE_COLUMNS
+        self.json_columns = tuple(f.lower() for f in nested) + ("_extra",)
         self.arrow_schema = pa.schema([pa.field(c, pa.string()) for c in self.columns])
-        self._by_lower = {f.lower(): f for f in fields}
+        self._by_lower = {f.lower(): f for f in fields + nested}
 
     def to_arrow(self, records: Iterable[dict]) -> pa.Table:
         """Column-wise Arrow table of records (API objects, or file rows with their file columns)."""
-        table = contract_table(records, self.fields, passthrough=FILE_COLUMNS)
+        table = contract_table(records, self.fields, self.nested, passthrough=FILE_COLUMNS)
         return table.select(list(self.columns)).cast(self.arrow_schema)
 
     def name_of(self, header: str) -> str:

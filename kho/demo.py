@@ -102,6 +102,8 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
 
     from kho.core.warehouse import Warehouse
     from kho.roles import apply_roles
+    from sandbox.catalogue.generator import CatalogueRegistry
+    from sandbox.catalogue.server import CatalogueServer, CatalogueService
     from sandbox.civil_status.exports import write_exports
     from sandbox.civil_status.generator import Registry
     from sandbox.documents.server import DocumentServer, SandboxDocumentSystem
@@ -137,9 +139,10 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
     readiness = ReadinessService(ReadinessReturns(app.dossiers), token=settings.readiness_token.get_secret_value())
     readiness_files = readiness.registry.write_files(settings.readiness_folder, readiness.clock)
     feedback = FeedbackService(FeedbackRegistry(app.dossiers), token=settings.feedback_token.get_secret_value())
+    catalogue = CatalogueService(CatalogueRegistry(app.dossiers), token=settings.catalogue_token.get_secret_value())
     with (SandboxServer(app) as sandbox, DocumentServer(axis) as documents, PopulationServer(population) as people,
           JudicialServer(judicial) as lltp, LandServer(land) as land_api, ReadinessServer(readiness) as plan02,
-          FeedbackServer(feedback) as pakn):
+          FeedbackServer(feedback) as pakn, CatalogueServer(catalogue) as tthc):
         os.environ["KHO_ONESTOP_URL"] = sandbox.url
         os.environ["KHO_DOCUMENTS_URL"] = documents.url
         os.environ["KHO_POPULATION_URL"] = people.url
@@ -148,6 +151,7 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
         os.environ["KHO_LAND_DROP_FOLDER"] = str(land_drop)
         os.environ["KHO_READINESS_URL"] = plan02.url
         os.environ["KHO_FEEDBACK_URL"] = pakn.url
+        os.environ["KHO_CATALOGUE_URL"] = tthc.url
         get_settings.cache_clear()
         console.print(f"Sandbox one-stop system: {sandbox.url} ({config.dossiers:,} dossiers, "
                       f"province {config.province})")
@@ -167,6 +171,8 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
                       f"{len(readiness_files)} template files in {settings.readiness_folder}")
         console.print(f"Sandbox feedback system: {pakn.url} ({len(feedback.registry.items):,} feedback items, "
                       f"{len(feedback.registry.ratings):,} dossier ratings)")
+        console.print(f"Sandbox procedure catalogue: {tthc.url} ({len(catalogue.registry.records)} procedures with "
+                      f"their publishing decisions)")
         apply_roles(wh, settings)
         if not verbose:
             console.print(f"Running the DAGs; their logs (Airflow tasks, dbt, GX) go to [cyan]{log}[/] "

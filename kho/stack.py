@@ -9,7 +9,7 @@ Every component is a process of its own, in a session of its own, logging to ``K
   loads from (``KHO_LANDING_URL=s3://kho-landing/landing``);
 - the sandbox source systems (one-stop, documents, population with the communes' civil-status exports, judicial
   records, land registration with its exports, the Plan 02 monitoring with its template files, the feedback
-  system), unless
+  system, the procedure catalogue), unless
   ``--no-sandboxes``: then the sources configured in the environment are used;
 - Airflow 3 with the CeleryExecutor: api-server, scheduler, dag-processor, triggerer and N Celery workers, each
   worker with a working and temporary directory of its own, as if on another host. What they share is what
@@ -177,7 +177,8 @@ def component_env(settings: KhoSettings, state: StackState, extra: dict[str, str
                     "KHO_LAND_URL": f"http://127.0.0.1:{state.ports['sandbox-land']}",
                     "KHO_LAND_DROP_FOLDER": str(settings.home / "drop" / "land"),
                     "KHO_READINESS_URL": f"http://127.0.0.1:{state.ports['sandbox-readiness']}",
-                    "KHO_FEEDBACK_URL": f"http://127.0.0.1:{state.ports['sandbox-feedback']}"})
+                    "KHO_FEEDBACK_URL": f"http://127.0.0.1:{state.ports['sandbox-feedback']}",
+                    "KHO_CATALOGUE_URL": f"http://127.0.0.1:{state.ports['sandbox-catalogue']}"})
     if "warehouse" in state.pids:  # known once the warehouse is served
         sync, async_ = _metadata_urls(settings)
         env.update({"AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": sync, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": async_,
@@ -213,7 +214,7 @@ def up(settings: KhoSettings, api_port: int = 8080, workers: int = 2, sandboxes:
     names = ["trigger-logs", *(f"{w}-logs" for w in _worker_names(state))]
     if sandboxes:
         names += ["sandbox-onestop", "sandbox-documents", "sandbox-population", "sandbox-judicial",
-                  "sandbox-land", "sandbox-readiness", "sandbox-feedback"]
+                  "sandbox-land", "sandbox-readiness", "sandbox-feedback", "sandbox-catalogue"]
     state.ports.update({n: free_port() for n in names})
     settings = settings.model_copy(update={"home": Path(state.home)})
     try:
@@ -275,6 +276,7 @@ def _up(settings: KhoSettings, state: StackState, redis: str, s3: str | None, pr
             ("sandbox-readiness", ["--write-files", str(settings.readiness_folder)],
              "sandbox Plan 02 monitoring system"),
             ("sandbox-feedback", [], "sandbox feedback system"),
+            ("sandbox-catalogue", [], "sandbox procedure catalogue"),
         ]
         waits = [_start(settings, state, name, [py, "-m", name.replace("-", "."), "--port", str(state.ports[name]),
                                                 *args], banner, progress=progress, wait=False)

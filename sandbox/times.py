@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
+import numpy as np
+
 DAY = 86400
 _EPOCH = datetime(1970, 1, 1)
 
@@ -30,3 +32,10 @@ def office_reception(start: date, end: date, rng: random.Random) -> int:
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return epoch_of(day) + rng.randrange(7 * 3600 + 1800, 17 * 3600)
+
+
+def after_working_days(start: int, days: int, holidays: np.ndarray) -> int:
+    """``start`` moved ``days`` working days on (weekends and ``holidays`` skipped), at the same time of day."""
+    day = np.datetime64(start // DAY, "D")
+    moved = np.busday_offset(day, days, roll="forward", holidays=holidays)
+    return int(moved.astype("datetime64[s]").astype(np.int64)) + start % DAY

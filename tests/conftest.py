@@ -84,6 +84,8 @@ def make_sandbox():
 @pytest.fixture(scope="session")
 def pipeline_sandboxes(tmp_path_factory):
     """The one-stop system, document axis, civil-status drop folder and population service the e2e runs read."""
+    from sandbox.catalogue.generator import CatalogueRegistry
+    from sandbox.catalogue.server import CatalogueServer, CatalogueService
     from sandbox.civil_status.exports import write_exports
     from sandbox.civil_status.generator import Registry
     from sandbox.documents.server import DocumentServer, SandboxDocumentSystem
@@ -127,11 +129,18 @@ def pipeline_sandboxes(tmp_path_factory):
     # the feedback system: citizens' feedback and dossier ratings from its two listings (5xx, a stall)
     feedback = FeedbackService(FeedbackRegistry(app.dossiers), clock=clock,
                                faults=Faults(stall_share=0.05, stall_seconds=1.0, error_share=0.05))
+    # the procedure catalogue: its API (5xx, a stall), and the province's export of two months earlier in a drop
+    # folder (older versions of the same procedures: staging keeps the latest)
+    catalogue = CatalogueService(CatalogueRegistry(app.dossiers), clock=clock,
+                                 faults=Faults(stall_share=0.05, stall_seconds=1.0, error_share=0.05))
+    catalogue_drop = tmp_path_factory.mktemp("catalogue")
+    catalogue.registry.write_export(catalogue_drop, clock - 60 * 86400)
     with (SandboxServer(app) as srv, DocumentServer(axis) as srv.axis, PopulationServer(people) as srv.people,
           JudicialServer(judicial) as srv.judicial, LandServer(land) as srv.land,
-          ReadinessServer(readiness) as srv.readiness, FeedbackServer(feedback) as srv.feedback):
+          ReadinessServer(readiness) as srv.readiness, FeedbackServer(feedback) as srv.feedback,
+          CatalogueServer(catalogue) as srv.catalogue):
         srv.registry, srv.drop, srv.until, srv.clock, srv.land_drop = registry, drop, until, clock, land_drop
-        srv.readiness_drop = readiness_drop
+        srv.readiness_drop, srv.catalogue_drop = readiness_drop, catalogue_drop
         yield srv
 
 
@@ -172,6 +181,11 @@ def pipeline_run(warehouse, pipeline_sandboxes):
     os.environ["KHO_FEEDBACK_PAGE_SIZE"] = "50"
     os.environ["KHO_FEEDBACK_TIMEOUT_SECONDS"] = "0.5"
     os.environ["KHO_FEEDBACK_BACKOFF_SECONDS"] = "0.2"
+    os.environ["KHO_CATALOGUE_URL"] = srv.catalogue.url
+    os.environ["KHO_CATALOGUE_DROP_FOLDER"] = str(srv.catalogue_drop)
+    os.environ["KHO_CATALOGUE_PAGE_SIZE"] = "5"
+    os.environ["KHO_CATALOGUE_TIMEOUT_SECONDS"] = "0.5"
+    os.environ["KHO_CATALOGUE_BACKOFF_SECONDS"] = "0.2"
     get_settings.cache_clear()
     with warehouse.connect() as conn:
         conn.execute(f"drop schema if exists {warehouse_schemas()} cascade")

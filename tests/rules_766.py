@@ -23,6 +23,9 @@ VN_CALENDAR = holidays.country_holidays("VN", years=range(2024, 2028))
 POPULATION_DB = "7"
 # (max score, rate at which full marks are reached) per domain.md §2.1-2.2
 SCORING = {
+    "procedures_published_on_time": (6, None), "procedures_updated_on_time": (4, None),
+    "procedures_full_content": (2, None), "procedures_online": (0, Fraction(4, 5)),
+    "procedures_payment_integrated": (0, Fraction(4, 5)),
     "dossier_sync": (6, None), "on_time": (20, None), "avg_processing_days": (0, None),
     "online_dossiers": (0, Fraction(1, 2)), "full_online_dossiers": (12, None), "electronic_results": (6, None),
     "digitized_dossiers": (4, Fraction(4, 5)), "reused_data": (2, Fraction(4, 5)), "dvcqg_store": (4, None),
@@ -37,6 +40,11 @@ FEEDBACK_INDICATORS = ("feedback_on_time", "feedback_satisfaction")
 # working days a feedback item's answer is due within, by its outcome (domain.md §2.2 row 5.2)
 FEEDBACK_DUE = {"DA_XU_LY": 15, "TU_CHOI": 2, "YEU_CAU_BO_SUNG": 5}
 PROCEDURE_INDICATORS = {"population_data_procedures", "online_payment_procedures", "fee_procedures_with_dossiers"}
+# counted over the procedure catalogue (domain.md §2.2 rows 1.1-1.3, 3.1, 3.5, 3.6 term C)
+CATALOGUE_INDICATORS = ("procedures_published_on_time", "procedures_updated_on_time", "procedures_full_content",
+                        "procedures_online", "procedures_payment_integrated", "fee_procedures_with_dossiers")
+# Decree 63/2010 Art. 8(2): the seven components a published procedure states
+COMPONENTS = ("name", "steps", "method", "dossierComposition", "timeLimit", "applicant", "agency")
 
 
 def ts(value: str) -> datetime | None:
@@ -203,6 +211,7 @@ def judge(r: dict, as_of: datetime, signals: dict | None = None) -> Judged:
         "online_payment_procedures_den": payable,
         "online_payment_procedures_num": payable and paid_online,
         "fee_procedures_with_dossiers_num": fee_procedure,
+        "procedures_payment_integrated_num": fee_procedure and any(float(f["Gia"] or 0) > 0 for f in fees),
         "dossier_satisfaction_den": True,
         "dossier_satisfaction_num": c766 not in ("late", "open_overdue") and not any(
             t is not None and t < period_end for t in (signals or {}).get(r["MaHoSo"], ())),
@@ -259,13 +268,59 @@ def judge_feedback(it: dict, as_of: datetime) -> tuple[str, bool, bool]:
     return f"{received:%Y-%m}", on_time, satisfied
 
 
+def catalogue_figures(procedures: list[dict], scope: str, unit: str, month: str, period_end: datetime,
+                      members: list[tuple[dict, Judged]]) -> dict[str, tuple[int, int]]:
+    """(numerator, denominator) of each catalogue indicator for one unit (or province) and month: the procedures it
+    applies (the province: publishes) in force at the period end; 1.1 and 1.2 over their decisions signed that
+    month, 1.2 judged at the month's end (the catalogue's as-of time while it runs); 3.5 and 3.6 term C: its fee
+    procedures among those of its dossiers."""
+    def applies(p: dict) -> bool:
+        units = p["appliedDepartmentIds"] if scope == "unit" else p["publishingDepartmentIds"]
+        first = min(ts(d["decisionDate"]) for d in p["decisions"])
+        return p["state"] == "PUBLISHED" and unit in units and first < period_end
+
+    mine = [p for p in procedures if applies(p)]
+    fee = {p["code"] for p in mine if int(p["feeVnd"]) > 0}
+
+    def dossier_procedures(flag: str) -> set[str]:
+        return {r["MaTTHC"][:8] for r, j in members if j.flags.get(flag)}
+
+    decisions = [d for p in mine for d in p["decisions"] if f"{ts(d['decisionDate']):%Y-%m}" == month]
+    # a decision is judged at its month's end, the catalogue's as-of time while that month runs
+    as_of = max((ts(p["updatedAt"]) for p in procedures), default=period_end)
+    decisions_end = min((datetime.strptime(month, "%Y-%m") + timedelta(days=32)).replace(day=1),
+                        as_of + timedelta(seconds=1))
+
+    def made_public_on_time(d: dict) -> bool:
+        due = add_working_days(ts(d["decisionDate"]), 5).date()
+        public = ts(d["publicDate"]) if d["publicDate"] else None
+        if public and public < decisions_end:
+            return public.date() <= due
+        return (decisions_end - timedelta(seconds=1)).date() <= due
+
+    return {
+        "procedures_published_on_time": (
+            sum(working_days_between(ts(d["decisionDate"]), ts(d["legalBasisEffectiveDate"])) >= 5
+                for d in decisions), len(decisions)),
+        "procedures_updated_on_time": (sum(made_public_on_time(d) for d in decisions), len(decisions)),
+        "procedures_full_content": (
+            sum(all((p["components"].get(c) or "").strip() for c in COMPONENTS) for p in mine), len(mine)),
+        "procedures_online": (sum(p["onlineServiceLevel"] in ("FULL", "PARTIAL") for p in mine), len(mine)),
+        "procedures_payment_integrated": (
+            len(fee & dossier_procedures("procedures_payment_integrated_num")), len(fee)),
+        "fee_procedures_with_dossiers": (len(fee & dossier_procedures("fee_procedures_with_dossiers_num")), len(fee)),
+    }
+
+
 def expected_indicators(records: list[dict], unit_of, departments: dict[str, str] | None = None,
-                        keep=None, feedback: tuple[list[dict], list[dict]] | None = None) -> dict[tuple, tuple]:
+                        keep=None, feedback: tuple[list[dict], list[dict]] | None = None,
+                        catalogue: list[dict] | None = None) -> dict[tuple, tuple]:
     """(scope, role, unit, 'YYYY-MM', indicator) → (numerator, denominator, rate, score) for the computed indicators.
 
     Units as ``record_units`` finds them. ``keep(judged)``: count only the dossiers it holds true for (all judged
     at the same as-of time: that of every record given). ``feedback``: the feedback items and ratings the warehouse
     keeps (5.2-5.4); an item is its dossier's unit's when the dossier is among ``records``, else its own unit's.
+    ``catalogue``: the procedure records the warehouse keeps (1.1-1.3, 3.1, 3.5, 3.6 term C).
     """
     as_of = as_of_time(records)
     provinces = provinces_of_units()
@@ -282,8 +337,6 @@ def expected_indicators(records: list[dict], unit_of, departments: dict[str, str
                 c = feedback_counts[key]
                 c[0], c[1], c[2] = c[0] + on_time, c[1] + satisfied, c[2] + 1
 
-    fee_procs = {"province": sum(1 for p in PROCEDURES if p.fee and p.tier == "province"),
-                 "commune": sum(1 for p in PROCEDURES if p.fee and p.tier == "commune")}
     groups: dict[tuple, list[tuple[dict, Judged]]] = defaultdict(list)
     for r in records:
         j = judge(r, as_of, signals)
@@ -297,6 +350,8 @@ def expected_indicators(records: list[dict], unit_of, departments: dict[str, str
 
     out = {}
     for (scope, role, unit, month), members in groups.items():
+        period_end = max(j.period_end for _, j in members)
+        from_catalogue = catalogue_figures(catalogue or [], scope, unit, month, period_end, members)
         for ind, (max_score, full_at) in SCORING.items():
             def flagged(kind: str, ind: str = ind, members: list = members) -> list[tuple[dict, Judged]]:
                 return [(r, j) for r, j in members if j.flags.get(f"{ind}_{kind}")]
@@ -308,10 +363,8 @@ def expected_indicators(records: list[dict], unit_of, departments: dict[str, str
             elif ind == "avg_processing_days":
                 den_rows = flagged("den")
                 num, den = Fraction(sum(j.processing_days for _, j in den_rows)), Fraction(len(den_rows))
-            elif ind == "fee_procedures_with_dossiers":
-                num = Fraction(len({r["MaTTHC"] for r, _ in flagged("num")}))
-                tier = "province" if len(unit) == 2 or "." in unit else "commune"  # departments: province tier
-                den = Fraction(sum(fee_procs.values()) if scope == "province" else fee_procs[tier])
+            elif ind in CATALOGUE_INDICATORS:
+                num, den = map(Fraction, from_catalogue[ind])
             elif ind in PROCEDURE_INDICATORS:
                 num = Fraction(len({r["MaTTHC"] for r, _ in flagged("num")}))
                 den = Fraction(len({r["MaTTHC"] for r, _ in flagged("den")}))

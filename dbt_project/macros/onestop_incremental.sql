@@ -96,8 +96,9 @@
 
 {#- What an incremental model was built from: the project's fingerprint and, for a model with meta
     rebuild_on_register_change, an MD5 of the department register's attribution (which unit holds which agency
-    identifier in which province: a renamed department changes no dossier and rebuilds nothing). '' without
-    Kho's environment. #}
+    identifier in which province: a renamed department changes no dossier and rebuilds nothing) and of the
+    procedure catalogue's statutory times, fees and online levels; for a model with rebuild_on_catalogue_change, an
+    MD5 of the catalogue's versions (any procedure changed). '' without Kho's environment. #}
 {% macro kho_build_fingerprint() -%}
     {%- set fingerprint = env_var('KHO_PROJECT_FINGERPRINT', '') -%}
     {%- if execute and fingerprint and (model.config.get('meta') or {}).get('rebuild_on_register_change') -%}
@@ -106,6 +107,18 @@
             ~ "order by agency_code, unit_code), '')) from " ~ ref('int_units__departments')
             ~ " where receives_under_agency") -%}
         {%- set fingerprint = fingerprint ~ ':' ~ register.rows[0][0] -%}
+        {#- the catalogue's attributes dossiers are judged by: a statutory time, fee or online level changed -#}
+        {%- set catalogue = run_query(
+            "select md5(coalesce(string_agg(procedure_code || '>' || coalesce(statutory_working_days::text, '') "
+            ~ "|| '/' || has_fee::text || '/' || coalesce(online_level, ''), ',' order by procedure_code), '')) "
+            ~ "from " ~ ref('stg_catalogue__procedures')) -%}
+        {%- set fingerprint = fingerprint ~ ':' ~ catalogue.rows[0][0] -%}
+    {%- endif -%}
+    {%- if execute and fingerprint and (model.config.get('meta') or {}).get('rebuild_on_catalogue_change') -%}
+        {%- set versions = run_query(
+            "select md5(coalesce(string_agg(batch_id || '#' || row_num, ',' order by procedure_code), '')) from "
+            ~ ref('stg_catalogue__procedures')) -%}
+        {%- set fingerprint = fingerprint ~ ':' ~ versions.rows[0][0] -%}
     {%- endif -%}
     {{- return(fingerprint) -}}
 {%- endmacro %}

@@ -1,8 +1,9 @@
 {# What the registry sources share (judicial records, land registration). #}
 
 {# The latest validated version of every record of a raw registry table: rows of batches not yet validated and
-   rows in quarantine left out, then one row per `key` (latest NgayCapNhat, then latest extraction). #}
-{% macro latest_validated(raw, key) -%}
+   rows in quarantine left out, then one row per `key` (latest change time `changed`, NgayCapNhat unless told,
+   then latest extraction). #}
+{% macro latest_validated(raw, key, changed='ngaycapnhat') -%}
     with validated as (
         select r.*
         from {{ raw }} as r
@@ -15,7 +16,7 @@
 
     select distinct on ({{ key }}) *
     from validated
-    order by {{ key }}, ngaycapnhat desc, _extracted_at desc, _row_num desc
+    order by {{ key }}, {{ changed }} desc, _extracted_at desc, _row_num desc
 {%- endmacro %}
 
 {# A registry set against the one-stop: one row per finished one-stop dossier of `procedure_codes` and per

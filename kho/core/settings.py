@@ -132,6 +132,21 @@ class KhoSettings(BaseSettings):
     feedback_backoff_seconds: float = Field(default=0.5, ge=0, description="First retry wait; doubles.")
     feedback_lag_minutes: int = Field(default=60, ge=0, description="Re-read this much before the watermark.")
     feedback_initial_watermark: str = Field(default="2025-07-01T00:00:00")
+    catalogue_url: str | None = Field(default="http://127.0.0.1:8772", description="Procedure catalogue API (the "
+                                      "national procedure database as the province sees it); empty = read the "
+                                      "drop folder only.")
+    catalogue_token: SecretStr = Field(default=SecretStr("sandbox-token"), description="Bearer token for it.")
+    catalogue_page_size: int = Field(default=500, ge=1, le=5000)
+    catalogue_timeout_seconds: float = Field(default=10.0, gt=0, description="Per request.")
+    catalogue_max_attempts: int = Field(default=6, ge=1, description="Tries per page (429/5xx/timeout).")
+    catalogue_backoff_seconds: float = Field(default=0.5, ge=0, description="First retry wait; doubles.")
+    catalogue_lag_minutes: int = Field(default=60, ge=0, description="Re-read this much before the watermark.")
+    catalogue_initial_watermark: str = Field(
+        default="2020-01-01T00:00:00", description="Procedures last changed before the reform are still in force: "
+        "the first window starts well before it.")
+    catalogue_drop_folder: Path | None = Field(
+        default=None, description="Folder the province drops its exports of the national procedure database into "
+        "(.json, the API's records); default KHO_HOME/drop/catalogue.")
     dvcqg_scores_drop_folder: Path | None = Field(
         default=None, description="Folder the province drops its exports of the national 766 dashboard into "
         "(.xlsx/.csv); default KHO_HOME/drop/dvcqg_scores.")
@@ -188,6 +203,10 @@ class KhoSettings(BaseSettings):
     @property
     def readiness_folder(self) -> Path:
         return self.readiness_drop_folder or (self.home / "drop" / "readiness")
+
+    @property
+    def catalogue_folder(self) -> Path:
+        return self.catalogue_drop_folder or (self.home / "drop" / "catalogue")
 
     @property
     def dvcqg_scores_folder(self) -> Path:

@@ -1,9 +1,9 @@
 """Write the reference-data seeds of the dbt project from their sources.
 
 Sources: the unit lists and conversion table in ``reference_data/admin_units/`` (provenance in its README), the
-``holidays`` package for the calendar, the agency-code scheme of Decision 20/2020, the sandbox's procedure
-catalogue and the document types of Decree 30/2020. ``python -m kho.domain.reference`` regenerates every seed; a test
-checks the committed seeds still match.
+``holidays`` package for the calendar, the agency-code scheme of Decision 20/2020 and the document types of Decree
+30/2020. ``python -m kho.domain.reference`` regenerates every seed; a test checks the committed seeds still match.
+Procedures are not reference data: they come from the procedure catalogue source (``connectors/catalogue``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from kho.domain.legacy_units import (
 from kho.domain.units import ascii_name, load_units
 
 SEEDS = PROJECT_ROOT / "dbt_project" / "seeds" / "reference"
-ONLINE_LEVELS = {4: "full", 3: "partial", 2: "none"}  # MucDo (domain.md §1.5) → online level
 
 
 def unit_rows() -> list[dict]:
@@ -94,22 +93,6 @@ def agency_level1_rows() -> list[dict]:
     return rows
 
 
-PROCEDURES_CSV = PROJECT_ROOT / "reference_data" / "procedures" / "procedures.csv"  # provenance: its README
-
-
-def procedure_rows() -> list[dict]:
-    with PROCEDURES_CSV.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    return [
-        {"procedure_code": r["procedure_code"], "procedure_name": r["procedure_name"], "field_code": r["field_code"],
-         "field_name": r["field_name"], "competent_tier": r["competent_tier"],
-         "online_level_code": int(r["online_level_code"]), "online_level": ONLINE_LEVELS[int(r["online_level_code"])],
-         "statutory_working_days": int(r["statutory_working_days"]), "fee_vnd": int(r["fee_vnd"]),
-         "has_fee": int(r["fee_vnd"]) > 0}
-        for r in rows
-    ]
-
-
 SEED_BUILDERS: dict[str, Callable[[], list[dict]]] = {
     "admin_units": unit_rows,
     "admin_units_legacy": legacy_unit_rows,
@@ -118,7 +101,6 @@ SEED_BUILDERS: dict[str, Callable[[], list[dict]]] = {
     "citizen_id_provinces": citizen_id_province_rows,
     "agency_level1_codes": agency_level1_rows,
     "calendar_exceptions": calendar_exceptions,
-    "procedures": procedure_rows,
     "document_types": type_rows,
 }
 

@@ -17,11 +17,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-import numpy as np
-
 from sandbox.onestop.generator import EV_END, NEVER, OUT_DONE, Dossiers, fmt_ts
 from sandbox.onestop.records import person_name
-from sandbox.times import DAY, office_reception
+from sandbox.times import DAY, after_working_days, office_reception
 
 ITEM_FIELDS = ("MaPAKN", "MaDonVi", "MaHoSo", "LoaiPAKN", "NguoiGui", "SoDienThoai", "TieuDe", "NgayTiepNhan",
                "KetQua", "NgayXuLy", "NgayCongKhai", "SoThich", "SoKhongThich", "LapLai", "NgayCapNhat")
@@ -139,10 +137,7 @@ class FeedbackRegistry:
             self.ratings.append(rating)
 
     def after_working_days(self, start: int, days: int) -> int:
-        """``start`` moved ``days`` working days on (weekends and Vietnamese holidays skipped), same time of day."""
-        day = np.datetime64(start // DAY, "D")
-        moved = np.busday_offset(day, days, roll="forward", holidays=self.holidays)
-        return int(moved.astype("datetime64[s]").astype(np.int64)) + start % DAY
+        return after_working_days(start, days, self.holidays)
 
     # -- what the system shows -------------------------------------------------------------------------------
     def visible(self, clock: int) -> list[tuple[int, Item]]:

@@ -36,7 +36,7 @@ from sandbox.onestop.generator import (
 from sandbox.onestop.records import citizen_id, person_name
 from sandbox.times import DAY, epoch_of, office_reception, wall
 
-PROCEDURE = "1.000489"  # Cấp phiếu lý lịch tư pháp (reference_data/procedures)
+PROCEDURE = "1.000489"  # Cấp phiếu lý lịch tư pháp (sandbox/catalogue)
 AGENCIES = ("CONG_AN", "TT_LLTP_QG", "TOA_AN")  # provincial police, national centre, a court
 DEFECTS = ("issued_before_received", "unknown_unit", "bad_citizen_id", "answer_before_sent", "missing_received",
            "unknown_agency")

@@ -28,7 +28,7 @@ from sandbox.onestop.generator import EV_END, EV_RECEIVE, NEVER, OUT_DONE, OUT_R
 from sandbox.onestop.records import citizen_id, person_name
 from sandbox.times import DAY, epoch_of, office_reception, wall
 
-PROCEDURE = "2.000986"  # Cấp giấy chứng nhận quyền sử dụng đất lần đầu (reference_data/procedures)
+PROCEDURE = "2.000986"  # Cấp giấy chứng nhận quyền sử dụng đất lần đầu (sandbox/catalogue)
 KINDS = ("DANG_KY_LAN_DAU", "CHUYEN_NHUONG", "THE_CHAP", "BIEN_DONG")
 TAXED = frozenset({"DANG_KY_LAN_DAU", "CHUYEN_NHUONG"})  # kinds with a financial obligation
 DAYS = {"DANG_KY_LAN_DAU": 20, "CHUYEN_NHUONG": 10, "THE_CHAP": 1, "BIEN_DONG": 7}  # the office's deadlines (days)

@@ -1,5 +1,6 @@
-"""Procedures the sandbox one-stop system serves: the province's procedure list (``reference_data/procedures/``,
-see its README for what is real and what is illustrative) plus how often each is asked for.
+"""Procedures the sandbox one-stop system serves: the sandbox national procedure list (``sandbox/catalogue/``, see
+its README for what is real and what is illustrative; the sandbox catalogue system serves it to Kho) plus how often
+each is asked for.
 
 ``days`` is the statutory processing time in working days; ``level`` is the online-service level MucDo (2 =
 information only, 3 = partial, 4 = full online); ``fee`` is in VND (0 = free).
@@ -11,7 +12,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-PROCEDURES_CSV = Path(__file__).resolve().parents[2] / "reference_data" / "procedures" / "procedures.csv"
+PROCEDURES_CSV = Path(__file__).resolve().parents[1] / "catalogue" / "procedures.csv"
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,6 @@ from dossiers as d
 left join resolved_codes as u on u.source_unit_code = d.unit_code_as_sent and u.era = d.unit_era
 left join resolved_codes as r on r.source_unit_code = d.receiving_unit_code_as_sent and r.era = d.unit_era
 left join {{ ref('citizen_id_provinces') }} as cp on cp.id_prefix = d.owner_id_province_prefix
-left join {{ ref('procedures') }} as p on p.procedure_code = d.procedure_code
+left join {{ ref('stg_catalogue__procedures') }} as p on p.procedure_code = d.procedure_code
 left join lists as l on l.dossier_code = d.dossier_code
 left join department_agencies as da on da.agency_code = d.receiving_agency_code

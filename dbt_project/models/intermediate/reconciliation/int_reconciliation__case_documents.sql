@@ -10,7 +10,7 @@ with documents as (
 procedure_match as (
     select distinct on (d.document_id) d.document_id, p.procedure_code
     from documents as d
-    inner join {{ ref('procedures') }} as p on strpos(d.subject_redacted, p.procedure_name) > 0
+    inner join {{ ref('stg_catalogue__procedures') }} as p on strpos(d.subject_redacted, p.procedure_name) > 0
     order by d.document_id, length(p.procedure_name) desc, p.procedure_code
 )
 

@@ -14,6 +14,7 @@
 -- and the flags Decision 766 counts. Incremental: see macro file onestop_incremental.
 -- depends_on: {{ ref('stg_onestop__dossiers') }}, {{ ref('int_onestop__dossier_milestones') }} (onestop_move_as_of)
 -- depends_on: {{ ref('int_units__departments') }} (kho_build_fingerprint)
+-- depends_on: {{ ref('stg_catalogue__procedures') }} (kho_build_fingerprint)
 with
 {% if is_incremental() %}
 scope as (

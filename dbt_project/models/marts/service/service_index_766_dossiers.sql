@@ -2,7 +2,8 @@
 -- Drill-down of the Decision 766 index: one row per dossier, in the month of its reception, with a flag for every
 -- numerator (<id>_num) and denominator (<id>_den) it counts in. The dossiers behind a figure of
 -- service_index_766 are `where unit_code = ... and period_month = ... and <id>_num`.
--- Procedure indicators count distinct procedure_code over the flagged rows. A view over fct_dossiers (incremental,
+-- Procedure indicators count distinct procedure_code over the flagged rows; the catalogue indicators 3.5 and 3.6
+-- term C count the catalogue's fee procedures the unit applies among those of the flagged rows. A view over fct_dossiers (incremental,
 -- indexed on unit_code and period_month), so it is always in step with the fact.
 with dossiers as (
     select * from {{ ref('fct_dossiers') }}
@@ -13,7 +14,7 @@ units as (
 ),
 
 procedures as (
-    select procedure_code, online_level, has_fee from {{ ref('procedures') }}
+    select procedure_code, online_level, has_fee from {{ ref('stg_catalogue__procedures') }}
 ),
 
 signals as (
@@ -80,6 +81,8 @@ select
     has_payable_fee as online_payment_procedures_den,
     has_payable_fee and is_paid_online as online_payment_procedures_num,
     is_fee_procedure as fee_procedures_with_dossiers_num,
+    -- 3.5: a fee procedure's dossier synced with a non-zero fee
+    is_fee_procedure and has_fee as procedures_payment_integrated_num,
     -- 5.4: neither overdue nor with feedback or a "not satisfied" rating by the period end
     true as dossier_satisfaction_den,
     on_time_766 not in ('late', 'open_overdue') and not has_feedback_or_dislike as dossier_satisfaction_num,

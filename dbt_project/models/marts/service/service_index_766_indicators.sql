@@ -1,6 +1,6 @@
 {{ config(
     materialized="incremental",
-    meta={"rebuild_on_register_change": true},
+    meta={"rebuild_on_register_change": true, "rebuild_on_catalogue_change": true},
     unique_key="period_month",
     incremental_strategy="delete+insert",
     on_schema_change="append_new_columns",
@@ -16,10 +16,14 @@
 -- (validated since its cursor, or judged at a later as-of time: the open month follows the clock), and the months
 -- whose dossier count no longer matches the fact's (a dossier whose reception date moved it to another month; a
 -- month left with none is dropped by the pre-hook). A unit re-coded inside a month is covered because the whole
--- month is recomputed. A changed project rebuilds it in full (rebuild_if_project_changed).
+-- month is recomputed. A changed project rebuilds it in full (rebuild_if_project_changed), and so does any change of
+-- the procedure catalogue (meta rebuild_on_catalogue_change): a decision made public late changes a past month.
+-- Catalogue indicators (1.1-1.3, 3.1, 3.5, 3.6 term C) count the procedures the unit applies (the catalogue's
+-- applied units; for the province scope, the procedures it publishes), in force at the period end.
 -- depends_on: {{ ref('fct_dossiers') }}
 -- depends_on: {{ ref('int_feedback__dossier_signals') }}
 -- depends_on: {{ ref('int_units__departments') }} (kho_build_fingerprint)
+-- depends_on: {{ ref('stg_catalogue__procedures') }} (kho_build_fingerprint)
 {% set indicators = computed_indicators_766() %}
 {% set feedback_ids = indicators | selectattr("kind", "equalto", "feedback") | map(attribute="id")
                       | map("tojson") | join(", ") | replace('"', "'") %}
@@ -70,14 +74,6 @@ feedback as (
     {% if is_incremental() %}where period_month in (select m.period_month from months as m){% endif %}
 ),
 
-catalogue as (
-    select
-        count(*) filter (where has_fee) as fee_procedures,
-        count(*) filter (where has_fee and competent_tier = 'province') as fee_procedures_province,
-        count(*) filter (where has_fee and competent_tier = 'commune') as fee_procedures_commune
-    from {{ ref('procedures') }}
-),
-
 counts as (
     {% for scope, role, key in groupings %}
     select
@@ -99,23 +95,62 @@ counts as (
         null::numeric as {{ ind.id }}_num,
         null::numeric as {{ ind.id }}_den,
         {% elif ind.kind == "catalogue" %}
-        count(distinct procedure_code) filter (where {{ ind.id }}_num)::numeric as {{ ind.id }}_num,
-        {% if scope == "province" %}
-        max(c.fee_procedures)::numeric as {{ ind.id }}_den,
-        {% else %}
-        max(case when unit_tier = 'province' then c.fee_procedures_province
-            else c.fee_procedures_commune end)::numeric as {{ ind.id }}_den,
-        {% endif %}
+        array_agg(distinct procedure_code) filter (where {{ ind.id }}_num) as {{ ind.id }}_procedures,
         {% endif %}
         {% endfor %}
         count(*) as dossiers,
+        max(period_end_at) as period_end_at,
         max(as_of_at) as as_of_at
     from dossiers
-    cross join catalogue as c
     where {{ key }} is not null
     group by {{ key }}, period_month
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
+),
+
+-- each key's catalogue procedures: those the unit applies (the province: those it publishes) in force at the
+-- period end, with the procedures its dossiers flag for the catalogue indicators counted over dossiers
+key_procedures as (
+    select
+        k.scope, k.unit_role, k.unit_code, k.period_month, k.period_end_at,
+        p.procedure_code, p.has_fee, p.online_level,
+        p.states_name and p.states_steps and p.states_method and p.states_dossier_composition
+            and p.states_time_limit and p.states_applicant and p.states_agency as has_all_components
+        {% for ind in indicators if ind.kind == "catalogue" %}
+        , p.has_fee and p.procedure_code = any(k.{{ ind.id }}_procedures) as {{ ind.id }}_num
+        {% endfor %}
+    from counts as k
+    inner join {{ ref('stg_catalogue__procedure_units') }} as a
+        on a.unit_code = k.unit_code and a.relation = case when k.scope = 'unit' then 'applies' else 'publishes' end
+    inner join {{ ref('stg_catalogue__procedures') }} as p
+        on p.procedure_code = a.procedure_code and p.is_in_force and p.first_decided_at < k.period_end_at
+),
+
+in_force as (
+    select
+        scope, unit_role, unit_code, period_month,
+        count(*)::numeric as procedures,
+        count(*) filter (where has_all_components)::numeric as procedures_full_content_num,
+        count(*) filter (where online_level in ('full', 'partial'))::numeric as procedures_online_num,
+        count(*) filter (where has_fee)::numeric as fee_procedures
+        {% for ind in indicators if ind.kind == "catalogue" %}
+        , count(*) filter (where {{ ind.id }}_num)::numeric as {{ ind.id }}_num
+        {% endfor %}
+    from key_procedures
+    group by scope, unit_role, unit_code, period_month
+),
+
+-- 1.1 and 1.2 over the decisions signed that month, as int_catalogue__decisions judged them at its end
+publications as (
+    select
+        kp.scope, kp.unit_role, kp.unit_code, kp.period_month,
+        count(*)::numeric as decisions,
+        count(*) filter (where d.is_published_on_time)::numeric as procedures_published_on_time_num,
+        count(*) filter (where d.is_public_on_time)::numeric as procedures_updated_on_time_num
+    from key_procedures as kp
+    inner join {{ ref('int_catalogue__decisions') }} as d
+        on d.procedure_code = kp.procedure_code and d.period_month = kp.period_month
+    group by kp.scope, kp.unit_role, kp.unit_code, kp.period_month
 ),
 
 long as (
@@ -125,11 +160,27 @@ long as (
         case when v.indicator_id = 'online_dossiers' then c.dossier_sync_num end as adjustment_num,
         case when v.indicator_id = 'online_dossiers' then c.dossier_sync_den end as adjustment_den
     from counts as c
+    left join in_force as f
+        on f.scope = c.scope and f.unit_role = c.unit_role and f.unit_code = c.unit_code
+        and f.period_month = c.period_month
+    left join publications as pb
+        on pb.scope = c.scope and pb.unit_role = c.unit_role and pb.unit_code = c.unit_code
+        and pb.period_month = c.period_month
     cross join lateral (values
         {% for ind in indicators %}
-        ('{{ ind.id }}', c.{{ ind.id }}_num, c.{{ ind.id }}_den){{ "," if not loop.last }}
+        {% if ind.kind == "publications" %}
+        ('{{ ind.id }}', coalesce(pb.{{ ind.id }}_num, 0), coalesce(pb.decisions, 0)),
+        {% elif ind.kind == "in_force" %}
+        ('{{ ind.id }}', coalesce(f.{{ ind.id }}_num, 0), coalesce(f.procedures, 0)),
+        {% elif ind.kind == "catalogue" %}
+        ('{{ ind.id }}', coalesce(f.{{ ind.id }}_num, 0), coalesce(f.fee_procedures, 0)),
+        {% else %}
+        ('{{ ind.id }}', c.{{ ind.id }}_num, c.{{ ind.id }}_den),
+        {% endif %}
         {% endfor %}
+        (null, null::numeric, null::numeric)
     ) as v (indicator_id, numerator, denominator)
+    where v.indicator_id is not null
 ),
 
 keys as (
