@@ -16,6 +16,14 @@ from kho.core.extract_run import ExtractRun
 log = logging.getLogger(__name__)
 
 
+class FileRejected(ValueError):
+    """A whole file refused, with the rule it broke."""
+
+    def __init__(self, rule: str, detail: str):
+        super().__init__(f"{rule}: {detail}")
+        self.rule = rule
+
+
 def import_files(run: ExtractRun, folder: Path, stream: str, patterns: tuple[str, ...],
                  read: Callable[[Path, bytes], list[dict]], to_arrow: Callable[[list[dict]], pa.Table],
                  refused: tuple[type[Exception], ...], what: str) -> BatchManifest:

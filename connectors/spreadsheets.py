@@ -10,15 +10,9 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+from connectors.drop_files import FileRejected
+
 HEADER_SEARCH_ROWS = 20
-
-
-class FileRejected(ValueError):
-    """A whole file refused, with the rule it broke."""
-
-    def __init__(self, rule: str, detail: str):
-        super().__init__(f"{rule}: {detail}")
-        self.rule = rule
 
 
 def cell_text(value: object) -> str:

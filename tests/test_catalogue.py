@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.catalogue.streams import ExportRejected, read_export
+from connectors.catalogue.streams import FileRejected, read_export
 
 
 @pytest.mark.fast
@@ -21,7 +21,7 @@ from connectors.catalogue.streams import ExportRejected, read_export
     (b'[{"code": "1.001193"}, {"name": "no code"}]', "not_a_catalogue_export", "record #2"),
 ])
 def test_an_export_that_is_not_one_is_refused_whole(content, rule, names):
-    with pytest.raises(ExportRejected) as exc:
+    with pytest.raises(FileRejected) as exc:
         read_export(Path("x.json"), content)
     assert exc.value.rule == rule and names in str(exc.value)
 

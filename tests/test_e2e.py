@@ -133,10 +133,10 @@ def test_the_transform_checks_and_records_every_sources_freshness(pipeline_run, 
     assert empty == {("dvcqg_scores", "scores")}  # nothing dropped in its folder: no data, not stale
     rows = [r for r in rows if r[2] != "no data"]
     assert [(r[0], r[1]) for r in rows] == [
-        ("civil_status", "births"), ("civil_status", "deaths"), ("civil_status", "marriages"),
-        ("documents", "edocs"), ("documents", "status_events"), ("feedback", "items"), ("feedback", "ratings"),
-        ("judicial", "requests"), ("land", "transactions"),
-        ("onestop", "dossiers"), ("readiness", "returns"), ("readiness", "targets"), ("readiness", "tasks")]
+        ("catalogue", "procedures"), ("civil_status", "births"), ("civil_status", "deaths"),
+        ("civil_status", "marriages"), ("documents", "edocs"), ("documents", "status_events"), ("feedback", "items"),
+        ("feedback", "ratings"), ("judicial", "requests"), ("land", "transactions"), ("onestop", "dossiers"),
+        ("readiness", "returns"), ("readiness", "targets"), ("readiness", "tasks")]
     assert all(r[2] == "pass" and r[3] for r in rows), rows
     assert ("onestop", "dossiers", "pass", True, "2 day", "7 day") in rows
 

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.integration
 def stripped_import(warehouse, settings, tmp_path_factory):
     from kho.dbt import run_dbt
     from kho.pipeline import import_path
+    from sandbox.catalogue.generator import CatalogueRegistry
     from sandbox.onestop.generator import Dossiers, SandboxConfig
     from sandbox.onestop.records import render
 
@@ -26,10 +27,14 @@ def stripped_import(warehouse, settings, tmp_path_factory):
     path = tmp_path_factory.mktemp("export") / "dvcqg-export-no-history.json"
     path.write_text(json.dumps([{**r, "QuaTrinhXuLy": []} for r in full], ensure_ascii=False), encoding="utf-8")
     with warehouse.connect() as conn:
-        conn.execute("drop schema if exists raw_onestop, dq, kho, kho_work, staging, staging_restricted, "
-                     "intermediate, marts, reference cascade")
+        conn.execute("drop schema if exists raw_onestop, raw_catalogue, dq, kho, kho_work, staging, "
+                     "staging_restricted, intermediate, marts, reference cascade")
     warehouse.bootstrap()
     _, [summary] = import_path("onestop", path, settings)
+    # the province's procedure catalogue: the statutory times that date a dossier sent without a due date
+    catalogue = tmp_path_factory.mktemp("catalogue")
+    CatalogueRegistry(d).write_export(catalogue, d.default_clock)
+    import_path("catalogue", catalogue, settings)
     run_dbt(["build", "--select", "+dossier_unit_months", "+service_index_766_dossiers"], warehouse, settings)
     return full, summary
 

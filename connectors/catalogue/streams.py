@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from connectors.catalogue.schema import PROCEDURES
-from connectors.drop_files import import_files
+from connectors.drop_files import FileRejected, import_files
 from connectors.listing import ChangeListingClient, land_listing
 from kho.core.batches import BatchManifest
 from kho.core.extract_run import ExtractRun
@@ -21,12 +21,6 @@ from kho.core.windows import Window
 
 STREAM = "procedures"
 PATTERNS = ("*.json", "*.JSON")
-
-
-class ExportRejected(ValueError):
-    def __init__(self, rule: str, message: str):
-        super().__init__(message)
-        self.rule = rule
 
 
 def extract_window(client: ChangeListingClient, run: ExtractRun, window: Window) -> BatchManifest:
@@ -39,18 +33,18 @@ def read_export(path: Path, data: bytes) -> list[dict]:
     try:
         records = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ExportRejected("not_json", f"{path.name}: not UTF-8 JSON ({exc})") from exc
+        raise FileRejected("not_json", f"{path.name}: not UTF-8 JSON ({exc})") from exc
     if not isinstance(records, list):
-        raise ExportRejected("not_a_catalogue_export",
+        raise FileRejected("not_a_catalogue_export",
                              f"{path.name}: a {type(records).__name__}, expected an array of procedure records")
     for n, rec in enumerate(records, start=1):
         if not isinstance(rec, dict) or not rec.get("code"):
-            raise ExportRejected("not_a_catalogue_export",
+            raise FileRejected("not_a_catalogue_export",
                                  f"{path.name} record #{n}: expected a procedure object with a code")
     return [{**rec, "_source_row": str(n)} for n, rec in enumerate(records, start=1)]
 
 
 def import_folder(run: ExtractRun, folder: Path) -> BatchManifest:
     """Land every export in ``folder`` not read before, as one batch; refused files go to ``rejected/``."""
-    return import_files(run, folder, STREAM, PATTERNS, read_export, PROCEDURES.to_arrow, (ExportRejected,),
+    return import_files(run, folder, STREAM, PATTERNS, read_export, PROCEDURES.to_arrow, (FileRejected,),
                         "procedure catalogue export")
