@@ -41,3 +41,11 @@ def test_the_public_development_key_is_refused_on_an_external_warehouse():
     external = KhoSettings(warehouse_url="postgresql://kho:pw@db.example:5432/kho", pseudonym_key=DEVELOPMENT_KEY)
     with pytest.raises(PseudonymKeyMismatch, match="development key"):
         ensure_key(None, external)  # refused before any connection is used
+
+
+def test_none_turns_a_drop_folder_sources_api_off_and_an_empty_variable_keeps_the_default(monkeypatch):
+    monkeypatch.setenv("KHO_CATALOGUE_URL", "none")
+    monkeypatch.setenv("KHO_LAND_URL", "")
+    s = KhoSettings()
+    assert s.catalogue_url is None and s.land_url == "http://127.0.0.1:8769"
+    assert KhoSettings(readiness_url="None").readiness_url is None

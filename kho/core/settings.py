@@ -10,7 +10,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -18,6 +18,13 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 class KhoSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KHO_", env_file=".env", extra="ignore", env_ignore_empty=True)
+
+    @field_validator("land_url", "readiness_url", "catalogue_url", mode="before")
+    @classmethod
+    def _no_api(cls, value: object) -> object:
+        """``none`` for a source with a drop folder: no API, the folder only (an empty variable is ignored, so it
+        would mean the default)."""
+        return None if isinstance(value, str) and value.strip().lower() == "none" else value
 
     home: Path = Field(
         default=PROJECT_ROOT / ".kho",
@@ -101,7 +108,7 @@ class KhoSettings(BaseSettings):
     judicial_lag_minutes: int = Field(default=60, ge=0, description="Re-read this much before the watermark.")
     judicial_initial_watermark: str = Field(default="2025-07-01T00:00:00")
     land_url: str | None = Field(default="http://127.0.0.1:8769", description="Land-registration system API; "
-                                 "empty = read the drop folder only.")
+                                 "`none` = read the drop folder only.")
     land_token: SecretStr = Field(default=SecretStr("sandbox-token"), description="Bearer token for it.")
     land_page_size: int = Field(default=500, ge=1, le=5000)
     land_timeout_seconds: float = Field(default=10.0, gt=0, description="Per request; the link stalls.")
@@ -112,7 +119,7 @@ class KhoSettings(BaseSettings):
     land_drop_folder: Path | None = Field(
         default=None, description="Folder the land system's monthly CSV exports are dropped into (unset = none).")
     readiness_url: str | None = Field(default="http://127.0.0.1:8770", description="Plan 02 monitoring system API "
-                                      "(the communes' readiness returns); empty = read the drop folder only.")
+                                      "(the communes' readiness returns); `none` = read the drop folder only.")
     readiness_token: SecretStr = Field(default=SecretStr("sandbox-token"), description="Bearer token for it.")
     readiness_page_size: int = Field(default=500, ge=1, le=5000)
     readiness_timeout_seconds: float = Field(default=10.0, gt=0, description="Per request.")
@@ -133,7 +140,7 @@ class KhoSettings(BaseSettings):
     feedback_lag_minutes: int = Field(default=60, ge=0, description="Re-read this much before the watermark.")
     feedback_initial_watermark: str = Field(default="2025-07-01T00:00:00")
     catalogue_url: str | None = Field(default="http://127.0.0.1:8772", description="Procedure catalogue API (the "
-                                      "national procedure database as the province sees it); empty = read the "
+                                      "national procedure database as the province sees it); `none` = read the "
                                       "drop folder only.")
     catalogue_token: SecretStr = Field(default=SecretStr("sandbox-token"), description="Bearer token for it.")
     catalogue_page_size: int = Field(default=500, ge=1, le=5000)

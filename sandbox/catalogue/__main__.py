@@ -1,5 +1,5 @@
-"""``python -m sandbox.catalogue``: serve the sandbox procedure catalogue (and optionally write the province's
-export of it into a drop folder first) until interrupted."""
+"""``python -m sandbox.catalogue``: serve the sandbox procedure catalogue until interrupted, or, with
+``--export-only DIR``, write the province's export of it into a drop folder and exit."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from sandbox.cli import sandbox_arguments
 
 def main() -> None:
     s, a, dossiers = sandbox_arguments(
-        __doc__, 8772, ("--write-files", "Write the province's export of the catalogue here first."))
+        __doc__, 8772, ("--export-only", "Write the province's export of the catalogue here, then exit."))
     registry = CatalogueRegistry(dossiers)
     app = CatalogueService(registry, token=s.catalogue_token.get_secret_value())
-    if a.write_files:
-        print(f"wrote {registry.write_export(a.write_files, app.clock)}", flush=True)
+    if a.export_only:
+        print(f"wrote {registry.write_export(a.export_only, app.clock)}", flush=True)
+        return
     CatalogueServer(app, a.port).serve_until_interrupted(
         f"sandbox procedure catalogue ({len(registry.records):,} procedures)")
 
