@@ -171,8 +171,9 @@ def run_demo(settings: KhoSettings | None = None, verbose: bool = False) -> dict
                       f"{len(readiness_files)} template files in {settings.readiness_folder}")
         console.print(f"Sandbox feedback system: {pakn.url} ({len(feedback.registry.items):,} feedback items, "
                       f"{len(feedback.registry.ratings):,} dossier ratings)")
-        console.print(f"Sandbox procedure catalogue: {tthc.url} ({len(catalogue.registry.records)} procedures with "
-                      f"their publishing decisions)")
+        kept = len(catalogue.registry.formalities)
+        console.print(f"Sandbox procedure catalogue: {tthc.url} ({kept} procedures with their publishing decisions, "
+                      f"and {len(catalogue.registry.records) - kept} records validation refuses)")
         apply_roles(wh, settings)
         if not verbose:
             console.print(f"Running the DAGs; their logs (Airflow tasks, dbt, GX) go to [cyan]{log}[/] "

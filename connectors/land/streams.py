@@ -13,6 +13,7 @@ import csv
 import io
 from pathlib import Path
 
+from connectors.drop_files import FileRejected as ExportRejected
 from connectors.drop_files import import_files
 from connectors.land.client import LandClient
 from connectors.land.schema import contract_name, records_to_arrow
@@ -24,12 +25,6 @@ from kho.core.windows import Window
 STREAM = "transactions"
 PATTERNS = ("*.csv", "*.CSV")
 REQUIRED_COLUMNS = ("MaGiaoDich", "NgayTiepNhan")
-
-
-class ExportRejected(ValueError):
-    def __init__(self, rule: str, message: str):
-        super().__init__(message)
-        self.rule = rule
 
 
 def extract_window(client: LandClient, run: ExtractRun, window: Window) -> BatchManifest:
