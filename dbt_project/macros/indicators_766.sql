@@ -47,3 +47,9 @@
         "online_payment_dossiers", "online_payment_procedures", "fee_procedures_with_dossiers",
     ]) }}
 {%- endmacro %}
+
+{# A unit's tier from its unit_level: 'province' for the province and its departments (and the units under them),
+   else 'commune' (communes, wards, special zones). #}
+{% macro unit_tier(unit_level) -%}
+    case when {{ unit_level }} in ('province', 'department', 'department_unit') then 'province' else 'commune' end
+{%- endmacro %}

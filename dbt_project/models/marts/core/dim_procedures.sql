@@ -12,11 +12,8 @@ units as (
 tiers as (
     select
         c.procedure_code,
-        case
-            when bool_and(u.unit_level in ('province', 'department', 'department_unit')) then 'province'
-            when bool_and(u.unit_level not in ('province', 'department', 'department_unit')) then 'commune'
-            else 'both'
-        end as competent_tier
+        case when count(distinct {{ unit_tier('u.unit_level') }}) = 1
+            then min({{ unit_tier('u.unit_level') }}) else 'both' end as competent_tier
     from catalogue as c
     inner join {{ ref('stg_catalogue__procedure_units') }} as a
         on a.procedure_code = c.procedure_code and a.relation = 'applies'

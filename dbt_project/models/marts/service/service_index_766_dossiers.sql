@@ -26,8 +26,7 @@ flagged as (
         d.*,
         u.province_code,
         ru.province_code as receiving_province_code,
-        case when u.unit_level in ('province', 'department', 'department_unit') then 'province' else 'commune' end
-            as unit_tier,
+        {{ unit_tier('u.unit_level') }} as unit_tier,
         p.online_level as procedure_online_level,
         d.terminal_status_766 in (9, 10) as is_finished_766,
         coalesce(p.has_fee, false) and not d.all_fees_zero as has_payable_fee,

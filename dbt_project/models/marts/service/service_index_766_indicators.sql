@@ -168,19 +168,16 @@ long as (
         and pb.period_month = c.period_month
     cross join lateral (values
         {% for ind in indicators %}
-        {% if ind.kind == "publications" %}
-        ('{{ ind.id }}', coalesce(pb.{{ ind.id }}_num, 0), coalesce(pb.decisions, 0)),
-        {% elif ind.kind == "in_force" %}
-        ('{{ ind.id }}', coalesce(f.{{ ind.id }}_num, 0), coalesce(f.procedures, 0)),
-        {% elif ind.kind == "catalogue" %}
-        ('{{ ind.id }}', coalesce(f.{{ ind.id }}_num, 0), coalesce(f.fee_procedures, 0)),
+        {% set source, den = {"publications": ("pb", "coalesce(pb.decisions, 0)"),
+                              "in_force": ("f", "coalesce(f.procedures, 0)"),
+                              "catalogue": ("f", "coalesce(f.fee_procedures, 0)")}.get(ind.kind, (none, none)) %}
+        {% if source %}
+        ('{{ ind.id }}', coalesce({{ source }}.{{ ind.id }}_num, 0), {{ den }}){{ "," if not loop.last }}
         {% else %}
-        ('{{ ind.id }}', c.{{ ind.id }}_num, c.{{ ind.id }}_den),
+        ('{{ ind.id }}', c.{{ ind.id }}_num, c.{{ ind.id }}_den){{ "," if not loop.last }}
         {% endif %}
         {% endfor %}
-        (null, null::numeric, null::numeric)
     ) as v (indicator_id, numerator, denominator)
-    where v.indicator_id is not null
 ),
 
 keys as (
