@@ -2,11 +2,14 @@
 total and by group, the province's last 12 months, the five lowest departments and communes, the bands below 80
 "urgent" and 80-90 "watch"), rendered after every transform, and e-mailed as a weekly digest to the province office
 (the overview's recipients in KHO_REPORT_RECIPIENTS_FILE) every Monday at 07:00 (Asia/Ho_Chi_Minh), about the
-latest closed month. A manual run takes ``period`` (YYYY-MM), ``lang`` (vi/en), ``pdf`` and ``send``; a digest goes
-out once per week and language (kho.report_deliveries, report '766').
+latest closed month. Each run also renders the pages of the latest quarter, half-year and year (no digest). A manual
+run takes ``period`` (YYYY-MM), ``lang`` (vi/en), ``pdf`` and ``send``; a digest goes out once per week and language
+(kho.report_deliveries, report '766').
 """
 
 from __future__ import annotations
+
+import logging
 
 from airflow.sdk import dag, get_current_context, task
 
@@ -29,9 +32,15 @@ def publish_766_scoreboard():
 
         params = get_current_context()["params"]
         try:
-            return render_scoreboard(params.get("period"), params.get("lang"), params.get("pdf")).to_dict()
+            rendered = render_scoreboard(params.get("period"), params.get("lang"), params.get("pdf")).to_dict()
         except NoScores as e:  # before any transform: say so and end cleanly (the digest is skipped too)
             raise AirflowSkipException(str(e)) from e
+        for period_type in ("quarter", "half_year", "year"):  # the longer periods' pages, without a digest
+            try:
+                render_scoreboard(params.get("period"), params.get("lang"), params.get("pdf"), period_type=period_type)
+            except NoScores as e:  # a warehouse computing months only (dbt var kho_period_types)
+                logging.getLogger(__name__).info("no %s scoreboard: %s", period_type, e)
+        return rendered
 
     @task
     def deliver_digest(rendered: dict) -> dict:

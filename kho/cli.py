@@ -246,13 +246,16 @@ def report(period, units, lang, pdf, send, resend, data_docs) -> None:
 
 
 @main.command()
-@click.option("--period", help="Month to rank, YYYY-MM (default: the latest closed month).")
+@click.option("--period", help="Month to rank, or any month of the quarter, half-year or year, YYYY-MM "
+                               "(default: the latest closed period).")
+@click.option("--period-type", type=click.Choice(["month", "quarter", "half_year", "year"]), default="month",
+              show_default=True, help="Rank the units over a month, quarter, half-year or year.")
 @report_options("a PDF", "E-mail the digest to the province office (the overview's recipients).")
-def scoreboard(period, lang, pdf, send, resend) -> None:
+def scoreboard(period, period_type, lang, pdf, send, resend) -> None:
     """Render the province's Decision 766 scoreboard: units ranked by total and by group, the lowest five."""
     from kho.reports.publish import render_scoreboard
 
-    publish(lambda: render_scoreboard(period, lang, pdf),
+    publish(lambda: render_scoreboard(period, lang, pdf, period_type=period_type),
             lambda rs: f"Decision 766 scoreboard ({rs.lang}): [cyan]{rs.overview.html}[/]", send, resend)
 
 

@@ -244,6 +244,13 @@ def print_readiness(wh) -> None:
                   "measured %", ""), rows, left=3)
 
 
+# a period's label: 2026-03, 2026-Q1, 2026-H1, 2026
+PERIOD_LABEL = ("case period_type when 'month' then to_char(period_start, 'YYYY-MM') "
+                "when 'quarter' then to_char(period_start, 'YYYY-\"Q\"Q') "
+                "when 'half_year' then to_char(period_start, 'YYYY') || case when extract(month from period_start) = 1 "
+                "then '-H1' else '-H2' end else to_char(period_start, 'YYYY') end")
+
+
 def print_departments(wh) -> None:
     """The province's departments (its register): the dossiers that landed on each, and its Decision 766 score in
     the latest month the one-stop has."""
@@ -252,7 +259,8 @@ def print_departments(wh) -> None:
         "from marts.dim_units u "
         "left join (select unit_code, count(*) as dossiers from marts.fct_dossiers group by 1) d using (unit_code) "
         "left join marts.service_index_766 s on s.unit_code = u.unit_code and s.scope = 'unit' "
-        "and s.unit_role = 'competent' and s.period_month = (select max(period_month) from marts.fct_dossiers) "
+        "and s.unit_role = 'competent' and s.period_type = 'month' "
+        "and s.period_start = (select max(period_month) from marts.fct_dossiers) "
         "where u.is_current and u.unit_level in ('department', 'department_unit') order by u.unit_code")
     if rows:
         print_table("Departments of the register: dossiers landed on them, 766 score of the latest month "
@@ -278,20 +286,23 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
                  ("unit", "month", "received", "finished", "on time", "online", "online pay", "digitized"),
                  rows, left=2)
     _, rows = wh.query(
-        "select to_char(period_month, 'YYYY-MM'), on_time_rate, online_dossiers_rate, full_online_dossiers_rate, "
+        "select to_char(period_start, 'YYYY-MM'), on_time_rate, online_dossiers_rate, full_online_dossiers_rate, "
         "electronic_results_rate, online_payment_dossiers_rate, dossier_sync_rate, total_score, max_score_computed "
-        "from marts.service_index_766 where scope = 'province' and unit_role = 'competent' order by 1")
+        "from marts.service_index_766 where scope = 'province' and unit_role = 'competent' and period_type = 'month' "
+        "order by 1")
     print_table("Decision 766 index, province (details: service_index_766_indicators, dossiers behind each "
                  "figure: service_index_766_dossiers)",
                  ("month", "on time", "online×sync", "full online", "e-result", "online pay", "synced", "score",
                   "of max computable"), rows)
     _, rows = wh.query(
-        "select to_char(period_month, 'YYYY-MM'), group_1_score, group_2_score, group_3_score, group_4_score, "
+        f"select {PERIOD_LABEL}, group_1_score, group_2_score, group_3_score, group_4_score, "
         "group_5_score, group_6_score, total_score, max_score_computed, "
         "round(100 * total_score / nullif(max_score_computed, 0), 2) from marts.service_index_766 "
-        "where scope = 'province' and unit_role = 'competent' order by 1")
-    print_table("Decision 766 index, province, by group (maxima 18 / 20 / 12 / 22 / 18 / 10; service_index_766)",
-                 ("month", "1 publicity", "2 progress", "3 online", "4 digitized", "5 satisfaction", "6 payment",
+        "where scope = 'province' and unit_role = 'competent' "
+        "order by array_position(array['month', 'quarter', 'half_year', 'year'], period_type), period_start")
+    print_table("Decision 766 index, province, by group and period (maxima 18 / 20 / 12 / 22 / 18 / 10; "
+                "service_index_766)",
+                 ("period", "1 publicity", "2 progress", "3 online", "4 digitized", "5 satisfaction", "6 payment",
                   "total", "computable", "of 100"), rows)
     _, rows = wh.query(
         "select to_char(month, 'YYYY-MM'), documents_sent, signature_rate, documents_received, handled_on_time, "

@@ -78,9 +78,24 @@ def provinces_of_units() -> dict[str, str]:
     return {u.code: u.province_code for u in load_units()}
 
 
+SPAN_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
+PERIOD_TYPES = tuple(SPAN_MONTHS)
+
+
+def period_of(at: datetime, period_type: str) -> tuple[str, datetime]:
+    """The label (2026-03, 2026-Q1, 2026-H1, 2026) and the exclusive end of the period of ``period_type`` holding
+    ``at``."""
+    span = SPAN_MONTHS[period_type]
+    first = (at.month - 1) // span * span + 1
+    end = datetime(at.year + (first - 1 + span) // 12, (first - 1 + span) % 12 + 1, 1)
+    label = {"month": f"{at.year}-{first:02d}", "quarter": f"{at.year}-Q{(first + 2) // 3}",
+             "half_year": f"{at.year}-H{(first + 5) // 6}", "year": f"{at.year}"}[period_type]
+    return label, end
+
+
 @dataclass
 class Judged:
-    """One dossier at the end of its reporting period."""
+    """One dossier at the end of one reporting period holding its reception (``period``: its label)."""
 
     month: str
     period_end: datetime
@@ -91,14 +106,15 @@ class Judged:
     processing_days: int | None
     flags: dict[str, bool] = field(default_factory=dict)
     judged_from: str = "history"  # history | dossier_fields | no_history
+    period: str = ""
 
 
-def judge(r: dict, as_of: datetime, signals: dict | None = None) -> Judged:
-    """``signals``: dossier code → (first feedback item about it, first "not satisfied" rating), for 5.4."""
+def judge(r: dict, as_of: datetime, signals: dict | None = None, period_type: str = "month") -> Judged:
+    """``signals``: dossier code → (first feedback item about it, first "not satisfied" rating), for 5.4. Judged at
+    the end of the period of ``period_type`` holding the reception, or just after ``as_of`` while it runs."""
     received = ts(r["NgayTiepNhan"])
-    month_start = received.replace(day=1, hour=0, minute=0, second=0)
-    next_month = (month_start + timedelta(days=32)).replace(day=1)
-    period_end = min(next_month, as_of + timedelta(seconds=1))
+    period, nominal_end = period_of(received, period_type)
+    period_end = min(nominal_end, as_of + timedelta(seconds=1))
     steps = [(ts(s["ThoiDiemXuLy"]), int(s["TrangThai"])) for s in r["QuaTrinhXuLy"]]
     steps = [(t, st) for t, st in steps if t < period_end]
     first = {}
@@ -216,7 +232,7 @@ def judge(r: dict, as_of: datetime, signals: dict | None = None) -> Judged:
         "dossier_satisfaction_num": c766 not in ("late", "open_overdue") and not any(
             t is not None and t < period_end for t in (signals or {}).get(r["MaHoSo"], ())),
     }
-    return Judged(f"{received:%Y-%m}", period_end, terminal, end, c766, local, days, flags, judged_from)
+    return Judged(f"{received:%Y-%m}", period_end, terminal, end, c766, local, days, flags, judged_from, period)
 
 
 def as_of_time(records: list[dict]) -> datetime:
@@ -251,11 +267,12 @@ def feedback_signals(items: list[dict], ratings: list[dict]) -> dict[str, tuple]
     return {k: tuple(v) for k, v in first.items()}
 
 
-def judge_feedback(it: dict, as_of: datetime) -> tuple[str, bool, bool]:
-    """(month, on time, satisfied) of a feedback item at the end of its month (domain.md §2.2 rows 5.2, 5.3)."""
+def judge_feedback(it: dict, as_of: datetime, period_type: str = "month") -> tuple[str, bool, bool]:
+    """(period, on time, satisfied) of a feedback item at the end of the period of ``period_type`` holding its
+    reception (domain.md §2.2 rows 5.2, 5.3)."""
     received = ts(it["NgayTiepNhan"])
-    month_start = received.replace(day=1, hour=0, minute=0, second=0)
-    period_end = min((month_start + timedelta(days=32)).replace(day=1), as_of + timedelta(seconds=1))
+    period, nominal_end = period_of(received, period_type)
+    period_end = min(nominal_end, as_of + timedelta(seconds=1))
     answered, published = ts(it["NgayXuLy"]), ts(it["NgayCongKhai"])
     if answered and answered < period_end:
         on_time = answered <= add_working_days(received, FEEDBACK_DUE[it["KetQua"]])
@@ -265,14 +282,14 @@ def judge_feedback(it: dict, as_of: datetime) -> tuple[str, bool, bool]:
     else:
         on_time = period_end <= add_working_days(received, 15)
     satisfied = on_time and int(it["SoKhongThich"]) <= int(it["SoThich"]) and it["LapLai"] != "1"
-    return f"{received:%Y-%m}", on_time, satisfied
+    return period, on_time, satisfied
 
 
-def catalogue_figures(procedures: list[dict], scope: str, unit: str, month: str, period_end: datetime,
-                      members: list[tuple[dict, Judged]]) -> dict[str, tuple[int, int]]:
-    """(numerator, denominator) of each catalogue indicator for one unit (or province) and month: the procedures it
-    applies (the province: publishes) in force at the period end; 1.1 and 1.2 over their decisions signed that
-    month, 1.2 judged at the month's end (the catalogue's as-of time while it runs); 3.5 and 3.6 term C: its fee
+def catalogue_figures(procedures: list[dict], scope: str, unit: str, period: str, period_end: datetime,
+                      members: list[tuple[dict, Judged]], period_type: str = "month") -> dict[str, tuple[int, int]]:
+    """(numerator, denominator) of each catalogue indicator for one unit (or province) and period: the procedures it
+    applies (the province: publishes) in force at the period end; 1.1 and 1.2 over their decisions signed in the
+    period, 1.2 judged at its end (the catalogue's as-of time while it runs); 3.5 and 3.6 term C: its fee
     procedures among those of its dossiers."""
     def applies(p: dict) -> bool:
         units = p["appliedDepartmentIds"] if scope == "unit" else p["publishingDepartmentIds"]
@@ -285,11 +302,12 @@ def catalogue_figures(procedures: list[dict], scope: str, unit: str, month: str,
     def dossier_procedures(flag: str) -> set[str]:
         return {r["MaTTHC"][:8] for r, j in members if j.flags.get(flag)}
 
-    decisions = [d for p in mine for d in p["decisions"] if f"{ts(d['decisionDate']):%Y-%m}" == month]
-    # a decision is judged at its month's end, the catalogue's as-of time while that month runs
+    decisions = [d for p in mine for d in p["decisions"]
+                 if period_of(ts(d["decisionDate"]), period_type)[0] == period]
+    # a decision is judged at its period's end, the catalogue's as-of time while that period runs
     as_of = max((ts(p["updatedAt"]) for p in procedures), default=period_end)
-    decisions_end = min((datetime.strptime(month, "%Y-%m") + timedelta(days=32)).replace(day=1),
-                        as_of + timedelta(seconds=1))
+    decisions_end = min(min((period_of(ts(d["decisionDate"]), period_type)[1] for d in decisions),
+                            default=period_end), as_of + timedelta(seconds=1))
 
     def made_public_on_time(d: dict) -> bool:
         due = add_working_days(ts(d["decisionDate"]), 5).date()
@@ -314,8 +332,9 @@ def catalogue_figures(procedures: list[dict], scope: str, unit: str, month: str,
 
 def expected_indicators(records: list[dict], unit_of, departments: dict[str, str] | None = None,
                         keep=None, feedback: tuple[list[dict], list[dict]] | None = None,
-                        catalogue: list[dict] | None = None) -> dict[tuple, tuple]:
-    """(scope, role, unit, 'YYYY-MM', indicator) → (numerator, denominator, rate, score) for the computed indicators.
+                        catalogue: list[dict] | None = None, period_type: str = "month") -> dict[tuple, tuple]:
+    """(scope, role, unit, period, indicator) → (numerator, denominator, rate, score) for the computed indicators,
+    the period being the label of ``period_of`` (2026-03 for a month, 2026-Q1, 2026-H1, 2026).
 
     Units as ``record_units`` finds them. ``keep(judged)``: count only the dossiers it holds true for (all judged
     at the same as-of time: that of every record given). ``feedback``: the feedback items and ratings the warehouse
@@ -331,7 +350,7 @@ def expected_indicators(records: list[dict], unit_of, departments: dict[str, str
     if items:
         feedback_as_of = max(ts(it["NgayCapNhat"]) for it in items)
         for it in items:
-            month, on_time, satisfied = judge_feedback(it, feedback_as_of)
+            month, on_time, satisfied = judge_feedback(it, feedback_as_of, period_type)
             unit = units_of_dossiers.get(it["MaHoSo"]) or unit_of(it["MaDonVi"])
             for key in ((unit, month), (provinces.get(unit) or unit.split(".")[0], month, "province")):
                 c = feedback_counts[key]
@@ -339,19 +358,19 @@ def expected_indicators(records: list[dict], unit_of, departments: dict[str, str
 
     groups: dict[tuple, list[tuple[dict, Judged]]] = defaultdict(list)
     for r in records:
-        j = judge(r, as_of, signals)
+        j = judge(r, as_of, signals, period_type)
         if keep is not None and not keep(j):
             continue
         unit, recv = record_units(r, unit_of, departments)
-        groups[("unit", "competent", unit, j.month)].append((r, j))
-        groups[("unit", "receiving", recv, j.month)].append((r, j))
-        groups[("province", "competent", provinces.get(unit) or unit.split(".")[0], j.month)].append((r, j))
-        groups[("province", "receiving", provinces.get(recv) or recv.split(".")[0], j.month)].append((r, j))
+        groups[("unit", "competent", unit, j.period)].append((r, j))
+        groups[("unit", "receiving", recv, j.period)].append((r, j))
+        groups[("province", "competent", provinces.get(unit) or unit.split(".")[0], j.period)].append((r, j))
+        groups[("province", "receiving", provinces.get(recv) or recv.split(".")[0], j.period)].append((r, j))
 
     out = {}
     for (scope, role, unit, month), members in groups.items():
         period_end = max(j.period_end for _, j in members)
-        from_catalogue = catalogue_figures(catalogue or [], scope, unit, month, period_end, members)
+        from_catalogue = catalogue_figures(catalogue or [], scope, unit, month, period_end, members, period_type)
         for ind, (max_score, full_at) in SCORING.items():
             def flagged(kind: str, ind: str = ind, members: list = members) -> list[tuple[dict, Judged]]:
                 return [(r, j) for r, j in members if j.flags.get(f"{ind}_{kind}")]

@@ -329,14 +329,7 @@ def test_the_766_scoreboard_ranks_units_as_the_sandbox_scores_them_and_its_diges
     province = srv.app.dossiers.province.code
     period = scoreboard_period(warehouse, province, None)
     month = f"{period:%Y-%m}"
-    expected = expected_766(srv, clean_records(srv))
-    scores: dict[str, list] = defaultdict(lambda: [Fraction(0), 0])
-    for (scope, role, unit, m, ind), (_, _, _, score) in expected.items():
-        if scope == "unit" and role == "competent" and m == month and unit != province and score is not None:
-            scores[unit][0] += Fraction(score)
-            scores[unit][1] += SCORING[ind][0]
-    score_100 = {u: round_half_up(100 * total / top, 2) for u, (total, top) in scores.items() if top}
-    ranking = sorted(score_100, key=lambda u: (-score_100[u], u))
+    score_100, ranking = ranked_units(expected_766(srv, clean_records(srv)), province, month)
     page = (get_settings().reports_dir / month / "vi" / "766" / "index.html").read_text(encoding="utf-8")
     table = page[page.index('id="ranking"'):]
     assert re.findall(r'data-unit="([^"]+)"', table) == ranking and len(ranking) > 20
@@ -371,13 +364,43 @@ def test_the_766_scoreboard_ranks_units_as_the_sandbox_scores_them_and_its_diges
             browser.close()
 
 
+def ranked_units(expected: dict, province: str, period: str) -> tuple[dict, list]:
+    """Each unit's score on the 100-point scale of its computable points in ``period`` (a rules_766 label), from
+    the recomputed indicators, and the units ranked as the scoreboard ranks them (higher first, ties by code)."""
+    scores: dict[str, list] = defaultdict(lambda: [Fraction(0), 0])
+    for (scope, role, unit, p, ind), (_, _, _, score) in expected.items():
+        if scope == "unit" and role == "competent" and p == period and unit != province and score is not None:
+            scores[unit][0] += Fraction(score)
+            scores[unit][1] += SCORING[ind][0]
+    score_100 = {u: round_half_up(100 * total / top, 2) for u, (total, top) in scores.items() if top}
+    return score_100, sorted(score_100, key=lambda u: (-score_100[u], u))
+
+
+def test_a_quarter_scoreboard_ranks_units_by_the_quarter_judged_at_its_end(published, pipeline_run, warehouse):
+    """`kho scoreboard --period-type quarter`: the units ranked by their first-quarter scores, each dossier judged at
+    the quarter's end (rules_766), not by their months' scores; its trend is by quarter."""
+    from kho.reports.publish import render_scoreboard
+
+    _, srv = pipeline_run
+    province = srv.app.dossiers.province.code
+    rs = render_scoreboard("2026-02", "vi", False, period_type="quarter")
+    assert rs.folder == get_settings().reports_dir / "2026-Q1" / "vi" / "766"
+    records = clean_records(srv)
+    _, ranking = ranked_units(expected_766(srv, records, period_type="quarter"), province, "2026-Q1")
+    page = rs.overview.html.read_text(encoding="utf-8")
+    assert "Quý 1/2026" in page
+    assert re.findall(r'data-unit="([^"]+)"', page[page.index('id="ranking"'):]) == ranking and len(ranking) > 20
+    _, by_months = ranked_units(expected_766(srv, records), province, "2026-03")
+    assert ranking != by_months
+
+
 def test_kho_set_against_the_dashboards_scores_explains_each_difference(pipeline_run, warehouse, settings,
                                                                           tmp_path):
     """A dashboard export built from the one-stop sandbox's records the way DVCQG sees them (only the dossiers synced
     to it by the month's end, rules_766) with one difference injected, imported with `kho import dvcqg-scores`:
     the comparison mart gives both scores, the difference, and why - the same, dossiers not synced, Kho lacking the
-    indicators of the total, unexplained for the injected one, a quarter Kho does not compute, a unit it cannot
-    place."""
+    indicators of the total, unexplained for the injected one, a unit it cannot place - for a month and a quarter
+    (judged at the quarter's end)."""
     from openpyxl import Workbook
 
     from kho.dbt import run_dbt
@@ -410,8 +433,14 @@ def test_kho_set_against_the_dashboards_scores_explains_each_difference(pipeline
                    else "dossiers_not_synced" if synced == sent else "?")
             want[(u, "month", measure)] = (Decimal(str(sent)), mine, why)
         want[(u, "month", "total")] = (Decimal("95.5"), None, "kho_lacks_indicators")
-    rows.append([len(rows) + 1, units[1], "", "quy", "2026", "1", "80", "", "", ""])
-    want[(units[1], "quarter", "total")] = (Decimal("80"), None, "period_type_not_computed")
+    kho_q = expected_766(srv, records, period_type="quarter")
+    dvcqg_q = expected_766(srv, records, keep=lambda j: j.flags["dossier_sync_num"], period_type="quarter")
+    quarter = ("unit", "competent", units[1], "2026-Q1", "on_time")
+    sent_q, mine_q = dvcqg_q[quarter][3], kho_q[quarter][3]
+    rows.append([len(rows) + 1, units[1], "", "quy", "2026", "1", "80", "", "", str(sent_q)])
+    want[(units[1], "quarter", "total")] = (Decimal("80"), None, "kho_lacks_indicators")
+    want[(units[1], "quarter", "on_time")] = (Decimal(str(sent_q)), mine_q,
+                                             "same" if mine_q == sent_q else "dossiers_not_synced")
     rows.append([len(rows) + 1, "000.00.19.H56", "Sở Ngoại vụ", "thang", "2026", "3", "70", "", "", ""])
     want[("000.00.19.H56", "month", "total")] = (Decimal("70"), None, "unit_not_resolved")
     wb = Workbook()
@@ -505,10 +534,15 @@ def test_marts_match_figures_computed_from_the_sandbox(pipeline_run, warehouse):
     assert sum(v[0] for v in actual.values()) > 2200
 
 
-INDICATORS_SQL = """
-select scope, unit_role, unit_code, to_char(period_month, 'YYYY-MM'), indicator_id, numerator::int,
-       denominator::int, rate, score
-from marts.service_index_766_indicators where numerator is not null
+# a period's label as rules_766.period_of writes it: 2026-03, 2026-Q1, 2026-H1, 2026
+PERIOD_LABEL = """case period_type when 'month' then to_char(period_start, 'YYYY-MM')
+    when 'quarter' then to_char(period_start, 'YYYY-"Q"Q')
+    when 'half_year' then to_char(period_start, 'YYYY') || case when extract(month from period_start) = 1
+                                                                  then '-H1' else '-H2' end
+    else to_char(period_start, 'YYYY') end"""
+INDICATORS_SQL = f"""
+select scope, unit_role, unit_code, {PERIOD_LABEL}, indicator_id, numerator::int, denominator::int, rate, score
+from marts.service_index_766_indicators where numerator is not null and period_type = %s
 """
 
 
@@ -544,20 +578,32 @@ def department_agencies(srv) -> dict[str, str]:
     return srv.readiness.app.registry.register.agency_units(srv.readiness.app.clock)
 
 
-def assert_service_index_matches(records: list[dict], warehouse, srv) -> dict:
-    expected = expected_766(srv, records)
-    actual = {tuple(r[:5]): tuple(r[5:]) for r in warehouse.query(INDICATORS_SQL)[1]}
-    assert actual.keys() == expected.keys()
+def assert_service_index_matches(records: list[dict], warehouse, srv, period_type: str = "month") -> dict:
+    expected = expected_766(srv, records, period_type=period_type)
+    actual = {tuple(r[:5]): tuple(r[5:]) for r in warehouse.query(INDICATORS_SQL, (period_type,))[1]}
+    assert actual.keys() == expected.keys(), period_type
     wrong = {k: (expected[k], actual[k]) for k in expected if expected[k] != actual[k]}
-    assert not wrong, f"{len(wrong)} indicator rows differ, e.g. {sorted(wrong.items())[:3]}"
+    assert not wrong, f"{period_type}: {len(wrong)} indicator rows differ, e.g. {sorted(wrong.items())[:3]}"
     return actual
 
 
 def test_service_index_766_matches_an_independent_recomputation(pipeline_run, warehouse):
+    """Every period type: the month, and the quarter, half-year and year judged at their own end (a dossier open at
+    the end of its month and processed later counts as processed in its quarter)."""
     _, srv = pipeline_run
-    actual = assert_service_index_matches(clean_records(srv), warehouse, srv)
+    records = clean_records(srv)
+    actual = assert_service_index_matches(records, warehouse, srv)
     months = {k[3] for k in actual}
     assert len(months) == 6 and len({k[4] for k in actual}) == 22
+    longer = {t: assert_service_index_matches(records, warehouse, srv, t) for t in ("quarter", "half_year", "year")}
+    assert {t: sorted({k[3] for k in a}) for t, a in longer.items()} == {
+        "quarter": ["2026-Q1", "2026-Q2"], "half_year": ["2026-H1"], "year": ["2026"]}
+    # the longer periods judge again: some dossier open at its month's end is counted ended in its quarter
+    _, [(rejudged,)] = warehouse.query(
+        "select count(*) from marts.fct_dossier_periods m join marts.fct_dossier_periods q using (dossier_code) "
+        "where m.period_type = 'month' and q.period_type = 'quarter' and m.on_time_766 like 'open%%' "
+        "and q.on_time_766 in ('on_time', 'late')")
+    assert rejudged > 0
     # every scope and role, and units that receive what others decide (boundary-free reception)
     assert {(k[0], k[1]) for k in actual} == {(s, r) for s in ("unit", "province") for r in ("competent", "receiving")}
     _, [(elsewhere,)] = warehouse.query("select count(*) from marts.fct_dossiers where is_received_elsewhere")
@@ -579,19 +625,20 @@ def test_the_drill_down_sums_to_every_numerator(pipeline_run, warehouse):
     _, rows = warehouse.query(
         """
         with drill as (
-            select unit_code, period_month,
+            select unit_code, period_type, period_start,
                    count(*) filter (where on_time_num) as on_time,
                    count(*) filter (where online_payment_dossiers_num) as online_payment_dossiers,
                    count(*) filter (where electronic_results_num) as electronic_results,
                    count(distinct procedure_code) filter (where population_data_procedures_num)
                        as population_data_procedures
-            from marts.service_index_766_dossiers group by 1, 2
+            from marts.service_index_766_dossiers group by 1, 2, 3
         )
         select i.indicator_id, i.numerator, case i.indicator_id when 'on_time' then d.on_time
             when 'online_payment_dossiers' then d.online_payment_dossiers
             when 'electronic_results' then d.electronic_results else d.population_data_procedures end
         from marts.service_index_766_indicators as i
-        join drill as d on d.unit_code = i.unit_code and d.period_month = i.period_month
+        join drill as d on d.unit_code = i.unit_code and d.period_type = i.period_type
+            and d.period_start = i.period_start
         where i.scope = 'unit' and i.unit_role = 'competent' and i.indicator_id in
             ('on_time', 'online_payment_dossiers', 'electronic_results', 'population_data_procedures')
         """
@@ -611,7 +658,8 @@ def test_dbt_unit_tests_cover_every_on_time_branch(pipeline_run, warehouse, sett
                        "missing_due_date_falls_back_to_statutory_working_days": "pass",
                        "a_department_receives_what_arrives_under_its_agency_identifier": "pass",
                        "feedback_items_are_judged_at_their_months_end": "pass",
-                       "publishing_decisions_are_judged_at_their_months_end": "pass"}
+                       "publishing_decisions_are_judged_at_each_periods_end": "pass",
+                       "each_period_type_is_judged_at_its_own_end": "pass"}
     spec = yaml.safe_load((DBT_PROJECT / "models/intermediate/onestop/_onestop__unit_tests.yml").read_text())
     expected = next(t for t in spec["unit_tests"] if t["name"] == "on_time_rules_cover_every_branch")["expect"]
     core = yaml.safe_load((DBT_PROJECT / "models/marts/core/_core__models.yml").read_text())
@@ -785,7 +833,8 @@ def test_dossiers_that_change_after_extraction_update_the_fact_and_the_index(pip
     assert len(kept) < 5
     _, rows = warehouse.query("select dossier_code, status_code from marts.fct_dossiers")
     assert dict(rows) == {r["MaHoSo"]: int(r["TrangThaiHoSo"]) for r in [*new.values(), *kept]}
-    assert_service_index_matches([*new.values(), *kept], warehouse, srv)
+    for period_type in ("month", "quarter", "half_year", "year"):
+        assert_service_index_matches([*new.values(), *kept], warehouse, srv, period_type)
 
     # (that a rerun over the same window changes nothing is test_a_backfill_over_the_same_window_changes_no_mart's)
 
@@ -795,14 +844,17 @@ def test_dossiers_that_change_after_extraction_update_the_fact_and_the_index(pip
     from kho.dbt import run_dbt
 
     indicators = ("select * from marts.service_index_766_indicators "
-                  "order by scope, unit_role, unit_code, period_month, indicator_id")
+                  "order by scope, unit_role, unit_code, period_type, period_start, indicator_id")
+    periods = "select * from marts.fct_dossier_periods order by dossier_code, period_type"
     incremental = (business_rows(warehouse, FACT_SQL, leave_out=("as_of_at",)),
-                   business_rows(warehouse, indicators, leave_out=("as_of_at",)))
+                   business_rows(warehouse, indicators, leave_out=("as_of_at",)),
+                   business_rows(warehouse, periods, leave_out=("judged_as_of_at",)))
     assert len(incremental[1]) > 1000
     run_dbt(["run", "--full-refresh", "--select", "+fct_dossiers", "+service_index_766_indicators"], warehouse,
             get_settings())
     assert (business_rows(warehouse, FACT_SQL, leave_out=("as_of_at",)),
-            business_rows(warehouse, indicators, leave_out=("as_of_at",))) == incremental
+            business_rows(warehouse, indicators, leave_out=("as_of_at",)),
+            business_rows(warehouse, periods, leave_out=("judged_as_of_at",))) == incremental
 
 
 @pytest.mark.changes_pipeline_run(3)  # rewrites an intermediate row, then has it rebuilt

@@ -426,8 +426,9 @@ def test_a_register_change_moves_the_dossiers_already_built_and_a_rename_rebuild
                               "group by 1", (province, f"{province}.SNGV"))
     assert dict(rows) == {f"{province}.SNGV": want, **({province: on_province - want} if on_province > want else {})}
     _, [(competent,)] = warehouse.query(
-        "select sum(denominator) from marts.service_index_766_indicators where scope = 'unit' "
-        "and unit_role = 'competent' and indicator_id = 'dossier_sync' and unit_code = %s", (f"{province}.SNGV",))
+        "select sum(denominator) from marts.service_index_766_indicators where scope = 'unit' and period_type = "
+        "'month' and unit_role = 'competent' and indicator_id = 'dossier_sync' and unit_code = %s",
+        (f"{province}.SNGV",))
     assert competent == want
 
     # a rename: the attribution is the same, so nothing is rebuilt (a row made stale by hand stays stale)

@@ -15,8 +15,8 @@ from kho.domain.legacy_units import resolvable_unit_codes
 from kho.domain.sql_rules import DEPARTMENT_CODE
 
 SUITE = "dvcqg_scores_raw"
-PERIOD_TYPES = {"month": "month", "thang": "month", "quarter": "quarter", "quy": "quarter", "year": "year",
-                "nam": "year"}
+PERIOD_TYPES = {"month": "month", "thang": "month", "quarter": "quarter", "quy": "quarter", "half_year": "half_year",
+                "nua_nam": "half_year", "year": "year", "nam": "year"}
 GROUP_MAX = (18, 20, 12, 22, 18, 10)
 NUMBER = r"^[0-9]+([.,][0-9]+)?$"
 
@@ -44,7 +44,7 @@ select s._row_num, s.ma_don_vi, s.loai_ky, s.nam, s.ky, s.tong_score,
            when t.period_type is null then null
            when s.ky is null then 'no period number'
            when s.ky !~ '^[0-9]{{1,2}}$' then 'not a number'
-           when s.ky::int not between 1 and case t.period_type when 'month' then 12 else 4 end
+           when s.ky::int not between 1 and case t.period_type when 'month' then 12 when 'quarter' then 4 else 2 end
                then 'out of range'
        end as period_number_problem,
        {_score_problem("s.tong_score", 100)} as total_problem,

@@ -151,13 +151,16 @@
     {% if is_incremental() %}where {{ onestop_validated_since_build('validated_at') }}{% endif %}
 {%- endmacro %}
 
-{#- Pre-hook of a model incremental by month (service_index_766_indicators): the months it holds that the fact no
-    longer has a dossier in (delete+insert replaces only the months a run produces rows for) -#}
-{% macro drop_months_without_dossiers() -%}
+{#- Pre-hook of a model incremental by period (service_index_766_indicators): the periods it holds that no month of
+    the fact's dossiers falls in any more (delete+insert replaces only the periods a run produces rows for) -#}
+{% macro drop_periods_without_dossiers() -%}
     {%- if is_incremental() -%}
-    delete from {{ this }} where period_month in (
-        select distinct t.period_month from {{ this }} as t
-        except select distinct d.period_month from {{ ref('fct_dossiers') }} as d)
+    delete from {{ this }} where (period_type, period_start) in (
+        select distinct t.period_type, t.period_start from {{ this }} as t
+        except
+        select p.period_type, p.period_start
+        from (select distinct d.period_month from {{ ref('fct_dossiers') }} as d) as m
+        cross join lateral {{ kho_periods_holding('m.period_month') }} as p (period_type, period_start))
     {%- else -%}
     select 1
     {%- endif -%}

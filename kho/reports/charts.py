@@ -126,10 +126,11 @@ def readiness_coverage(history: list[dict], t: Words) -> str:
 
 
 def score_766_trend(history: list[dict], t: Words) -> str:
-    """The province's Decision 766 score per month on the 100-point scale, with the "watch" and "urgent" lines."""
+    """The province's Decision 766 score per period (month, quarter, half-year or year) on the 100-point scale, with
+    the "watch" and "urgent" lines."""
     fig = Figure(figsize=(7.2, 2.6))
     ax = fig.subplots()
-    months = [t.short_month(h["period_month"]) for h in history]
+    months = [t.short_period(h["period_type"], h["period_month"]) for h in history]
     scores = [float(h["score_100"]) if h["score_100"] is not None else None for h in history]
     ax.axhspan(0, 80, color=ERROR, alpha=0.07)
     ax.axhspan(80, 90, color=WARN, alpha=0.10)

@@ -123,8 +123,8 @@ LABELS = {
         "s766_group_6": "Thanh toán trực tuyến",
         "s766_urgent": "Cần xử lý ngay", "s766_watch": "Cần theo dõi", "s766_good": "Đạt",
         "s766_none": "Không có đơn vị nào.",
-        "766_mail_subject": "[Kho] Bản tin chỉ số 766 tuần {week} (số liệu tháng {figures_month}) — {unit}",
-        "766_mail_body": "Kính gửi {unit},\n\nĐiểm chỉ số 766 của tỉnh tháng {figures_month}: {score}/100 (thang quy "
+        "766_mail_subject": "[Kho] Bản tin chỉ số 766 tuần {week} (số liệu {figures_month}) — {unit}",
+        "766_mail_body": "Kính gửi {unit},\n\nĐiểm chỉ số 766 của tỉnh {figures_month}: {score}/100 (thang quy "
                          "đổi; Kho tính được {computable}/100 điểm).\nĐơn vị cần xử lý ngay (dưới 80 điểm): {urgent}; "
                          "cần theo dõi (80–90 điểm): {watch}.\nĐiểm thấp nhất:\n{lowest}\n\nBảng xếp hạng đầy đủ "
                          "trong tệp đính kèm.\n\nTrân trọng,\nKho",
@@ -387,6 +387,36 @@ class Words:
 
     def short_month(self, value: date) -> str:
         return format_date(value, "MM/yy" if self.lang == "vi" else "MMM yy", locale=self.locale)
+
+    def period_plain(self, period_type: str, start: date) -> str:
+        """For running text: tháng 06/2026, quý 2/2026, 6 tháng đầu năm 2026, năm 2026 (vi); June 2026, Q2 2026,
+        H1 2026, 2026 (en)."""
+        half = 1 if start.month <= 6 else 2
+        if period_type == "month":
+            return ("tháng " if self.lang == "vi" else "") + self.month_plain(start)
+        if period_type == "quarter":
+            q = (start.month + 2) // 3
+            return f"quý {q}/{start.year}" if self.lang == "vi" else f"Q{q} {start.year}"
+        if period_type == "half_year":
+            return (f"6 tháng {'đầu' if half == 1 else 'cuối'} năm {start.year}" if self.lang == "vi"
+                    else f"H{half} {start.year}")
+        return f"năm {start.year}" if self.lang == "vi" else f"{start.year}"
+
+    def period(self, period_type: str, start: date) -> str:
+        """As a heading: Tháng 06/2026, Quý 2/2026, 6 tháng đầu năm 2026, Năm 2026 (vi)."""
+        plain = self.period_plain(period_type, start)
+        return plain[:1].upper() + plain[1:]
+
+    def short_period(self, period_type: str, start: date) -> str:
+        """An axis label: 06/26, Q2/26, H1/26, 2026 (vi); Jun 26, Q2 26, H1 26, 2026 (en)."""
+        sep = "/" if self.lang == "vi" else " "
+        if period_type == "month":
+            return self.short_month(start)
+        if period_type == "quarter":
+            return f"Q{(start.month + 2) // 3}{sep}{start:%y}"
+        if period_type == "half_year":
+            return f"H{1 if start.month <= 6 else 2}{sep}{start:%y}"
+        return f"{start.year}"
 
     def day(self, value: date | None) -> str:
         return "–" if value is None else format_date(value, "dd/MM/yyyy" if self.lang == "vi" else "d MMM yyyy",

@@ -60,12 +60,14 @@ def render_readiness(period: str | date | None = None, lang: str | None = None, 
 
 
 def render_scoreboard(period: str | date | None = None, lang: str | None = None, pdf: bool | None = None,
-                      settings: KhoSettings | None = None) -> ReportSet:
-    """Render the province's Decision 766 scoreboard of a month (``NoScores`` when there is nothing to rank)."""
+                      settings: KhoSettings | None = None, period_type: str = "month") -> ReportSet:
+    """Render the province's Decision 766 scoreboard of a period (``period``: YYYY-MM, any month of it; ``NoScores``
+    when there is nothing to rank)."""
     from kho.reports.scoreboard import publish_scoreboard
 
     settings = settings or get_settings()
-    return publish_scoreboard(Warehouse.open(settings), settings, parse_period(period), lang, pdf)
+    return publish_scoreboard(Warehouse.open(settings), settings, parse_period(period), lang, pdf,
+                              period_type=period_type)
 
 
 def deliver_when_due(rendered: dict, run_type: str, send: bool | None, cadence: str) -> dict:

@@ -1,7 +1,9 @@
 """The province's Decision 766 scoreboard: its units (communes, wards and the departments of its register) ranked by
-total and by group for a month, the province's total over the last 12 months, the five lowest departments and
+total and by group for a period (a month, quarter, half-year or year: ``period_type``), the province's total over
+the last 12 periods of that type, the five lowest departments and
 communes, and the bands provincial offices use in their weekly digests (below 80 points "urgent", 80 to 90
-"watch"); rendered into ``KHO_HOME/reports/<YYYY-MM>/<lang>/766/index.html`` and e-mailed weekly to the province
+"watch"); rendered into ``KHO_HOME/reports/<period>/<lang>/766/index.html`` (``2026-03``, ``2026-Q1``, ``2026-H1``,
+``2026``) and, for a month, e-mailed weekly to the province
 office as a digest (``publish_766_scoreboard``).
 
 Kho computes the indicators it has sources for (``max_score_computed`` of 100 points): until every group has a
@@ -27,24 +29,26 @@ log = logging.getLogger(__name__)
 MARTS = ("marts.service_index_766", "marts.fct_dossiers")
 URGENT_BELOW, WATCH_BELOW = 80, 90  # points on the 100-point scale
 LOWEST = 5
-TREND_MONTHS = 12
+TREND_PERIODS = 12
+PERIOD_TYPES = ("month", "quarter", "half_year", "year")
 DEPARTMENT_LEVELS = ("department", "department_unit")
 
 
 class NoScores(LookupError):
-    """No 766 marts, or no score of the province in or before the month asked."""
+    """No 766 marts, or no score of the province in or before the period asked."""
 
 
 @dataclass
 class Scoreboard:
     province_code: str
     province_name: str
-    period: date
-    province: dict  # service_index_766 of the province (competent) for the month, with score_100
-    history: list[dict]  # the province's months up to the period (at most 12)
-    units: list[dict]  # every unit of the province scored that month, ranked; each with its band and group ranks
+    period: date  # the period's first day
+    province: dict  # service_index_766 of the province (competent) for the period, with score_100
+    history: list[dict]  # the province's periods of the type up to this one (at most 12)
+    units: list[dict]  # every unit of the province scored in the period, ranked; each with its band and group ranks
     lowest_departments: list[dict] = field(default_factory=list)
     lowest_communes: list[dict] = field(default_factory=list)
+    period_type: str = "month"
 
     def band_count(self, band: str) -> int:
         return sum(u["band"] == band for u in self.units)
@@ -62,40 +66,50 @@ def _rows(wh: Warehouse, sql: str, params: tuple = ()) -> list[dict]:
 
 
 SCORES = """
-select unit_code, unit_name, unit_level, period_month, total_score, max_score_computed,
+select unit_code, unit_name, unit_level, period_type, period_start as period_month, total_score, max_score_computed,
        round(100 * total_score / nullif(max_score_computed, 0), 2) as score_100,
        group_1_score, group_2_score, group_3_score, group_4_score, group_5_score, group_6_score
 from marts.service_index_766
-where unit_role = 'competent' and {where}
+where unit_role = 'competent' and period_type = %s and {where}
 """
 
 
-def scoreboard_period(wh: Warehouse, province_code: str, period: date | None) -> date:
-    """``period`` when the province has a score for it, else its latest scored month before it; without one, the
-    latest closed month (the month before the latest the one-stop reaches: that one is still running)."""
+def period_label(period_type: str, start: date) -> str:
+    """The folder name of a period's pages: 2026-03, 2026-Q1, 2026-H1, 2026."""
+    return {"month": f"{start:%Y-%m}", "quarter": f"{start.year}-Q{(start.month + 2) // 3}",
+            "half_year": f"{start.year}-H{1 if start.month <= 6 else 2}", "year": f"{start.year}"}[period_type]
+
+
+def scoreboard_period(wh: Warehouse, province_code: str, period: date | None, period_type: str = "month") -> date:
+    """``period`` (any day of it) when the province has a score for it, else its latest scored period before it;
+    without one, the latest closed period of the type (the one before the latest the one-stop reaches: that one is
+    still running), or the running one when it is the only one."""
+    if period_type not in PERIOD_TYPES:
+        raise ValueError(f"period type {period_type!r}: expected one of {', '.join(PERIOD_TYPES)}")
     missing = missing_marts(wh, MARTS)
     if missing:
         raise NoScores(f"no Decision 766 marts yet ({', '.join(missing)}): run the transform first")
-    _, rows = wh.query("select period_month from marts.service_index_766 where scope = 'province' and "
-                       "unit_role = 'competent' and unit_code = %s order by period_month", (province_code,))
+    _, rows = wh.query("select period_start from marts.service_index_766 where scope = 'province' and "
+                       "unit_role = 'competent' and period_type = %s and unit_code = %s order by period_start",
+                       (period_type, province_code))
     months = [r[0] for r in rows]
     if period is not None:
         months = [m for m in months if m <= period]
     elif len(months) > 1:
         months = months[:-1]
     if not months:
-        raise NoScores(f"no Decision 766 score of province {province_code}"
+        raise NoScores(f"no Decision 766 score of province {province_code} by {period_type}"
                        + (f" in or before {period:%Y-%m}" if period else ""))
     return months[-1]
 
 
-def scoreboard_data(wh: Warehouse, province_code: str, period: date) -> Scoreboard:
-    history = _rows(wh, SCORES.format(where="scope = 'province' and unit_code = %s and period_month <= %s "
-                                            "order by period_month desc limit %s"),
-                    (province_code, period, TREND_MONTHS))[::-1]
-    units = _rows(wh, SCORES.format(where="scope = 'unit' and province_code = %s and period_month = %s "
+def scoreboard_data(wh: Warehouse, province_code: str, period: date, period_type: str = "month") -> Scoreboard:
+    history = _rows(wh, SCORES.format(where="scope = 'province' and unit_code = %s and period_start <= %s "
+                                            "order by period_start desc limit %s"),
+                    (period_type, province_code, period, TREND_PERIODS))[::-1]
+    units = _rows(wh, SCORES.format(where="scope = 'unit' and province_code = %s and period_start = %s "
                                           "and unit_code <> %s order by score_100 desc nulls last, unit_code"),
-                  (province_code, period, province_code))
+                  (period_type, province_code, period, province_code))
     for rank, u in enumerate(units, start=1):
         u["rank"], u["band"] = rank, band(u["score_100"])
         u["is_department"] = u["unit_level"] in DEPARTMENT_LEVELS
@@ -109,7 +123,7 @@ def scoreboard_data(wh: Warehouse, province_code: str, period: date) -> Scoreboa
                             (province_code,))
     return Scoreboard(province_code, name, period, history[-1], history, units,
                       [u for u in lowest if u["is_department"]][:LOWEST],
-                      [u for u in lowest if not u["is_department"]][:LOWEST])
+                      [u for u in lowest if not u["is_department"]][:LOWEST], period_type)
 
 
 def digest_week(today: date) -> date:
@@ -118,14 +132,14 @@ def digest_week(today: date) -> date:
 
 
 def publish_scoreboard(wh: Warehouse, settings: KhoSettings, period: date | None = None, lang: str | None = None,
-                       pdf: bool | None = None, today: date | None = None) -> ReportSet:
-    """Render the scoreboard of a month; the set's one report is the province's, to the overview's recipients, its
+                       pdf: bool | None = None, today: date | None = None, period_type: str = "month") -> ReportSet:
+    """Render the scoreboard of a period; the set's one report is the province's, to the overview's recipients, its
     period the week of ``today`` (the digest goes out once a week, about the latest closed month)."""
     t = Words(lang or settings.report_lang)
     pdf = settings.report_pdf if pdf is None else pdf
-    period = scoreboard_period(wh, settings.province_code, period)
-    board = scoreboard_data(wh, settings.province_code, period)
-    folder = settings.reports_dir / period.strftime("%Y-%m") / t.lang / "766"
+    period = scoreboard_period(wh, settings.province_code, period, period_type)
+    board = scoreboard_data(wh, settings.province_code, period, period_type)
+    folder = settings.reports_dir / period_label(period_type, period) / t.lang / "766"
     write = page_writer(folder, t, pdf)
     cache = ChartCache(settings.home / "cache" / "charts")
     chart = cache.chart(charts.score_766_trend, board.history, t) if len(board.history) > 1 else None
@@ -134,12 +148,12 @@ def publish_scoreboard(wh: Warehouse, settings: KhoSettings, period: date | None
     week = digest_week(today or date.today())
     lines = [f"{u['unit_name']}: {t.number(u['score_100'], 2)}" for u in (*board.lowest_departments,
                                                                          *board.lowest_communes)]
-    summary = {"week": t.day(week), "figures_month": t.month_plain(period),
+    summary = {"week": t.day(week), "figures_month": t.period_plain(period_type, period),
                "score": t.number(board.province["score_100"], 2),
                "computable": t.number(board.province["max_score_computed"]),
                "urgent": board.band_count("urgent"), "watch": board.band_count("watch"),
                "lowest": "\n".join(f"  - {line}" for line in lines)}
     overview = RenderedReport(OVERVIEW, board.province_name, html, pdf_path, None, sha, summary)
-    log.info("766 scoreboard of %s for %s (%s): %d units in %s", settings.province_code, period, t.lang,
-             len(board.units), folder)
+    log.info("766 scoreboard of %s for %s %s (%s): %d units in %s", settings.province_code, period_type, period,
+             t.lang, len(board.units), folder)
     return ReportSet(week, t.lang, folder, overview, [], kind="766")

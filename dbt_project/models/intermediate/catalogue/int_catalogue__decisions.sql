@@ -1,6 +1,7 @@
 {{ config(materialized="table") }}
--- Each publishing decision of a procedure, in the month it was signed, judged at that month's end (the catalogue's
--- as-of time while the month runs) for Decision 766 (domain.md §2.2):
+-- Each publishing decision of a procedure, in each period holding the day it was signed (one row per period type:
+-- month, quarter, half-year, year; macro file periods), judged at that period's end (the catalogue's as-of time
+-- while the period runs) for Decision 766 (domain.md §2.2):
 --   1.1 published on time: signed 5 working days or more before the legal basis it implements takes effect (a
 --       province's deadline; a ministry's is 20);
 --   1.2 made public on time: made public on the portal by the period end within 5 working days of the decision,
@@ -16,12 +17,14 @@ as_of as (
 framed as (
     select
         d.*,
-        date_trunc('month', d.decided_at)::date as period_month,
-        least(date_trunc('month', d.decided_at) + interval '1 month', a.as_of_at + interval '1 second')
+        p.period_type,
+        p.period_start,
+        least({{ kho_period_end('p.period_type', 'p.period_start') }}, a.as_of_at + interval '1 second')
             as period_end_at,
         {{ add_working_days('d.decided_at', 5) }} as public_due_on
     from decisions as d
     cross join as_of as a
+    cross join lateral {{ kho_periods_holding('d.decided_at') }} as p (period_type, period_start)
 )
 
 select
@@ -30,7 +33,8 @@ select
     decision_number,
     decision_kind,
     decided_at,
-    period_month,
+    period_type,
+    period_start,
     period_end_at,
     legal_basis,
     legal_basis_effective_at,

@@ -1,6 +1,7 @@
 {{ config(materialized="table") }}
--- Each feedback item judged at the end of the month it was received in (the data's as-of time while that month
--- runs), for Decision 766 indicators 5.2 and 5.3 (domain.md §2.2):
+-- Each feedback item judged at the end of each period holding its reception (one row per period type: month,
+-- quarter, half-year, year; macro file periods; the data's as-of time while the period runs), for Decision 766
+-- indicators 5.2 and 5.3 (domain.md §2.2):
 --   on time: answered by the period end within its deadline - processed within 15 working days of reception,
 --            rejected within 2, a supplement requested within 5 - and, when processed, its answer published within
 --            2 working days of it (or not yet due at the period end); not answered by the period end: on time while
@@ -19,13 +20,16 @@ as_of as (
 framed as (
     select
         i.*,
+        p.period_type,
+        p.period_start,
         date_trunc('month', i.received_at)::date as period_month,
-        least(date_trunc('month', i.received_at) + interval '1 month', a.as_of_at + interval '1 second')
+        least({{ kho_period_end('p.period_type', 'p.period_start') }}, a.as_of_at + interval '1 second')
             as period_end_at,
         a.as_of_at,
         coalesce(d.unit_code, r.unit_code) as unit_code
     from items as i
     cross join as_of as a
+    cross join lateral {{ kho_periods_holding('i.received_at') }} as p (period_type, period_start)
     left join {{ ref('fct_dossiers') }} as d on d.dossier_code = i.dossier_code
     left join {{ ref('int_unit_codes__resolved') }} as r
         on r.source_unit_code = i.unit_code_as_sent
@@ -62,6 +66,8 @@ select
     unit_code,
     unit_code_as_sent,
     dossier_code,
+    period_type,
+    period_start,
     period_month,
     period_end_at,
     as_of_at,

@@ -3,19 +3,25 @@
     unique_key="dossier_code",
     incremental_strategy="delete+insert",
     on_schema_change="sync_all_columns",
-    pre_hook="{{ rebuild_if_project_changed() }}",
-    post_hook=["{{ ensure_index(['dossier_code'], unique=true) }}", "{{ record_model_build() }}"],
+    pre_hook=["drop index if exists {{ this.schema }}.{{ this.identifier }}__dossier_code",
+              "{{ rebuild_if_project_changed() }}"],
+    post_hook=["{{ ensure_index(['dossier_code', 'period_type'], unique=true) }}", "{{ ensure_index(['as_of_at']) }}",
+               "{{ record_model_build() }}"],
 ) }}
--- Per dossier, what its processing history and supplement requests show by the end of its reporting period: the
--- month of reception, cut at the data's as-of time (the latest change any dossier reports) while the month is
--- still running. Everything the Decision 766 rule judges (domain.md §2.3 item 1) is read from here.
+{#- the pre-hook drops the unique index on the dossier code alone, from the months-only version: it would refuse
+    the period rows -#}
+{% set cuts = kho_period_types() | map(attribute=0) | list %}
+-- Per dossier and period type (month, quarter, half-year, year: macro file periods), what its processing history
+-- and supplement requests show by the end of the period of that type holding its reception, cut at the data's
+-- as-of time while that period is still running. Everything the Decision 766 rule judges (domain.md §2.3 item 1)
+-- is read from here. Each dossier's lists are unnested once and summed up to the four cuts in the same pass (one
+-- FILTER per cut), then the row is unpivoted.
 -- Incremental (macro file onestop_incremental): a run reads again only the dossiers validated since its cursor, each
--- list through the condition on the dossier row that PostgreSQL applies before unnesting it. The open month's
--- other dossiers are carried forward: every event of a dossier comes before its latest change, so what their
--- history shows up to the new as-of time is what it showed up to the old one; only their period end and as-of time
--- move. (An earlier version read the open month's histories again with `validated_at > cursor or dossier_code in
--- (open month)`: at 1M dossiers PostgreSQL could not push that `or` below the unnesting and scanned the codes per
--- row.)
+-- list through the condition on the dossier row that PostgreSQL applies before unnesting it. Nothing else is
+-- carried: every event of a dossier comes before its latest change, so what the history of a dossier not changed
+-- since showed up to the old as-of time is what it shows up to any later cut. Only the period end moves, and
+-- int_onestop__dossier_on_time cuts it at the newest as-of time. (An earlier version rewrote the open month's rows
+-- to move it; with a running year that would be a year of dossiers every run.)
 with as_of as (
     select max(source_updated_at) as as_of_at from {{ ref('stg_onestop__dossiers') }}
 ),
@@ -24,9 +30,12 @@ periods as (
     select
         d.dossier_code,
         date_trunc('month', d.received_at)::date as period_month,
+        {% for type in cuts %}
+        {{ kho_period_start(type, 'd.received_at') }} as {{ type }}_start,
         -- exclusive end: events strictly before it are visible (timestamps are whole seconds)
-        least(date_trunc('month', d.received_at) + interval '1 month', a.as_of_at + interval '1 second')
-            as period_end_at,
+        least({{ kho_period_end("'" ~ type ~ "'", kho_period_start(type, 'd.received_at')) }},
+              a.as_of_at + interval '1 second') as {{ type }}_end_at,
+        {% endfor %}
         a.as_of_at
     from {{ ref('stg_onestop__dossiers') }} as d
     cross join as_of as a
@@ -34,79 +43,80 @@ periods as (
 ),
 
 -- each dossier's lists read with it (onestop_list_elements: the typed columns of stg_onestop__processing_steps and
--- stg_onestop__supplement_requests), summed up to the period end while the row is at hand
-recomputed as (
+-- stg_onestop__supplement_requests), summed up to each cut while the row is at hand (the longest period's cut is
+-- the latest)
+summed as (
     select
-        p.dossier_code,
-        p.period_month,
-        p.period_end_at,
-        p.as_of_at,
-        coalesce(st.was_accepted, false) as was_accepted,
+        p.*,
+        st.first_accepted_at,
         st.first_processed_at,
         st.first_returned_at,
         st.first_stopped_at,
         st.first_refused_at,
         st.first_withdrawn_at,
-        st.status_at_period_end,
-        st.history_steps_in_period,
-        su.supplement_requests_in_period,
-        su.supplement_seconds,
-        su.open_supplement_requested_at
+        {% for type in cuts %}
+        st.{{ type }}_status,
+        st.{{ type }}_steps,
+        su.{{ type }}_requests,
+        su.{{ type }}_supplement_seconds,
+        su.{{ type }}_open_requested_at{{ "," if not loop.last }}
+        {% endfor %}
     from periods as p
     inner join {{ ref('base_onestop__latest_dossiers') }} as d on d.mahoso = p.dossier_code
     cross join lateral (
         select
-            bool_or(status_code in (2, 4, 5, 6, 9, 10)) as was_accepted,
+            min(step_at) filter (where status_code in (2, 4, 5, 6, 9, 10)) as first_accepted_at,
             min(step_at) filter (where status_code = 9) as first_processed_at,
             min(step_at) filter (where status_code = 10) as first_returned_at,
             min(step_at) filter (where status_code = 8) as first_stopped_at,
             min(step_at) filter (where status_code = 3) as first_refused_at,
             min(step_at) filter (where status_code = 7) as first_withdrawn_at,
-            (array_agg(status_code order by step_at desc, step_seq desc))[1] as status_at_period_end,
-            count(*) as history_steps_in_period
+            {% for type in cuts %}
+            (array_agg(status_code order by step_at desc, step_seq desc)
+                filter (where step_at < p.{{ type }}_end_at))[1] as {{ type }}_status,
+            count(*) filter (where step_at < p.{{ type }}_end_at) as {{ type }}_steps{{ "," if not loop.last }}
+            {% endfor %}
         from {{ onestop_list_elements('d', 'processing_steps') }}
-        where step_at < p.period_end_at
+        where step_at < p.{{ cuts[-1] }}_end_at
     ) as st
     cross join lateral (
         select
-            count(*) as supplement_requests_in_period,
+            {% for type in cuts %}
+            count(*) filter (where requested_at < p.{{ type }}_end_at) as {{ type }}_requests,
             coalesce(sum(extract(epoch from completed_at - requested_at))
-                filter (where completed_at < p.period_end_at), 0)::bigint as supplement_seconds,
-            max(requested_at) filter (where completed_at is null or completed_at >= p.period_end_at)
-                as open_supplement_requested_at
+                filter (where completed_at < p.{{ type }}_end_at), 0)::bigint as {{ type }}_supplement_seconds,
+            max(requested_at) filter (where requested_at < p.{{ type }}_end_at
+                and (completed_at is null or completed_at >= p.{{ type }}_end_at)) as {{ type }}_open_requested_at
+            {{- "," if not loop.last }}
+            {% endfor %}
         from {{ onestop_list_elements('d', 'supplement_requests') }}
-        where requested_at < p.period_end_at
+        where requested_at < p.{{ cuts[-1] }}_end_at
     ) as su
 )
 
-{% if is_incremental() %}
-, carried as (
-    select
-        t.dossier_code,
-        t.period_month,
-        least((t.period_month + interval '1 month')::timestamp, a.as_of_at + interval '1 second') as period_end_at,
-        a.as_of_at,
-        t.was_accepted,
-        t.first_processed_at,
-        t.first_returned_at,
-        t.first_stopped_at,
-        t.first_refused_at,
-        t.first_withdrawn_at,
-        t.status_at_period_end,
-        t.history_steps_in_period,
-        t.supplement_requests_in_period,
-        t.supplement_seconds,
-        t.open_supplement_requested_at
-    from {{ this }} as t
-    cross join as_of as a
-    where t.period_end_at < (t.period_month + interval '1 month')::timestamp  -- cut by the as-of time when built
-        and a.as_of_at > t.as_of_at
-        and not exists (select 1 from periods as p where p.dossier_code = t.dossier_code)
-)
-
-select * from recomputed
-union all
-select * from carried
-{% else %}
-select * from recomputed
-{% endif %}
+select
+    s.dossier_code,
+    c.period_type,
+    c.period_start,
+    s.period_month,
+    c.period_end_at,
+    s.as_of_at,
+    coalesce(s.first_accepted_at < c.period_end_at, false) as was_accepted,
+    case when s.first_processed_at < c.period_end_at then s.first_processed_at end as first_processed_at,
+    case when s.first_returned_at < c.period_end_at then s.first_returned_at end as first_returned_at,
+    case when s.first_stopped_at < c.period_end_at then s.first_stopped_at end as first_stopped_at,
+    case when s.first_refused_at < c.period_end_at then s.first_refused_at end as first_refused_at,
+    case when s.first_withdrawn_at < c.period_end_at then s.first_withdrawn_at end as first_withdrawn_at,
+    c.status_at_period_end,
+    c.history_steps_in_period,
+    c.supplement_requests_in_period,
+    c.supplement_seconds,
+    c.open_supplement_requested_at
+from summed as s
+cross join lateral (values
+    {% for type in cuts %}
+    ('{{ type }}'::text, s.{{ type }}_start, s.{{ type }}_end_at, s.{{ type }}_status, s.{{ type }}_steps,
+     s.{{ type }}_requests, s.{{ type }}_supplement_seconds, s.{{ type }}_open_requested_at){{ "," if not loop.last }}
+    {% endfor %}
+) as c (period_type, period_start, period_end_at, status_at_period_end, history_steps_in_period,
+        supplement_requests_in_period, supplement_seconds, open_supplement_requested_at)

@@ -1,4 +1,6 @@
--- Each dossier judged on time or late at the end of its reporting period, twice:
+-- Each dossier judged on time or late at the end of each reporting period holding its reception (one row per period
+-- type: month, quarter, half-year, year; macro file periods), cut at the newest as-of time while the period runs,
+-- twice:
 --
 -- on_time_766 - the Decision 766 / DVCQG rule (domain.md §2.3 item 1):
 --   * the end is the first terminal status, by priority: processed (9) > returned (10) > stopped (8) or refused
@@ -25,8 +27,20 @@ with dossiers as (
     from {{ ref('int_onestop__dossiers_resolved') }}
 ),
 
+-- the newest as-of time: a row summed up to an older one shows what its dossier's history shows up to this one
+-- (int_onestop__dossier_milestones), so only its period end moves
+as_of as (
+    select max(as_of_at) as as_of_at from {{ ref('int_onestop__dossier_milestones') }}
+),
+
 milestones as (
-    select * from {{ ref('int_onestop__dossier_milestones') }}
+    select
+        m.*,
+        least({{ kho_period_end('m.period_type', 'm.period_start') }}, a.as_of_at + interval '1 second')
+            as period_cut_at,
+        a.as_of_at as newest_as_of_at
+    from {{ ref('int_onestop__dossier_milestones') }} as m
+    cross join as_of as a
 ),
 
 ends as (
@@ -35,9 +49,11 @@ ends as (
         d.received_at,
         d.effective_due_at,
         d.due_source,
+        m.period_type,
+        m.period_start,
         m.period_month,
-        m.period_end_at,
-        m.as_of_at,
+        m.period_cut_at as period_end_at,
+        m.newest_as_of_at as as_of_at,
         m.was_accepted,
         m.first_processed_at,
         m.first_returned_at,
@@ -110,6 +126,8 @@ with_end as (
 
 select
     w.dossier_code,
+    w.period_type,
+    w.period_start,
     w.period_month,
     w.period_end_at,
     w.as_of_at,

@@ -8,9 +8,9 @@
 -- the share with an entry in the civil-status register (civil_registration_dossier_links, by the dossier's finish
 -- month); none finished, no measure.
 with indicators as (
-    select unit_code, period_month, indicator_id, numerator, denominator
+    select unit_code, period_start as period_month, indicator_id, numerator, denominator
     from {{ ref('service_index_766_indicators') }}
-    where scope = 'unit' and unit_role = 'receiving'
+    where period_type = 'month' and scope = 'unit' and unit_role = 'receiving'
 ),
 
 onestop_months as (

@@ -31,7 +31,8 @@ dossiers as (
 -- joined every dossier first), and the dossiers are then fetched one by one through their index
 judged as (
     select * from {{ ref('int_onestop__dossier_on_time') }}
-    {% if is_incremental() %}where dossier_code = any(array(select s.dossier_code from scope as s)){% endif %}
+    where period_type = 'month'
+    {% if is_incremental() %}and dossier_code = any(array(select s.dossier_code from scope as s)){% endif %}
 ),
 
 joined as (
@@ -40,16 +41,7 @@ joined as (
         j.period_month,
         j.period_end_at,
         j.as_of_at,
-        j.status_at_period_end,
-        j.terminal_status_766,
-        j.judged_from,
-        j.end_at_766,
-        j.end_source_766,
-        j.supplement_requests_in_period,
-        j.supplement_seconds,
-        j.on_time_766,
-        j.on_time_local,
-        j.processing_working_days
+        {{ dossier_judgement_columns('j') }}
     from dossiers as d
     inner join judged as j on j.dossier_code = d.dossier_code
 )

@@ -16,9 +16,9 @@ measures as (
     select 'plan02_green_share'::text as measured_from, province_code, period_month, green_share as measured_value
     from {{ ref('plan02_province_coverage') }}
     union all
-    select indicator_id, unit_code, period_month, numerator / nullif(denominator, 0)
+    select indicator_id, unit_code, period_start, numerator / nullif(denominator, 0)
     from {{ ref('service_index_766_indicators') }}
-    where scope = 'province' and unit_role = 'competent'
+    where period_type = 'month' and scope = 'province' and unit_role = 'competent'
 ),
 
 latest as (

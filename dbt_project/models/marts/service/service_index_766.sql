@@ -1,6 +1,6 @@
 -- The Decision 766 service index, one row per scope (unit | province) x unit role (competent | receiving) x unit x
--- month of reception: every indicator's numerator, denominator, rate, score and max score (from
--- service_index_766_indicators), the six group scores and the total. Indicators Kho cannot compute are null (their
+-- period (type: month, quarter, half_year, year; and start): every indicator's numerator, denominator, rate, score
+-- and max score (from service_index_766_indicators), the six group scores and the total. Indicators Kho cannot compute are null (their
 -- reason is in service_index_766_indicators.null_reason); max_score_computed is what the computed ones can reach.
 with indicators as (
     select * from {{ ref('service_index_766_indicators') }}
@@ -15,7 +15,8 @@ wide as (
         scope,
         unit_role,
         unit_code,
-        period_month,
+        period_type,
+        period_start,
         {% for ind in all_indicators_766() %}
         max(numerator) filter (where indicator_id = '{{ ind }}') as {{ ind }}_numerator,
         max(denominator) filter (where indicator_id = '{{ ind }}') as {{ ind }}_denominator,
@@ -31,7 +32,7 @@ wide as (
         sum(max_score) as max_score_total,
         string_agg(indicator_id, ', ' order by indicator_id) filter (where score is null) as indicators_not_scored
     from indicators
-    group by scope, unit_role, unit_code, period_month
+    group by scope, unit_role, unit_code, period_type, period_start
 )
 
 select
@@ -41,7 +42,8 @@ select
     u.unit_full_name as unit_name,
     u.unit_level,
     u.province_code,
-    w.period_month,
+    w.period_type,
+    w.period_start,
     {% for ind in all_indicators_766() %}
     w.{{ ind }}_numerator,
     w.{{ ind }}_denominator,

@@ -1,12 +1,50 @@
 {{ config(materialized="view") }}
--- Drill-down of the Decision 766 index: one row per dossier, in the month of its reception, with a flag for every
--- numerator (<id>_num) and denominator (<id>_den) it counts in. The dossiers behind a figure of
--- service_index_766 are `where unit_code = ... and period_month = ... and <id>_num`.
+-- Drill-down of the Decision 766 index: one row per dossier and period type (month, quarter, half_year, year), in
+-- the period of that type holding its reception, judged at that period's end (fct_dossier_periods), with a flag for
+-- every numerator (<id>_num) and denominator (<id>_den) it counts in. The dossiers behind a figure of
+-- service_index_766 are `where unit_code = ... and period_type = ... and period_start = ... and <id>_num`.
 -- Procedure indicators count distinct procedure_code over the flagged rows; the catalogue indicators 3.5 and 3.6
--- term C count the catalogue's fee procedures the unit applies among those of the flagged rows. A view over fct_dossiers (incremental,
--- indexed on unit_code and period_month), so it is always in step with the fact.
-with dossiers as (
-    select * from {{ ref('fct_dossiers') }}
+-- term C count the catalogue's fee procedures the unit applies among those of the flagged rows. A view over
+-- fct_dossier_periods and fct_dossiers (incremental, indexed on the period and the dossier code), so it is always in
+-- step with them; the period end is cut at the newest as-of time while the period runs.
+with as_of as (
+    select max(as_of_at) as as_of_at from {{ ref('int_onestop__dossier_milestones') }}
+),
+
+dossiers as (
+    select
+        p.dossier_code,
+        p.period_type,
+        p.period_start,
+        p.period_month,
+        least({{ kho_period_end('p.period_type', 'p.period_start') }}, a.as_of_at + interval '1 second')
+            as period_end_at,
+        a.as_of_at,
+        p.on_time_766,
+        p.judged_from,
+        p.terminal_status_766,
+        p.processing_working_days,
+        d.unit_code,
+        d.receiving_unit_code,
+        d.procedure_code,
+        d.channel,
+        d.applicant_type_code,
+        d.synced_at,
+        d.has_electronic_result,
+        d.has_digitized_component,
+        d.is_digitized,
+        d.uses_dvcqg_store,
+        d.has_result_link,
+        d.is_vneid_authenticated,
+        d.uses_population_db,
+        d.is_paid_online,
+        d.has_fee,
+        d.all_fees_zero,
+        d.extracted_at,
+        d.validated_at
+    from {{ ref('fct_dossier_periods') }} as p
+    cross join as_of as a
+    inner join {{ ref('fct_dossiers') }} as d on d.dossier_code = p.dossier_code
 ),
 
 units as (
@@ -43,6 +81,8 @@ flagged as (
 
 select
     dossier_code,
+    period_type,
+    period_start,
     period_month,
     period_end_at,
     unit_code,

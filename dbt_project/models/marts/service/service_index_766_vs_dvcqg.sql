@@ -2,7 +2,7 @@
 -- unit x period x measure of the dashboard's export: the total, a group, or an indicator; both scores, the
 -- difference (Kho - DVCQG) and, where Kho can tell, why they differ:
 --   same                      - within 0.01 points;
---   period_type_not_computed  - a quarter or a year: Kho's index is monthly;
+--   period_type_not_computed  - a period type this warehouse does not compute (var kho_period_types);
 --   unit_not_resolved         - the dashboard's unit is none Kho knows (an agency identifier the register lacks);
 --   no_kho_figure             - Kho has no score for it (no source for the indicator, no dossier that month);
 --   dossiers_not_synced       - DVCQG sees only the dossiers synced to it: Kho's score over the dossiers synced by
@@ -19,9 +19,9 @@ with published as (
 ),
 
 wanted as (
-    select distinct scope, unit_code, period_start as period_month
+    select distinct scope, unit_code, period_type, period_start
     from published
-    where period_type = 'month' and unit_code is not null
+    where unit_code is not null
 ),
 
 seed as (
@@ -29,16 +29,16 @@ seed as (
 ),
 
 kho_indicators as (
-    select i.scope, i.unit_code, i.period_month, i.indicator_id as measure, i.score
+    select i.scope, i.unit_code, i.period_type, i.period_start, i.indicator_id as measure, i.score
     from {{ ref('service_index_766_indicators') }} as i
-    inner join wanted as w using (scope, unit_code, period_month)
+    inner join wanted as w using (scope, unit_code, period_type, period_start)
     where i.unit_role = 'competent'
 ),
 
 kho_totals as (
-    select s.scope, s.unit_code, s.period_month, v.measure, v.score
+    select s.scope, s.unit_code, s.period_type, s.period_start, v.measure, v.score
     from {{ ref('service_index_766') }} as s
-    inner join wanted as w using (scope, unit_code, period_month)
+    inner join wanted as w using (scope, unit_code, period_type, period_start)
     cross join lateral (values ('total', s.total_score)
         {% for g in range(1, 7) %}, ('group_{{ g }}', s.group_{{ g }}_score){% endfor %}) as v (measure, score)
     where s.unit_role = 'competent'
@@ -47,21 +47,22 @@ kho_totals as (
 -- the indicators counted over dossiers, over the dossiers synced to DVCQG by the period end only
 synced as (
     {% for scope, key in (("unit", "unit_code"), ("province", "province_code")) %}
-    select '{{ scope }}'::text as scope, d.{{ key }} as unit_code, d.period_month,
+    select '{{ scope }}'::text as scope, d.{{ key }} as unit_code, d.period_type, d.period_start,
         {% for ind in sync_indicators %}
         count(*) filter (where d.{{ ind }}_num)::numeric as {{ ind }}_num,
         count(*) filter (where d.{{ ind }}_den)::numeric as {{ ind }}_den{{ "," if not loop.last }}
         {% endfor %}
     from {{ ref('service_index_766_dossiers') }} as d
-    inner join wanted as w on w.scope = '{{ scope }}' and w.unit_code = d.{{ key }} and w.period_month = d.period_month
+    inner join wanted as w on w.scope = '{{ scope }}' and w.unit_code = d.{{ key }}
+        and w.period_type = d.period_type and w.period_start = d.period_start
     where d.dossier_sync_num
-    group by d.{{ key }}, d.period_month
+    group by d.{{ key }}, d.period_type, d.period_start
     {{ "union all" if not loop.last }}
     {% endfor %}
 ),
 
 sync_only as (
-    select y.scope, y.unit_code, y.period_month, v.measure,
+    select y.scope, y.unit_code, y.period_type, y.period_start, v.measure,
         case
             when not v.den > 0 then null
             when sd.full_marks_at is null then round(sd.max_score * v.num / v.den, 2)
@@ -77,16 +78,17 @@ sync_only as (
 kho as (
     select k.*, o.score as sync_only_score
     from kho_indicators as k
-    left join sync_only as o using (scope, unit_code, period_month, measure)
+    left join sync_only as o using (scope, unit_code, period_type, period_start, measure)
     union all
     -- a group (and the total) moved by its indicators' sync-only differences
-    select t.scope, t.unit_code, t.period_month, t.measure, t.score,
+    select t.scope, t.unit_code, t.period_type, t.period_start, t.measure, t.score,
         t.score + coalesce((
             select sum(o.score - k.score)
             from sync_only as o
-            inner join kho_indicators as k using (scope, unit_code, period_month, measure)
+            inner join kho_indicators as k using (scope, unit_code, period_type, period_start, measure)
             inner join seed as sd on sd.indicator_id = o.measure
-            where o.scope = t.scope and o.unit_code = t.unit_code and o.period_month = t.period_month
+            where o.scope = t.scope and o.unit_code = t.unit_code and o.period_type = t.period_type
+                and o.period_start = t.period_start
                 and (t.measure = 'total' or t.measure = 'group_' || sd.group_code)
         ), 0)
     from kho_totals as t
@@ -106,8 +108,8 @@ compared as (
         p.measure in (select l.measure from lacking as l) as kho_lacks_indicators
     from published as p
     left join kho as k
-        on p.period_type = 'month' and k.scope = p.scope and k.unit_code = p.unit_code
-        and k.period_month = p.period_start and k.measure = p.measure
+        on k.scope = p.scope and k.unit_code = p.unit_code and k.period_type = p.period_type
+        and k.period_start = p.period_start and k.measure = p.measure
 )
 
 select
@@ -126,7 +128,8 @@ select
     round(c.kho_score - c.dvcqg_score, 2) as difference,
     c.sync_only_score,
     case
-        when c.period_type <> 'month' then 'period_type_not_computed'
+        when c.period_type not in ({% for type, span in kho_period_types() %}'{{ type }}'{{ ", " if not loop.last }}{% endfor %})
+            then 'period_type_not_computed'
         when c.unit_code is null then 'unit_not_resolved'
         when c.kho_score is null then 'no_kho_figure'
         when abs(c.kho_score - c.dvcqg_score) <= 0.01 then 'same'

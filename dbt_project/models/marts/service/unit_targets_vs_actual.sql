@@ -4,8 +4,8 @@
 -- over cumulative denominator), each with its gap to the target (actual - target; negative = behind).
 -- A unit's own target row overrides its province's default.
 with actual as (
-    select * from {{ ref('service_index_766_indicators') }}
-    where scope = 'unit' and unit_role = 'competent' and rate_unit = 'share'
+    select *, period_start as period_month from {{ ref('service_index_766_indicators') }}
+    where period_type = 'month' and scope = 'unit' and unit_role = 'competent' and rate_unit = 'share'
 ),
 
 units as (

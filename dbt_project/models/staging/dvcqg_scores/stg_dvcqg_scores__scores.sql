@@ -1,6 +1,6 @@
 -- The national dashboard's scores, one row per unit as named, period type and period: the row of the latest export
--- that validation let through (dvcqg_scores_raw), typed. The period starts on its first day (a quarter on its first
--- month's); indicator columns stay in extra (int_dvcqg_scores__scores reads them by name).
+-- that validation let through (dvcqg_scores_raw), typed. The period starts on its first day (a quarter or a
+-- half-year on its first month's); indicator columns stay in extra (int_dvcqg_scores__scores reads them by name).
 with validated as (
     select r.*
     from {{ source('dvcqg_scores', 'scores') }} as r
@@ -14,8 +14,8 @@ with validated as (
 typed as (
     select
         *,
-        case lower(trim(loai_ky)) when 'thang' then 'month' when 'quy' then 'quarter' when 'nam' then 'year'
-            else lower(trim(loai_ky)) end as period_type,
+        case lower(trim(loai_ky)) when 'thang' then 'month' when 'quy' then 'quarter' when 'nua_nam' then 'half_year'
+            when 'nam' then 'year' else lower(trim(loai_ky)) end as period_type,
         nam::int as period_year,
         nullif(ky, '')::int as period_number
     from validated
@@ -34,7 +34,8 @@ select
     period_year,
     period_number,
     make_date(period_year, case period_type when 'month' then period_number
-                                            when 'quarter' then 3 * period_number - 2 else 1 end, 1) as period_start,
+                                            when 'quarter' then 3 * period_number - 2
+                                            when 'half_year' then 6 * period_number - 5 else 1 end, 1) as period_start,
     replace(tong_score, ',', '.')::numeric as total_score,
     {% for g in range(1, 7) %}
     replace(nhom_{{ g }}, ',', '.')::numeric as group_{{ g }}_score,
