@@ -375,8 +375,9 @@ def print_summary(summary: dict, wh, settings: KhoSettings) -> None:
     if readiness:
         console.print(f"[bold]Plan 02 readiness report[/]: [cyan]{readiness[-1]}[/] (the province; a page per "
                       "commune beside it)")
-    scoreboards = sorted(settings.reports_dir.glob("*/*/766/index.html"))
-    if scoreboards:
+    scoreboards = sorted(settings.reports_dir.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]/*/766/index.html"))
+    if scoreboards:  # the month's page (the quarter's, half-year's and year's are in 2026-Q1/, 2026-H1/, 2026/)
         console.print(f"[bold]Decision 766 scoreboard[/]: [cyan]{scoreboards[-1]}[/] (units ranked, the lowest five "
-                      "departments and communes; mailed weekly as a digest)")
+                      "departments and communes; mailed weekly as a digest; the quarter's, half-year's and year's "
+                      "beside it)")
     console.print(f"[bold]GX Data Docs[/]: [cyan]{settings.gx_docs_dir / 'index.html'}[/]")
