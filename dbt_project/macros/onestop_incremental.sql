@@ -78,20 +78,24 @@
   moved to another unit, reaches every dossier received under it, not only those extracted since.
 #}
 {% macro rebuild_if_project_changed() -%}
-    {%- set fingerprint = kho_build_fingerprint() -%}
-    {%- set model_name = this.schema ~ "." ~ this.identifier -%}
-    {%- if execute and is_incremental() and fingerprint -%}
-        {%- set built = run_query("select project_fingerprint from kho.model_builds where model = '"
-                                  ~ model_name ~ "'") -%}
-        {%- if built.rows | length == 0 or built.rows[0][0] != fingerprint -%}
-            {{ log("project or unit register changed since " ~ this ~ " was built: rebuilt in full", info=True) }}
-            truncate {{ this }}; delete from kho.model_builds where model = '{{ model_name }}'
-        {%- else -%}
-            select 1
-        {%- endif -%}
+    {%- if kho_project_changed() -%}
+        {{ log("project or unit register changed since " ~ this ~ " was built: rebuilt in full", info=True) }}
+        truncate {{ this }}; delete from kho.model_builds where model = '{{ this.schema ~ "." ~ this.identifier }}'
     {%- else -%}
         select 1
     {%- endif -%}
+{%- endmacro %}
+
+{#- true when the incremental model exists and was built from another project or unit register than this run's
+    (kho_build_fingerprint; never without Kho's environment) -#}
+{% macro kho_project_changed() -%}
+    {%- set fingerprint = kho_build_fingerprint() -%}
+    {%- if execute and is_incremental() and fingerprint -%}
+        {%- set built = run_query("select project_fingerprint from kho.model_builds where model = '"
+                                  ~ this.schema ~ "." ~ this.identifier ~ "'") -%}
+        {{ return(built.rows | length == 0 or built.rows[0][0] != fingerprint) }}
+    {%- endif -%}
+    {{ return(false) }}
 {%- endmacro %}
 
 {#- What an incremental model was built from: the project's fingerprint and, for a model with meta
@@ -151,17 +155,3 @@
     {% if is_incremental() %}where {{ onestop_validated_since_build('validated_at') }}{% endif %}
 {%- endmacro %}
 
-{#- Pre-hook of a model incremental by period (service_index_766_indicators): the periods it holds that no month of
-    the fact's dossiers falls in any more (delete+insert replaces only the periods a run produces rows for) -#}
-{% macro drop_periods_without_dossiers() -%}
-    {%- if is_incremental() -%}
-    delete from {{ this }} where (period_type, period_start) in (
-        select distinct t.period_type, t.period_start from {{ this }} as t
-        except
-        select p.period_type, p.period_start
-        from (select distinct d.period_month from {{ ref('fct_dossiers') }} as d) as m
-        cross join lateral {{ kho_periods_holding('m.period_month') }} as p (period_type, period_start))
-    {%- else -%}
-    select 1
-    {%- endif -%}
-{%- endmacro %}

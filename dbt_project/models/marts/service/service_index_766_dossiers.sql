@@ -47,7 +47,9 @@ dossiers as (
     inner join {{ ref('fct_dossiers') }} as d on d.dossier_code = p.dossier_code
 ),
 
-units as (
+-- not materialized: read twice, a materialized CTE has no statistics and the planner sorts millions of rows
+-- to merge-join it; inlined, both lookups are hash joins on the unit register
+units as not materialized (
     select unit_code, unit_level, province_code from {{ ref('dim_units') }} where is_current
 ),
 
@@ -93,6 +95,7 @@ select
     procedure_code,
     on_time_766,
     judged_from,
+    terminal_status_766,
     true as dossier_sync_den,
     coalesce(synced_at < period_end_at, false) as dossier_sync_num,
     on_time_766 in ('on_time', 'late', 'open_within', 'open_overdue') as on_time_den,

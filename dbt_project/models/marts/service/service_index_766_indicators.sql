@@ -1,11 +1,6 @@
 {{ config(
-    materialized="incremental",
-    meta={"rebuild_on_register_change": true, "rebuild_on_catalogue_change": true},
-    unique_key=["period_type", "period_start"],
-    incremental_strategy="delete+insert",
-    on_schema_change="append_new_columns",
-    pre_hook=["{{ rebuild_if_project_changed() }}", "{{ drop_periods_without_dossiers() }}"],
-    post_hook=["{{ ensure_index(['period_type', 'period_start']) }}", "{{ record_model_build() }}"],
+    materialized="table",
+    post_hook=["{{ ensure_index(['period_type', 'period_start']) }}"],
 ) }}
 -- Decision 766 indicators, one row per scope (unit | province) x unit role (competent | receiving) x unit x period
 -- (type: month, quarter, half_year, year; and start) x indicator, for every indicator of the seed indicators_766:
@@ -13,20 +8,10 @@
 -- decisions of its days, each judged at the period's end (macro file periods).
 -- Indicators no extracted source can compute have null figures and a null_reason; so do computed ones with an
 -- empty denominator. Scores: max_score x rate, or max_score x rate / full_marks_at capped at max_score.
--- Incremental by period (a period is every unit's and the province's figures for it, replaced whole: delete+insert on
--- period_type and period_start): a run finds the months holding a dossier fct_dossiers wrote since this model's
--- last build (validated since its cursor, or judged at a later as-of time: the open month follows the clock), and
--- the months whose dossier count no longer matches the fact's (a dossier whose reception date moved it to another
--- month; a period left with none is dropped by the pre-hook), and recomputes every period holding one of them (the
--- month, its quarter, half-year and year). A unit re-coded inside a month is covered because the whole period is
--- recomputed. A changed project rebuilds it in full (rebuild_if_project_changed), and so does any change of
--- the procedure catalogue (meta rebuild_on_catalogue_change): a decision made public late changes a past month.
+-- Rebuilt whole every run from service_index_766_counts (the dossier counts per period, unit and procedure, kept by
+-- difference: tens of thousands of cells for a million dossiers), the feedback items and the procedure catalogue.
 -- Catalogue indicators (1.1-1.3, 3.1, 3.5, 3.6 term C) count the procedures the unit applies (the catalogue's
 -- applied units; for the province scope, the procedures it publishes), in force at the period end.
--- depends_on: {{ ref('fct_dossiers') }}
--- depends_on: {{ ref('int_feedback__dossier_signals') }}
--- depends_on: {{ ref('int_units__departments') }} (kho_build_fingerprint)
--- depends_on: {{ ref('stg_catalogue__procedures') }} (kho_build_fingerprint)
 {% set indicators = computed_indicators_766() %}
 {% set feedback_ids = indicators | selectattr("kind", "equalto", "feedback") | map(attribute="id")
                       | map("tojson") | join(", ") | replace('"', "'") %}
@@ -37,51 +22,16 @@
     ("province", "receiving", "receiving_province_code"),
 ] %}
 with
-{% if is_incremental() %}
-months as (
-    select distinct d.period_month from {{ ref('fct_dossiers') }} as d
-    where {{ onestop_validated_since_build('d.validated_at') }}
-        or d.as_of_at > (select coalesce(max(t.as_of_at), '-infinity'::timestamptz) from {{ this }} as t)
-    union
-    select coalesce(f.period_month, t.period_start)
-    from (select period_month, count(*) as dossiers from {{ ref('fct_dossiers') }}
-          where unit_code is not null group by 1) as f
-    full join (select period_start, sum(denominator) as dossiers from {{ this }}
-               where period_type = 'month' and scope = 'unit' and unit_role = 'competent'
-                   and indicator_id = 'dossier_sync'
-               group by 1) as t on t.period_start = f.period_month
-    where f.dossiers is distinct from t.dossiers
-    union
-    -- months of dossiers whose feedback or rating (5.4) was validated since this model's cursor
-    select d.period_month from {{ ref('fct_dossiers') }} as d
-    inner join {{ ref('int_feedback__dossier_signals') }} as s on s.dossier_code = d.dossier_code
-    where {{ onestop_validated_since_build('s.validated_at') }}
+as_of as (
+    select max(as_of_at) as as_of_at from {{ ref('int_onestop__dossier_milestones') }}
 ),
 
-periods as (
-    select p.period_type, p.period_start
-    from months as m
-    cross join lateral {{ kho_periods_holding('m.period_month') }} as p (period_type, period_start)
-    union
-    -- periods whose 5.2/5.3 counts moved (feedback items are few: compared in full)
-    select t.period_type, t.period_start
-    from {{ this }} as t
-    left join {{ ref('int_feedback__unit_months') }} as f
-        on f.scope = t.scope and f.unit_role = t.unit_role and f.unit_code = t.unit_code
-        and f.period_type = t.period_type and f.period_start = t.period_start and f.indicator_id = t.indicator_id
-    where t.indicator_id in ({{ feedback_ids }})
-        and (t.numerator, t.denominator) is distinct from (f.numerator, f.denominator)
-),
-{% endif %}
-
-dossiers as (
-    select * from {{ ref('service_index_766_dossiers') }}
-    {% if is_incremental() %}where (period_type, period_start) in (select p.period_type, p.period_start from periods as p){% endif %}
+cells as (
+    select * from {{ ref('service_index_766_counts') }} where dossiers > 0
 ),
 
 feedback as (
     select * from {{ ref('int_feedback__unit_months') }}
-    {% if is_incremental() %}where (period_type, period_start) in (select p.period_type, p.period_start from periods as p){% endif %}
 ),
 
 counts as (
@@ -89,32 +39,31 @@ counts as (
     select
         '{{ scope }}' as scope,
         '{{ role }}' as unit_role,
-        {{ key }} as unit_code,
-        period_type,
-        period_start,
+        c.{{ key }} as unit_code,
+        c.period_type,
+        c.period_start,
         {% for ind in indicators %}
-        {% if ind.kind == "dossiers" %}
-        count(*) filter (where {{ ind.id }}_num)::numeric as {{ ind.id }}_num,
-        count(*) filter (where {{ ind.id }}_den)::numeric as {{ ind.id }}_den,
+        {% if ind.kind in ("dossiers", "average") %}
+        sum(c.{{ ind.id }}_num)::numeric as {{ ind.id }}_num,
+        sum(c.{{ ind.id }}_den)::numeric as {{ ind.id }}_den,
         {% elif ind.kind == "procedures" %}
-        count(distinct procedure_code) filter (where {{ ind.id }}_num)::numeric as {{ ind.id }}_num,
-        count(distinct procedure_code) filter (where {{ ind.id }}_den)::numeric as {{ ind.id }}_den,
-        {% elif ind.kind == "average" %}
-        coalesce(sum({{ ind.id }}_num) filter (where {{ ind.id }}_den), 0)::numeric as {{ ind.id }}_num,
-        count(*) filter (where {{ ind.id }}_den)::numeric as {{ ind.id }}_den,
+        count(distinct c.procedure_code) filter (where c.{{ ind.id }}_num > 0)::numeric as {{ ind.id }}_num,
+        count(distinct c.procedure_code) filter (where c.{{ ind.id }}_den > 0)::numeric as {{ ind.id }}_den,
         {% elif ind.kind == "feedback" %}
         null::numeric as {{ ind.id }}_num,
         null::numeric as {{ ind.id }}_den,
         {% elif ind.kind == "catalogue" %}
-        array_agg(distinct procedure_code) filter (where {{ ind.id }}_num) as {{ ind.id }}_procedures,
+        array_agg(distinct c.procedure_code) filter (where c.{{ ind.id }}_num > 0) as {{ ind.id }}_procedures,
         {% endif %}
         {% endfor %}
-        count(*) as dossiers,
-        max(period_end_at) as period_end_at,
-        max(as_of_at) as as_of_at
-    from dossiers
-    where {{ key }} is not null
-    group by {{ key }}, period_type, period_start
+        sum(c.dossiers) as dossiers,
+        least({{ kho_period_end('c.period_type', 'c.period_start') }}, a.as_of_at + interval '1 second')
+            as period_end_at,
+        a.as_of_at
+    from cells as c
+    cross join as_of as a
+    where c.{{ key }} is not null
+    group by c.{{ key }}, c.period_type, c.period_start, a.as_of_at
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
