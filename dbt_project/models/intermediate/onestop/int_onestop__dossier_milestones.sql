@@ -71,9 +71,11 @@ summed as (
             min(step_at) filter (where status_code = 8) as first_stopped_at,
             min(step_at) filter (where status_code = 3) as first_refused_at,
             min(step_at) filter (where status_code = 7) as first_withdrawn_at,
+            -- the last status before each cut: the steps before a cut are a prefix of the steps in time order, so
+            -- one sorted array serves every cut (an ordered aggregate per cut sorted the steps four times)
             {% for type in cuts %}
-            (array_agg(status_code order by step_at desc, step_seq desc)
-                filter (where step_at < p.{{ type }}_end_at))[1] as {{ type }}_status,
+            (array_agg(status_code order by step_at, step_seq))[count(*) filter (where step_at < p.{{ type }}_end_at)]
+                as {{ type }}_status,
             count(*) filter (where step_at < p.{{ type }}_end_at) as {{ type }}_steps{{ "," if not loop.last }}
             {% endfor %}
         from {{ onestop_list_elements('d', 'processing_steps') }}

@@ -4,9 +4,12 @@
     unique_key="dossier_code",
     incremental_strategy="delete+insert",
     on_schema_change="sync_all_columns",
-    pre_hook="{{ rebuild_if_project_changed() }}",
+    pre_hook=["set local enable_mergejoin = off", "{{ rebuild_if_project_changed() }}"],
     post_hook=["{{ ensure_index(['dossier_code'], unique=true) }}", "{{ record_model_build() }}"],
 ) }}
+{#- The pre-hook turns merge joins off for this build's transaction: PostgreSQL prices the two joins to the unit
+    codes (on the code and the era computed from the reception date) as merge joins and sorts a million wide rows to
+    disk twice for them (1M dossiers: 18.1 s; as hash joins on the 20,000 codes, 10.8 s). -#}
 -- Dossiers with their unit codes resolved to the units in force today (by the era of the reception date), the
 -- applicant's birth-registration province read from the personal ID, and a due date: the one sent, else the
 -- procedure's statutory time in working days counted from reception (domain.md §2.3: missing due date), and what

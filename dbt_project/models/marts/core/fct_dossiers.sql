@@ -41,9 +41,14 @@ joined as (
         j.period_month,
         j.period_end_at,
         j.as_of_at,
-        {{ dossier_judgement_columns('j') }}
+        {{ dossier_judgement_columns('j') }},
+        -- working_days_between's arithmetic as hash joins on the calendar (int_onestop__dossier_on_time's note)
+        case when d.finished_at is not null and d.received_at is not null
+            then finished_on.working_day_seq - received_on.working_day_seq end as working_days_taken
     from dossiers as d
     inner join judged as j on j.dossier_code = d.dossier_code
+    left join {{ ref('int_dates__calendar') }} as finished_on on finished_on.date_day = d.finished_at::date
+    left join {{ ref('int_dates__calendar') }} as received_on on received_on.date_day = d.received_at::date
 )
 
 select
@@ -88,8 +93,7 @@ select
     on_time_local,
     statutory_working_days,
     processing_working_days,
-    case when finished_at is not null and received_at is not null
-        then {{ working_days_between('received_at', 'finished_at') }} end as working_days_taken,
+    working_days_taken,
     is_paid_online,
     has_fee,
     fee_items,
