@@ -64,6 +64,7 @@
 {% macro index_766_ledger_rows(where) -%}
     select v.dossier_code, {{ index_766_cell_columns() | join(", ") }},
         v.terminal_status_766 is null as is_open,
+        v.on_time_766,
         {{ index_766_flag_columns() | join(", ") }},
         v.as_of_at as counted_as_of_at
     from {{ ref('service_index_766_dossiers') }} as v
@@ -72,9 +73,12 @@
 
 {#- The dossiers a run counts again: those the ledger may count otherwise than the facts now show.
     - a version validated since the model's cursor (fct_dossiers and fct_dossier_periods rewrote it);
-    - when the as-of time moved: the open dossiers of a period still running at the last count (fct_dossier_periods
-      judges them again at the new period end), and any dossier whose sync or first feedback / "not satisfied"
-      rating falls at or after the last count's as-of time (a flag judged "by the period end" can turn);
+    - when the as-of time moved: the open dossiers of a period still running at the last count whose judgement
+      fct_dossier_periods changed at the new period end (open_within turned open_overdue: the only flag of an open
+      dossier the cut moves besides the two below; comparing the stored judgement is an index probe per open row,
+      where counting them all again would view and write four rows for each), and any dossier whose sync or first
+      feedback / "not satisfied" rating falls at or after the last count's as-of time (a flag judged "by the period
+      end" can turn);
     - a dossier whose feedback signals were validated since the cursor;
     - when the ledger and fct_dossier_periods do not hold the same number of rows, the rows only one of them has. -#}
 {% macro index_766_recount_codes(ledger) -%}
@@ -87,7 +91,9 @@
     select d.dossier_code from {{ ref('fct_dossiers') }} as d where {{ onestop_validated_since_build('d.validated_at') }}
     union
     select l.dossier_code from {{ ledger }} as l cross join moved as m
+    inner join {{ ref('fct_dossier_periods') }} as p on p.dossier_code = l.dossier_code and p.period_type = l.period_type
     where l.is_open and {{ kho_period_end('l.period_type', 'l.period_start') }} > m.as_of_at
+        and (p.on_time_766, p.terminal_status_766 is null) is distinct from (l.on_time_766, l.is_open)
     union
     select d.dossier_code from {{ ref('fct_dossiers') }} as d cross join moved as m where d.synced_at >= m.as_of_at
     union
@@ -110,11 +116,14 @@
 {% macro index_766_recount() -%}
     {%- set ledger = index_766_ledger() -%}
     {%- set flags = index_766_flag_columns() -%}
-    {%- set ledger_columns = ["dossier_code"] + index_766_cell_columns() + ["is_open"] + flags + ["counted_as_of_at"] -%}
+    {%- set ledger_columns = ["dossier_code"] + index_766_cell_columns() + ["is_open", "on_time_766"] + flags
+                             + ["counted_as_of_at"] -%}
     {%- if index_766_full_build() -%}
     drop table if exists {{ ledger }};
     create table {{ ledger }} as {{ index_766_ledger_rows("") }};
     {%- else -%}
+    -- a ledger written before the judgement was kept: null compares as changed, so its open rows are counted again once
+    alter table {{ ledger }} add column if not exists on_time_766 text;
     create temp table index_766_recount on commit drop as {{ index_766_recount_codes(ledger) }};
     analyze index_766_recount;
     create temp table index_766_delta on commit drop as
