@@ -847,17 +847,20 @@ def test_dossiers_that_change_after_extraction_update_the_fact_and_the_index(pip
                   "order by scope, unit_role, unit_code, period_type, period_start, indicator_id")
     periods = "select * from marts.fct_dossier_periods order by dossier_code, period_type"
     counts = "select * from marts.service_index_766_counts order by cell_key"
+    # the data-quality chain's records, incremental by validation run (several runs per source by now)
+    records = "select * from intermediate.int_dq__record_versions order by suite, record_id"
 
     def built() -> tuple:
         return (business_rows(warehouse, FACT_SQL, leave_out=("as_of_at",)),
                 business_rows(warehouse, indicators, leave_out=("as_of_at",)),
                 business_rows(warehouse, periods, leave_out=("judged_as_of_at",)),
-                business_rows(warehouse, counts))
+                business_rows(warehouse, counts),
+                warehouse.query(records)[1])
 
     incremental = built()
-    assert len(incremental[1]) > 1000 and len(incremental[3]) > 100
-    run_dbt(["run", "--full-refresh", "--select", "+fct_dossiers", "+service_index_766_indicators"], warehouse,
-            get_settings())
+    assert len(incremental[1]) > 1000 and len(incremental[3]) > 100 and len(incremental[4]) > 1000
+    run_dbt(["run", "--full-refresh", "--select", "+fct_dossiers", "+service_index_766_indicators",
+             "int_dq__record_versions"], warehouse, get_settings())
     assert built() == incremental
 
 

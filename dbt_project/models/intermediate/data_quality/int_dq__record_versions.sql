@@ -1,4 +1,13 @@
-{{ config(materialized="table", indexes=[{"columns": ["unit_code", "period_month"]}, {"columns": ["batch_id", "row_num"]}]) }}
+{{ config(
+    materialized="incremental",
+    meta={"rebuild_on_register_change": true},
+    unique_key=["suite", "record_id"],
+    incremental_strategy="delete+insert",
+    on_schema_change="sync_all_columns",
+    indexes=[{"columns": ["unit_code", "period_month"]}, {"columns": ["batch_id", "row_num"]}],
+    pre_hook=["{{ rebuild_if_project_changed() }}", "{{ dq_runs_to_read() }}"],
+    post_hook=["{{ ensure_index(['suite', 'record_id'], unique=true) }}", "{{ dq_runs_read() }}"],
+) }}
 -- Every record a validation suite has seen, in its latest version: the unit of a data-quality report. A record is
 -- its key within its suite (MaHoSo, message id, commune/type/book/number); a row with no key is a record of its own.
 -- The latest version is the one from the latest extraction, so a record corrected at the source stops counting
@@ -6,12 +15,33 @@
 -- agency, placed at the unit it serves; a one-stop dossier sent with the province's code and received under the
 -- agency identifier of a department of the province's register is that department's, as in fct_dossiers); the
 -- period is the month of the record's business date, else of its extraction.
-with versions as (
+-- Incremental by validation run (macro file dq_incremental): a build recomputes the records the runs it has not read
+-- yet touch, over all their versions, and the documents whose agency now resolves to another unit (an agency is
+-- placed at the unit it receives most dossiers for, which new dossiers can change). One row per (suite, record_id):
+-- its unique index holds it.
+-- depends_on: {{ ref('stg_catalogue__procedures') }} (kho_build_fingerprint)
+{% set full = dq_full_build() %}
+with
+{% if not full %}
+touched as (
+    select coalesce(c.record_key, c.batch_id || '#' || c.row_num) as record_id
+    from {{ source('dq', 'checked_records') }} as c
+    where c.run_id in (select r.run_id from dq_runs_to_read as r)
+    union
+    select t.record_id from {{ this }} as t
+    left join {{ ref('int_documents__agency_units') }} as a on a.agency_code = t.named_unit_code
+    where t.source = 'documents' and coalesce(a.unit_code, '?') <> t.unit_code
+),
+{% endif %}
+
+versions as (
     select
         *,
         record_key is null as is_keyless,
         coalesce(record_key, batch_id || '#' || row_num) as record_id
     from {{ ref('stg_dq__checked_records') }}
+    -- by the record alone: a key another suite shares is recomputed too, which changes nothing
+    {% if not full %}where coalesce(record_key, batch_id || '#' || row_num) in (select t.record_id from touched as t){% endif %}
 ),
 
 ranked as (
