@@ -889,6 +889,27 @@ def test_an_incremental_run_leaves_unchanged_dossiers_alone_until_the_project_ch
     newest = "select max(_validated_at) from staging_restricted.base_onestop__latest_dossiers"
     assert through == warehouse.query(newest)[1][0][0]
 
+    # the data-quality chain's record versions, incremental by validation run: with no run left unread a build
+    # changes nothing, and a run it had read, forgotten, is read again
+    records = "intermediate.int_dq__record_versions"
+    _, [(suite, record_id, run_id, unit)] = warehouse.query(
+        f"select suite, record_id, run_id, unit_code from {records} where record_key is not null "
+        "order by suite, record_id limit 1")
+    with warehouse.connect() as conn:
+        conn.execute(f"update {records} set unit_code = 'stale' where suite = %s and record_id = %s",
+                     (suite, record_id))
+
+    def build_and_read_unit() -> str:
+        run_dbt(["run", "--select", "int_dq__record_versions"], warehouse, get_settings())
+        return warehouse.query(f"select unit_code from {records} where suite = %s and record_id = %s",
+                               (suite, record_id))[1][0][0]
+
+    assert build_and_read_unit() == "stale"
+    with warehouse.connect() as conn:
+        conn.execute("delete from kho.model_validation_runs where model = %s and run_id = %s",
+                     ("intermediate.int_dq__record_versions", run_id))
+    assert build_and_read_unit() == unit
+
 
 def test_every_mart_column_is_documented(pipeline_run, warehouse):
     import yaml

@@ -6,7 +6,8 @@
     on_schema_change="sync_all_columns",
     indexes=[{"columns": ["unit_code", "period_month"]}, {"columns": ["batch_id", "row_num"]}],
     pre_hook=["{{ rebuild_if_project_changed() }}", "{{ dq_runs_to_read() }}"],
-    post_hook=["{{ ensure_index(['suite', 'record_id'], unique=true) }}", "{{ dq_runs_read() }}"],
+    post_hook=["{{ ensure_index(['suite', 'record_id'], unique=true) }}", "{{ dq_runs_read() }}",
+               "{{ record_model_build() }}"],
 ) }}
 -- Every record a validation suite has seen, in its latest version: the unit of a data-quality report. A record is
 -- its key within its suite (MaHoSo, message id, commune/type/book/number); a row with no key is a record of its own.
@@ -20,6 +21,8 @@
 -- placed at the unit it receives most dossiers for, which new dossiers can change). One row per (suite, record_id):
 -- its unique index holds it.
 -- depends_on: {{ ref('stg_catalogue__procedures') }} (kho_build_fingerprint)
+-- depends_on: {{ ref('base_onestop__latest_dossiers') }} (record_model_build: without the project it was built from
+-- recorded, every run would count as a changed project and rebuild it in full)
 {% set full = dq_full_build() %}
 with
 {% if not full %}
