@@ -7,15 +7,11 @@
   replaces the set.
 #}
 
-{% macro dq_full_build() -%}
-    {{ return(not is_incremental() or kho_project_changed()) }}
-{%- endmacro %}
-
 {#- pre-hook: the validation runs this build reads -#}
 {% macro dq_runs_to_read() -%}
     create temp table dq_runs_to_read on commit drop as
     select v.run_id from {{ source('dq', 'validation_runs') }} as v
-    {% if not dq_full_build() -%}
+    {% if not kho_full_build() -%}
     where not exists (select 1 from kho.model_validation_runs as m
                       where m.model = '{{ this.schema }}.{{ this.identifier }}' and m.run_id = v.run_id)
     {%- endif %};
@@ -25,7 +21,7 @@
 {#- post-hook: those runs are read; runs replaced since (a re-validation) are forgotten -#}
 {% macro dq_runs_read() -%}
     {%- set model_name = this.schema ~ "." ~ this.identifier -%}
-    {% if dq_full_build() %}delete from kho.model_validation_runs where model = '{{ model_name }}';{% endif %}
+    {% if kho_full_build() %}delete from kho.model_validation_runs where model = '{{ model_name }}';{% endif %}
     insert into kho.model_validation_runs (model, run_id)
     select '{{ model_name }}', r.run_id from dq_runs_to_read as r
     on conflict do nothing;

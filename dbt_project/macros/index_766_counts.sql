@@ -40,24 +40,13 @@
     {{ return(columns) }}
 {%- endmacro %}
 
-{#- the ledger's flag columns: those of service_index_766_dossiers the counts read -#}
+{#- the ledger's flag columns: those of service_index_766_dossiers the counts read, named as the counts are -#}
 {% macro index_766_flag_columns() -%}
-    {%- set flags = [] -%}
-    {%- for ind in computed_indicators_766() if ind.kind in ("dossiers", "procedures", "average", "catalogue") -%}
-        {%- do flags.append(ind.id ~ "_num") -%}
-        {%- if ind.kind != "catalogue" %}{% do flags.append(ind.id ~ "_den") %}{% endif -%}
-    {%- endfor -%}
-    {{ return(flags) }}
+    {{ return(index_766_count_columns() | map(attribute=0) | list) }}
 {%- endmacro %}
 
 {% macro index_766_ledger() -%}
     kho.{{ this.identifier }}__counted
-{%- endmacro %}
-
-{#- true when this build must count everything: no table yet, --full-refresh, or a project or unit register changed
-    since the model was built (rebuild_if_project_changed empties the mart in the same run) -#}
-{% macro index_766_full_build() -%}
-    {{ return(not is_incremental() or kho_project_changed()) }}
 {%- endmacro %}
 
 {#- a ledger row of service_index_766_dossiers' rows `where` selects, with the as-of time it is counted at -#}
@@ -118,12 +107,10 @@
     {%- set flags = index_766_flag_columns() -%}
     {%- set ledger_columns = ["dossier_code"] + index_766_cell_columns() + ["is_open", "on_time_766"] + flags
                              + ["counted_as_of_at"] -%}
-    {%- if index_766_full_build() -%}
+    {%- if kho_full_build() -%}
     drop table if exists {{ ledger }};
     create table {{ ledger }} as {{ index_766_ledger_rows("") }};
     {%- else -%}
-    -- a ledger written before the judgement was kept: null compares as changed, so its open rows are counted again once
-    alter table {{ ledger }} add column if not exists on_time_766 text;
     create temp table index_766_recount on commit drop as {{ index_766_recount_codes(ledger) }};
     analyze index_766_recount;
     create temp table index_766_delta on commit drop as

@@ -86,6 +86,13 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- true when an incremental model built by difference (service_index_766_counts, int_dq__record_versions) must
+    read everything: no table yet, --full-refresh, or a changed project or unit register (rebuild_if_project_changed
+    empties it in the same run) -#}
+{% macro kho_full_build() -%}
+    {{ return(not is_incremental() or kho_project_changed()) }}
+{%- endmacro %}
+
 {#- true when the incremental model exists and was built from another project or unit register than this run's
     (kho_build_fingerprint; never without Kho's environment) -#}
 {% macro kho_project_changed() -%}

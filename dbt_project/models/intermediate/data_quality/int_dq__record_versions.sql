@@ -23,7 +23,7 @@
 -- depends_on: {{ ref('stg_catalogue__procedures') }} (kho_build_fingerprint)
 -- depends_on: {{ ref('base_onestop__latest_dossiers') }} (record_model_build: without the project it was built from
 -- recorded, every run would count as a changed project and rebuild it in full)
-{% set full = dq_full_build() %}
+{% set full = kho_full_build() %}
 with
 {% if not full %}
 touched as (

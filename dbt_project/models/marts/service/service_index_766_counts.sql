@@ -19,7 +19,7 @@
 -- depends_on: {{ ref('int_onestop__dossier_milestones') }}, {{ ref('int_feedback__dossier_signals') }}
 -- depends_on: {{ ref('int_units__departments') }} (kho_build_fingerprint)
 -- depends_on: {{ ref('stg_catalogue__procedures') }} (kho_build_fingerprint)
-{%- set full = index_766_full_build() %}
+{%- set full = kho_full_build() %}
 {%- set cells = index_766_cell_columns() %}
 {%- set counts = index_766_count_columns() %}
 with delta as (
