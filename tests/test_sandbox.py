@@ -3,6 +3,7 @@ from collections import Counter
 from datetime import datetime
 
 import httpx
+import pytest
 
 from kho.domain.legacy_units import commune_code_map
 from kho.domain.units import communes_of, unit_codes
@@ -152,14 +153,19 @@ def test_some_histories_arrive_never_late_or_stale_and_the_answer_key_has_them_w
     assert int(d.updated_at(at + 1)[late]) == at
 
 
-def test_held_back_changes_come_when_released_and_prerendered_pages_match_rendered_ones():
+@pytest.mark.parametrize("compressed", [False, True], ids=["in-memory", "compressed"])
+def test_held_back_changes_come_when_released_and_prerendered_pages_match_rendered_ones(compressed, monkeypatch):
     """What `kho bench` relies on: holding the clock back leaves exactly K dossiers short of their final version
     (new or updated), releasing it brings exactly those; pre-rendered pages are the same JSON as rendered ones,
-    including after the clock moved past the cache."""
+    including after the clock moved past the cache, and when the cache is compressed (a source too large for the
+    machine's memory as JSON: --dossiers 5000000)."""
     import msgspec
 
+    from sandbox.onestop import server
     from sandbox.onestop.server import SandboxOneStop
 
+    if compressed:
+        monkeypatch.setattr(server, "PRERENDER_MEMORY_SHARE", 0.0)
     app = SandboxOneStop(SandboxConfig(dossiers=1500), prerendered_pages=True)
     end = app.clock
     final = {int(i): render(app.dossiers, int(i), end) for i in app.select(0, end + 1)}
@@ -168,6 +174,7 @@ def test_held_back_changes_come_when_released_and_prerendered_pages_match_render
     changed = {i for i, r in final.items() if before.get(i) != r}
     assert len(changed) == 40 and any(i not in before for i in changed) and any(i in before for i in changed)
     assert app.prerender(workers=2) == len(before)
+    assert app.prerender_compressed is compressed
 
     def pages(updated_from: int, updated_to: int, size: int) -> list[dict]:
         out, page = [], 1
