@@ -33,6 +33,29 @@ def test_the_same_data_is_drawn_once_and_a_change_draws_again(tmp_path):
     assert len(list(tmp_path.glob("*.svg"))) == 3
 
 
+def test_a_chart_is_drawn_again_only_when_what_it_shows_moved(tmp_path):
+    """The cache keys on what the chart shows: a count it does not draw, or a score moving below the tenth it is
+    written with, reuses the picture; a rule entering the breakdown's top ten draws it again."""
+    cache, vi = ChartCache(tmp_path), Words("vi")
+    counted = [{**h, "records_checked": 1000} for h in _history("95.2")]
+    first = cache.chart(charts.trend, counted, vi)
+    recounted = [{**h, "records_checked": 1003} for h in _history("95.2")]
+    recounted[-1]["quality_score"] = Decimal("95.23")
+    assert cache.chart(charts.trend, recounted, vi) == first and (cache.drawn, cache.reused) == (1, 1)
+    assert first == charts.trend(recounted, vi)  # drawn from what it shows: the same picture either way
+
+    def rule(i: int, failed: int) -> dict:
+        return {"rule": f"r{i}", "message_vi": f"Quy tắc {i}", "message_en": f"Rule {i}", "failed": failed,
+                "severity": "error", "checked": 5000 + failed}
+
+    rules = [rule(i, 100 - i) for i in range(12)]
+    drawn = cache.chart(charts.rule_breakdown, rules, vi)
+    below_top = [*rules[:11], rule(11, 60)]  # the twelfth rule's count moved, still out of the top ten
+    assert cache.chart(charts.rule_breakdown, below_top, vi) == drawn and cache.drawn == 2
+    into_top = [*rules[:11], rule(11, 95)]
+    assert cache.chart(charts.rule_breakdown, into_top, vi) != drawn and cache.drawn == 3
+
+
 def test_entries_no_publish_used_are_pruned(tmp_path):
     cache, vi = ChartCache(tmp_path, keep_days=40), Words("vi")
     cache.chart(charts.trend, _history("80.0"), vi)

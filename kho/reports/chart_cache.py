@@ -58,7 +58,8 @@ class ChartCache:
         folder.mkdir(parents=True, exist_ok=True)
 
     def _path(self, draw: Callable[..., str], data: list[dict], t: Words) -> Path:
-        key = hashlib.sha256(json.dumps([_CODE, draw.__name__, t.lang, data], sort_keys=True, default=str)
+        shown = charts.SHOWN.get(draw.__name__, lambda d: d)(data)  # what the chart shows, not every column read
+        key = hashlib.sha256(json.dumps([_CODE, draw.__name__, t.lang, shown], sort_keys=True, default=str)
                              .encode()).hexdigest()
         return self.folder / f"{key}.svg"
 

@@ -41,8 +41,18 @@ def _svg(fig: Figure, name: str, label: str, tight: bool = True) -> str:
     return svg.replace("<svg ", f'<svg class="chart" role="img" aria-label="{label}" ', 1)
 
 
+def trend_shown(history: list[dict]) -> list[dict]:
+    """What the trend chart shows of each month: the month, the score to the tenth it is written with, and the error
+    share to the tenth of a percent (its bar's height: a finer change moves it by a fraction of a pixel). The chart
+    is drawn from this, and the chart cache keys on it: a month whose counts moved and whose picture did not is not
+    drawn again."""
+    return [{"period_month": h["period_month"], "quality_score": round(float(h["quality_score"]), 1),
+             "error_rate": round(float(h["error_rate"]), 3)} for h in history]
+
+
 def trend(history: list[dict], t: Words) -> str:
     """The unit's (or province's) quality score per month, with the share of records in error beneath."""
+    history = trend_shown(history)
     fig = Figure(figsize=(7.2, 2.8))
     ax = fig.subplots()
     months = [t.short_month(h["period_month"]) for h in history]
@@ -60,9 +70,17 @@ def trend(history: list[dict], t: Words) -> str:
     return _svg(fig, "trend", t("trend"), tight=False)
 
 
-def rule_breakdown(rules: list[dict], t: Words, limit: int = 10) -> str:
+def rules_shown(rules: list[dict], limit: int = 10) -> list[dict]:
+    """What the breakdown shows: the ``limit`` rules failing most (ties in the order given), each with its wording,
+    count and severity, and nothing of the rules below them."""
+    top = sorted((r for r in rules if r["failed"]), key=lambda r: r["failed"], reverse=True)[:limit]
+    return [{"message_vi": r["message_vi"], "message_en": r["message_en"], "failed": r["failed"],
+             "severity": r["severity"]} for r in top]
+
+
+def rule_breakdown(rules: list[dict], t: Words) -> str:
     """Records failing each rule in the period, most first, coloured by severity."""
-    top = sorted((r for r in rules if r["failed"]), key=lambda r: r["failed"], reverse=True)[:limit][::-1]
+    top = rules_shown(rules)[::-1]
     fig = Figure(figsize=(7.2, 0.45 * len(top) + 0.8))
     ax = fig.subplots()
     labels = ["\n".join(textwrap.wrap(r["message_" + t.lang], 48)[:2]) for r in top]
@@ -143,3 +161,7 @@ def score_766_trend(history: list[dict], t: Words) -> str:
     ax.legend(loc="lower left", frameon=False, fontsize=8)
     fig.subplots_adjust(left=0.06, right=0.99, bottom=0.12, top=0.97)
     return _svg(fig, "score766", t("s766_trend"), tight=False)
+
+
+# per chart, what of its data it shows (the chart cache's key); a chart not named here shows all of it
+SHOWN = {"trend": trend_shown, "rule_breakdown": rules_shown}
