@@ -25,12 +25,8 @@ with validated_batches as (
     {% endif %}
 ),
 
--- the versions to choose from, narrow: the sort that keeps the latest of each dossier moves keys, not the
--- kilobytes of lists each version carries (sorting whole rows spilled the raw table to disk, ~2.4 GB at 1M
--- dossiers); the rows kept are read afterwards by their key (_batch_id, _row_num)
 arrived as (
-    select r._batch_id, r._row_num, r.mahoso, r.ngaycapnhat, r._extracted_at, v.validated_at as _validated_at,
-        true as is_new
+    select {% for c in columns %}r.{{ adapter.quote(c) }}, {% endfor %}v.validated_at as _validated_at
     from {{ raw }} as r
     inner join validated_batches as v on v.batch_id = r._batch_id
     where not exists (
@@ -43,28 +39,12 @@ candidates as (
     select * from arrived
     {% if is_incremental() %}
     union all
-    select t._batch_id, t._row_num, t.mahoso, t.ngaycapnhat, t._extracted_at, t._validated_at, false
+    select {% for c in columns %}t.{{ adapter.quote(c) }}, {% endfor %}t._validated_at
     from {{ this }} as t
     where t.mahoso in (select a.mahoso from arrived as a)
     {% endif %}
-),
-
--- a version validated again (a rerun of its batch's validation) ties with itself as kept: the new one wins, with
--- its validation time, so the models after it read the dossier again
-latest as (
-    select distinct on (mahoso) *
-    from candidates
-    order by mahoso, ngaycapnhat desc, _extracted_at desc, _row_num desc, is_new desc
 )
 
-select {% for c in columns %}r.{{ adapter.quote(c) }}, {% endfor %}l._validated_at
-from latest as l
-inner join {{ raw }} as r on r._batch_id = l._batch_id and r._row_num = l._row_num
-where l.is_new
-{% if is_incremental() %}
-union all
-select {% for c in columns %}t.{{ adapter.quote(c) }}, {% endfor %}t._validated_at
-from latest as l
-inner join {{ this }} as t on t.mahoso = l.mahoso
-where not l.is_new
-{% endif %}
+select distinct on (mahoso) *
+from candidates
+order by mahoso, ngaycapnhat desc, _extracted_at desc, _row_num desc
