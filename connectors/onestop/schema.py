@@ -46,7 +46,7 @@ _KNOWN = frozenset(SCALAR_FIELDS + NESTED_FIELDS)
 # the contract, a number where a string belongs, a record that is not an object) is decoded the general way below,
 # which keeps every field: the fast path only ever applies to pages that follow the contract exactly.
 _NULL = msgspec.Raw(b"null")
-_NULL_TEXT = pa.scalar(b"null", pa.large_binary())
+_NULL_TEXT = pa.scalar(bytes(_NULL), pa.large_binary())  # the same, as _raw_column compares it
 Dossier = msgspec.defstruct(
     "Dossier", [(f, str | None, None) for f in SCALAR_FIELDS] + [(f, msgspec.Raw, _NULL) for f in NESTED_FIELDS],
     forbid_unknown_fields=True, gc=False)

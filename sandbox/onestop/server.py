@@ -16,6 +16,7 @@ renders every visible dossier once, ahead of the run, so pages are served as byt
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import zlib
@@ -41,9 +42,8 @@ def _default_sigterm() -> None:
 
 def _render_part(part: np.ndarray) -> list[bytes]:
     app = _PRERENDER_APP
-    if app.prerender_compressed:
-        return [zlib.compress(_ENCODE(render(app.dossiers, int(i), app.clock)), 1) for i in part]
-    return [_ENCODE(render(app.dossiers, int(i), app.clock)) for i in part]
+    pack = (lambda b: zlib.compress(b, 1)) if app.prerender_compressed else (lambda b: b)
+    return [pack(_ENCODE(render(app.dossiers, int(i), app.clock))) for i in part]
 
 
 # Rendered dossiers are ~3.3 kB of JSON each: past this share of the machine's memory the cache holds them
@@ -53,8 +53,6 @@ RENDERED_BYTES = 3300
 
 
 def _fits_uncompressed(n: int) -> bool:
-    import os
-
     return n * RENDERED_BYTES < PRERENDER_MEMORY_SHARE * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
@@ -134,7 +132,6 @@ class SandboxOneStop:
         dossier arrays are shared copy-on-write); kept until the clock moves, compressed when the whole would not
         fit in PRERENDER_MEMORY_SHARE of the memory (5M dossiers: ~16 GB as JSON). Returns how many."""
         import multiprocessing as mp
-        import os
 
         idx = self.select(0, self.clock + 1)
         self.prerender_compressed = not _fits_uncompressed(len(idx))
