@@ -244,24 +244,29 @@ def _validate(wh: Warehouse, suite: Suite, batch_id: str, table: str, started: d
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx") as pool, wh.connect() as conn:
         judged = pool.submit(run_gx, wh, suite, table)
         # one transaction: a rerun replaces the batch's previous results
-        for table_ in ("dq.quarantine", "dq.warnings", "dq.checked_records"):
+        for table_ in ("dq.quarantine", "dq.warnings"):
             conn.execute(f"delete from {table_} where batch_id = %s and run_id in "
                          "(select run_id from dq.validation_runs where suite = %s)", (batch_id, suite.name))
+        conn.execute("delete from dq.checked_rows where run_no in "
+                     "(select run_no from dq.validation_runs where batch_id = %s and suite = %s)",
+                     (batch_id, suite.name))
         conn.execute("delete from dq.validation_runs where batch_id = %s and suite = %s", (batch_id, suite.name))
         per_unit = conn.execute(
             f"select coalesce({suite.unit}, '?') as unit, count(*), {counts} from {b} group by 1"
         ).fetchall()
         checked = sum(row[1] for row in per_unit)
         failed_by_rule = {r.name: sum(row[2 + i] for row in per_unit) for i, r in enumerate(suite.rules)}
-        conn.execute(  # GX's verdict and document are set below, in the same transaction
+        run_no = conn.execute(  # GX's verdict and document are set below, in the same transaction
             "insert into dq.validation_runs (run_id, batch_id, suite, started_at, finished_at, rows_checked, "
-            "rows_passed, rows_quarantined, gx_success) values (%s, %s, %s, %s, now(), %s, 0, 0, false)",
+            "rows_passed, rows_quarantined, gx_success) values (%s, %s, %s, %s, now(), %s, 0, 0, false) "
+            "returning run_no",
             (run_id, batch_id, suite.name, started, checked),
-        )
-        # every row, narrow (key, unit, business date): the DQ marts' denominator, with no personal data
+        ).fetchone()[0]
+        # every row, narrow (key, unit, business date): the DQ marts' denominator, with no personal data; the run
+        # by its number (migration 0012: a text id on a million rows was most of the table and its key)
         conn.execute(
-            f"insert into dq.checked_records (run_id, batch_id, row_num, record_key, unit_code, record_date) "
-            f"select %s, %s, _row_num, {suite.key}, {suite.unit}, {suite.date} from {b}", (run_id, batch_id))
+            f"insert into dq.checked_rows (run_no, row_num, record_key, unit_code, record_date) "
+            f"select %s, _row_num, {suite.key}, {suite.unit}, {suite.date} from {b}", (run_no,))
         for target, severe in (("dq.quarantine", True), ("dq.warnings", False)):
             chosen = [(i, r) for i, r in enumerate(suite.rules) if (r.severity == "error") == severe]
             if chosen:  # one pass over the rows failing any of them, each paired with every rule it breaks

@@ -226,7 +226,7 @@ def test_the_same_batch_loaded_and_validated_twice_counts_once(make_sandbox, set
     assert (first.checked, first.quarantined) == (second.checked, second.quarantined) and first.quarantined > 0
     _, [(runs, quarantined, checked)] = fresh_schema.query(
         "select (select count(*) from dq.validation_runs), (select count(distinct row_num) from dq.quarantine), "
-        "(select count(*) from dq.checked_records)")
+        "(select count(*) from dq.checked_rows)")
     assert (runs, quarantined, checked) == (1, first.quarantined, 500)
 
 

@@ -88,8 +88,8 @@ def test_each_broken_record_is_caught_by_its_rule_and_quarantined_by_key(tmp_pat
     # warnings are kept by key too (for the reports), and every row is counted once with its business date
     _, rows = fresh_schema.query("select rule, record_key from dq.warnings where batch_id = %s", (batch,))
     assert set(rows) == {(rule, broken[rule]) for rule in WARNINGS}
-    _, [(n, dated)] = fresh_schema.query("select count(*), count(record_date) from dq.checked_records "
-                                         "where batch_id = %s", (batch,))
+    _, [(n, dated)] = fresh_schema.query("select count(*), count(record_date) from dq.checked_rows as c join "
+                                         "dq.validation_runs as v using (run_no) where v.batch_id = %s", (batch,))
     assert (n, dated) == (len(records), len(records) - 1)  # the record with an unreadable reception date
     _, [(doc,)] = fresh_schema.query("select gx_result::text from dq.validation_runs where batch_id = %s", (batch,))
     assert "09912345678" not in doc and "partial_unexpected_list" not in doc  # no row values kept from GX

@@ -67,6 +67,35 @@ def test_models_left_behind_by_a_rename_are_dropped(fresh_schema, settings):
     assert left == (None, None, None, True)
 
 
+def test_checked_records_move_to_rows_named_by_run_number(fresh_schema, settings):
+    """A warehouse written before 0012 keeps every checked row on upgrade, each under its own run's number, and the
+    staging view over the old table (dbt recreates it) does not block the move."""
+    from kho.core.warehouse import Warehouse
+
+    with fresh_schema.connect() as conn:  # the layout of 0001 and 0010, with two runs' rows
+        conn.execute("drop table dq.checked_rows")
+        conn.execute("alter table dq.validation_runs drop column run_no")
+        conn.execute("create table dq.checked_records (run_id text not null, batch_id text not null, row_num "
+                     "integer not null, record_key text, unit_code text, record_date date, "
+                     "primary key (batch_id, row_num, run_id))")
+        conn.execute("create index checked_records_run_idx on dq.checked_records (run_id)")
+        conn.execute("create view staging.stg_dq__checked_records as select * from dq.checked_records")
+        for run, batch in (("r-a", "b-a"), ("r-b", "b-b")):
+            conn.execute("insert into dq.validation_runs (run_id, batch_id, suite, started_at, finished_at, "
+                         "rows_checked, rows_passed, rows_quarantined, gx_success) "
+                         "values (%s, %s, 's', now(), now(), 2, 2, 0, true)", (run, batch))
+        conn.execute("insert into dq.checked_records values ('r-a', 'b-a', 0, 'K1', '38', '2026-01-02'), "
+                     "('r-a', 'b-a', 1, null, null, null), ('r-b', 'b-b', 0, 'K1', '38', '2026-02-03')")
+        conn.execute("delete from kho.schema_migrations where version = '0012_checked_rows_by_run_number'")
+    Warehouse.open(settings)
+    _, rows = fresh_schema.query("select v.run_id, v.batch_id, c.row_num, c.record_key, c.unit_code, "
+                                 "c.record_date::text from dq.checked_rows as c join dq.validation_runs as v "
+                                 "using (run_no) order by 1, 3")
+    assert rows == [("r-a", "b-a", 0, "K1", "38", "2026-01-02"), ("r-a", "b-a", 1, None, None, None),
+                    ("r-b", "b-b", 0, "K1", "38", "2026-02-03")]
+    assert fresh_schema.query("select to_regclass('dq.checked_records')")[1] == [(None,)]
+
+
 def test_an_applied_migration_that_was_edited_is_refused(fresh_schema, settings):
     from kho.core.migrations import MigrationChanged
     from kho.core.warehouse import Warehouse

@@ -27,9 +27,10 @@
 with
 {% if not full %}
 touched as (
-    select coalesce(c.record_key, c.batch_id || '#' || c.row_num) as record_id
-    from {{ source('dq', 'checked_records') }} as c
-    where c.run_id in (select r.run_id from dq_runs_to_read as r)
+    select coalesce(c.record_key, v.batch_id || '#' || c.row_num) as record_id
+    from {{ source('dq', 'checked_rows') }} as c
+    inner join {{ source('dq', 'validation_runs') }} as v on v.run_no = c.run_no
+    where v.run_id in (select r.run_id from dq_runs_to_read as r)
     union
     select t.record_id from {{ this }} as t
     left join {{ ref('int_documents__agency_units') }} as a on a.agency_code = t.named_unit_code
