@@ -176,3 +176,26 @@ def test_keyset_paging_goes_on_within_a_second_shared_by_more_than_a_page():
     got = [r["id"] for p in keyset_pages(fetch, datetime(2026, 3, 1), time_of=time_field("time"),
                                          key_of=key_field("id")) for r in p]
     assert got == [r["id"] for r in rows]
+
+
+def test_a_page_body_is_read_as_received_or_decoded_when_the_source_compresses_it():
+    """The streamed read joins the chunks as received only when the body is not content-encoded: a gzip page (a
+    gateway compressing the API's answers) is decoded like ``Response.read()`` would."""
+    import gzip
+
+    import httpx
+
+    from connectors.http import body_of
+
+    page = json.dumps({"data": [{"MaHoSo": "H-1", "TenTTHC": "Chứng thực"}], "has_more": False},
+                      ensure_ascii=False).encode()
+
+    def answer(request: httpx.Request) -> httpx.Response:  # bodies in two chunks, as a socket delivers them
+        body = gzip.compress(page) if request.url.path == "/gzip" else page
+        headers = {"Content-Encoding": "gzip"} if request.url.path == "/gzip" else {}
+        return httpx.Response(200, content=iter([body[:7], body[7:]]), headers=headers)
+
+    with httpx.Client(transport=httpx.MockTransport(answer), base_url="http://source") as http:
+        for path in ("/plain", "/gzip"):
+            with http.stream("GET", path) as resp:
+                assert body_of(resp) == page, path

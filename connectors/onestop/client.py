@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from connectors.http import BearerClient, SourceAuthError, check_auth, with_retries
+from connectors.http import BearerClient, SourceAuthError, body_of, check_auth, with_retries
 from connectors.onestop.schema import decode_page
 from connectors.paging import key_field, keyset_pages, row_identity, time_field
 from kho.core.link_calls import LinkLog
@@ -25,10 +25,13 @@ class OneStopClient(BearerClient):
         self._get = with_retries(self._get_once, max_attempts=max_attempts, backoff_seconds=backoff_seconds)
 
     def _get_once(self, path: str, params: dict) -> dict:
-        resp = self._send("GET", path, params=params)
-        check_auth(resp, "one-stop API")
-        resp.raise_for_status()
-        return decode_page(resp.content)
+        with self._stream("GET", path, params=params) as resp:
+            if resp.is_error:
+                resp.read()  # the refusal's text, for the error
+                check_auth(resp, "one-stop API")
+                resp.raise_for_status()
+            body = body_of(resp)
+        return decode_page(body)  # outside the recorded call: a body refused on its content is not a link failure
 
     def iter_pages(self, window: Window) -> Iterator[list[dict]]:
         """Dossiers changed in ``window``, one page at a time, by keyset on NgayCapNhat (rows of the boundary second
