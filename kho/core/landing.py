@@ -104,13 +104,14 @@ class LandingZone:
 
 
 def landed_parts(manifest: BatchManifest, settings: KhoSettings | None = None) -> Iterator[pq.ParquetFile]:
-    """The landed batch's part files, opened, wherever it landed (read them with ``iter_batches``: a part of
-    50,000 dossiers is ~120 MB as Arrow)."""
+    """The landed batch's part files, opened, wherever it landed, each closed when the next is asked for (read them
+    with ``iter_batches``: a part of 50,000 dossiers is ~120 MB as Arrow)."""
     if not manifest.files:
         return
     zone = LandingZone.at(manifest.landing_path, settings)
     for f in manifest.files:
-        yield zone.parquet(f)
+        with zone.parquet(f) as part:
+            yield part
 
 
 class BatchWriter:
