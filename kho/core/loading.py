@@ -37,6 +37,7 @@ def _shaped(part: pq.ParquetFile, manifest: BatchManifest, first_row: int) -> pa
     """A landed part, streamed ``INGEST_ROWS`` at a time, with the batch columns ahead of its own (ADBC's COPY names
     its columns: a column the contract gained after the part was landed is left out and reads null). Streamed, so
     that the load holds a slice of a part, not the part and its COPY encoding at once."""
+    batch_id = pa.scalar(manifest.batch_id, pa.string())
     extracted_at = pa.scalar(manifest.extracted_at).cast(pa.timestamp("us", tz="UTC"))
     schema = pa.schema([pa.field("_batch_id", pa.string()), pa.field("_row_num", pa.int32()),
                         pa.field("_extracted_at", extracted_at.type), *part.schema_arrow])
@@ -46,8 +47,8 @@ def _shaped(part: pq.ParquetFile, manifest: BatchManifest, first_row: int) -> pa
         for b in part.iter_batches(batch_size=INGEST_ROWS):
             n = b.num_rows
             yield pa.RecordBatch.from_arrays(
-                [pa.array([manifest.batch_id] * n, pa.string()), pa.array(range(row, row + n), pa.int32()),
-                 pa.array([extracted_at] * n, extracted_at.type), *b.columns], schema=schema)
+                [pa.repeat(batch_id, n), pa.array(range(row, row + n), pa.int32()), pa.repeat(extracted_at, n),
+                 *b.columns], schema=schema)
             row += n
 
     return pa.RecordBatchReader.from_batches(schema, batches())
