@@ -190,6 +190,35 @@ def test_no_reader_role_can_bypass_row_level_security(logins, warehouse):
     assert forced
 
 
+def test_protecting_a_protected_mart_again_waits_for_no_reader(logins, warehouse):
+    """Every build of an incremental mart runs protect_mart again: while a reader holds the mart (another dbt thread,
+    an analyst, a report), that post-hook takes no lock that would queue behind it. A new row filter still replaces
+    the department policy."""
+    own_units = ("select pg_get_expr(polqual, polrelid) from pg_policy "
+                 "where polrelid = 'marts.t_reread'::regclass and polname = 'kho_own_units'")
+    with warehouse.connect(autocommit=True) as setup:
+        setup.execute("drop table if exists marts.t_reread")
+        setup.execute("create table marts.t_reread as select unit_code, unit_code as owner_unit_code "
+                      "from marts.dim_units limit 5")
+        setup.execute("select security.protect_mart('marts.t_reread'::regclass, 'unit_code')")
+    try:
+        with warehouse.connect() as reader, warehouse.connect(autocommit=True) as hook:
+            reader.execute("select count(*) from marts.t_reread")  # its transaction holds the table until it ends
+            hook.execute("set lock_timeout = '2s'")
+            hook.execute("select security.protect_mart('marts.t_reread'::regclass, 'unit_code')")
+            reader.rollback()
+            assert "unit_code IN" in hook.execute(own_units).fetchone()[0]
+            hook.execute("select security.protect_mart('marts.t_reread'::regclass, 'owner_unit_code')")
+            assert "owner_unit_code IN" in hook.execute(own_units).fetchone()[0]
+            with pytest.raises(psycopg.errors.LockNotAvailable):  # the old function: alter table waits for the reader
+                reader.execute("select count(*) from marts.t_reread")
+                hook.execute("set lock_timeout = '200ms'")
+                hook.execute("alter table marts.t_reread enable row level security")
+    finally:
+        with warehouse.connect(autocommit=True) as conn:
+            conn.execute("drop table if exists marts.t_reread")
+
+
 def _needles(settings: KhoSettings) -> dict[str, bytes]:
     key = settings.pseudonym_key.get_secret_value()
     ipad, opad = key_pads(settings)
