@@ -15,7 +15,7 @@ from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavi
 
 from kho.assets import WAREHOUSE_MARTS, validated_assets
 from kho.core.settings import get_settings
-from kho.dbt import DBT_PROJECT, export_dbt_secrets, render_manifest, static_dbt_env
+from kho.dbt import DBT_PROJECT, PRODUCTION_FLAGS, export_dbt_secrets, render_manifest, static_dbt_env
 
 settings = get_settings()
 export_dbt_secrets(settings)  # the password reaches dbt through this process's environment, not a rendered field
@@ -48,11 +48,12 @@ def transform_warehouse():
 
     @task(task_id="dbt_build")
     def dbt_build() -> int:
-        """KHO_TRANSFORM_TASKS=single: the whole project in one `dbt build` (unit and data tests included)."""
+        """KHO_TRANSFORM_TASKS=single: the whole project in one `dbt build` (data tests included; unit tests are
+        CI's, kho.dbt.PRODUCTION_FLAGS)."""
         from kho.core.warehouse import Warehouse
-        from kho.dbt import run_dbt
+        from kho.dbt import build_args, run_dbt
 
-        return len(run_dbt(["build"], Warehouse.open(settings), settings))
+        return len(run_dbt(build_args(), Warehouse.open(settings), settings))
 
     dbt = dbt_build() if settings.transform_tasks == "single" else DbtTaskGroup(
         group_id="dbt",
@@ -62,11 +63,12 @@ def transform_warehouse():
                                      profiles_yml_filepath=DBT_PROJECT / "profiles.yml"),
         execution_config=ExecutionConfig(execution_mode=ExecutionMode.LOCAL,
                                          invocation_mode=InvocationMode.DBT_RUNNER),
-        # one `dbt build` task per node (the model, its unit tests and data tests: fail fast, half the tasks of
+        # one `dbt build` task per node (the model and its data tests: fail fast, half the tasks of
         # run + test); tests on two models (relationships) get their own task after both
         # rendered from a manifest built ahead of time (kho.dbt.render_manifest): no dbt command at parse time
         render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD,
                                    should_detach_multiple_parents_tests=True),
+        operator_args={"dbt_cmd_flags": list(PRODUCTION_FLAGS)},  # on every node's command: no unit tests
     )
 
     @task(outlets=[WAREHOUSE_MARTS])

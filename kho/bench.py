@@ -157,7 +157,7 @@ def _run_stages(prefix: str, n: int, run_start: datetime, wh, s, *, anchors: boo
     """One pipeline run of the one-stop source at ``run_start`` (sandbox time): extract+land, load, validate,
     transform, reports, timed; with ``anchors``, each stage's in-run anchor measured on the same data after it."""
     from kho.bench_anchors import bare_ingest_seconds, one_pass_seconds
-    from kho.dbt import run_dbt
+    from kho.dbt import build_args, run_dbt
     from kho.pipeline import extract, load, validate
     from kho.reports.render import publish
 
@@ -189,7 +189,7 @@ def _run_stages(prefix: str, n: int, run_start: datetime, wh, s, *, anchors: boo
 
         stages[-1].anchor = "rules as one SQL pass"
         stages[-1].anchor_seconds = sum(one_pass_seconds(wh, suite(), b["batch_id"])[0] for b in summaries)
-    stage("transform", lambda: run_dbt(["build"], wh, s), rows)
+    stage("transform", lambda: run_dbt(build_args(), wh, s), rows)
     reports = stage("reports", lambda: publish(wh, s, pdf=False), rows)
     console.print(f"reports: {len(reports.units):,} unit pages and the overview (HTML, charts, CSVs; "
                   "PDFs add ~0.5 s per page)")

@@ -145,13 +145,13 @@ def pseudonyms_rotate() -> None:
     rebuilt, then the old key erased. Pause the DAGs first; rerun to resume if the rebuild fails."""
     from kho.core.settings import get_settings
     from kho.core.warehouse import Warehouse
-    from kho.dbt import run_dbt
+    from kho.dbt import build_args, run_dbt
     from kho.key_rotation import rotate
 
     s = get_settings()
     wh = Warehouse.open(s, check_key=False)
     try:
-        r = rotate(wh, s, lambda: run_dbt(["build", "--full-refresh"], wh, s))
+        r = rotate(wh, s, lambda: run_dbt(build_args(full_refresh=True), wh, s))
     except RuntimeError as e:
         raise click.ClickException(str(e)) from e
     verb = "resumed: rebuilt with" if r.resumed else f"rotated from version {r.from_version} to"
@@ -175,10 +175,10 @@ def transform(full_refresh: bool) -> None:
     """Build the dbt project (staging → marts, with tests) directly, without Airflow."""
     from kho.core.settings import get_settings
     from kho.core.warehouse import Warehouse
-    from kho.dbt import run_dbt
+    from kho.dbt import build_args, run_dbt
 
     s = get_settings()
-    results = run_dbt(["build", *(["--full-refresh"] if full_refresh else [])], Warehouse.open(s), s)
+    results = run_dbt(build_args(full_refresh=full_refresh), Warehouse.open(s), s)
     console.print(f"dbt build: {len(results)} nodes, all passed or warned")
 
 

@@ -27,7 +27,7 @@ def run_pipeline(dags, window: dict | None = None, *, transform_dag: bool = True
     else:
         from kho.core.settings import get_settings
         from kho.core.warehouse import Warehouse
-        from kho.dbt import run_dbt
+        from kho.dbt import build_args, run_dbt
 
         settings = get_settings()
-        run_dbt(["build"], Warehouse.open(settings), settings)
+        run_dbt(build_args(), Warehouse.open(settings), settings)

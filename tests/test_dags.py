@@ -52,6 +52,10 @@ def test_dags_import_without_errors_and_link_through_assets(monkeypatch):
                   "land_transaction_unit_months", "national_link_health", "plan02_commune_status",
                   "plan02_province_coverage", "dvcqg_sync_by_commune"):
         assert any(model in t for t in dbt_tasks), model
+    # every node's command leaves dbt's unit tests to CI, as the single `dbt build` does (kho.dbt.PRODUCTION_FLAGS)
+    from kho.dbt import build_args
+
+    assert {tuple(transform.get_task(t).dbt_cmd_flags) for t in dbt_tasks} == {tuple(build_args()[1:])}
 
     # reports follow the marts (re-rendered after every transform) and go out monthly
     publish = dags["publish_dq_reports"]
