@@ -2,19 +2,20 @@
 -- has any record for, province-wide) on which the unit has no record; the unit's last record and how far it trails
 -- the source's latest; for the one-stop, dossiers not synced to DVCQG within a day of reception (late syncs, the
 -- "real-time status sync" 766 measures). A unit with records in a source but none in a month has a row with 0.
-with records as (
-    select source, unit_code, period_month, record_date, extracted_at
+with daily as (  -- the one pass over the record versions (a million rows a year): per source, unit and day
+    select source, unit_code, period_month, record_date, count(*) as records, max(extracted_at) as last_extracted_at
     from {{ ref('int_dq__record_versions') }}
     where unit_code <> '?'
+    group by 1, 2, 3, 4
 ),
 
 source_as_of as (
-    select source, max(record_date) as source_last_record_on from records group by 1
+    select source, max(record_date) as source_last_record_on from daily group by 1
 ),
 
 spine as (  -- every month from a unit's first record in a source to the source's last month
     select u.source, u.unit_code, m::date as period_month
-    from (select source, unit_code, min(period_month) as first_month from records group by 1, 2) as u
+    from (select source, unit_code, min(period_month) as first_month from daily group by 1, 2) as u
     inner join source_as_of as s on s.source = u.source
     cross join lateral generate_series(u.first_month, date_trunc('month', s.source_last_record_on), interval '1 month')
         as m
@@ -25,7 +26,7 @@ calendar as (
 ),
 
 active_days as (
-    select distinct source, unit_code, record_date from records where record_date is not null
+    select distinct source, unit_code, record_date from daily where record_date is not null
 ),
 
 working_days as (
@@ -40,10 +41,10 @@ working_days as (
     group by 1, 2, 3
 ),
 
-per_month as (
-    select source, unit_code, period_month, count(*) as records, count(distinct record_date) as active_days,
-        max(record_date) as last_record_on, max(extracted_at) as last_extracted_at
-    from records
+per_month as (  -- a day is one row of daily: its dates are distinct, the null one (no date) not counted
+    select source, unit_code, period_month, sum(records)::bigint as records, count(record_date) as active_days,
+        max(record_date) as last_record_on, max(last_extracted_at) as last_extracted_at
+    from daily
     group by 1, 2, 3
 ),
 
