@@ -28,7 +28,8 @@ PRODUCTION_FLAGS = ("--exclude-resource-type", "unit_test")
 
 
 def build_args(*, full_refresh: bool = False) -> list[str]:
-    """The pipeline's `dbt build` (the transform DAG's single task, `kho transform`, the bench)."""
+    """Every production `dbt build`: the transform DAG's single task, `kho transform`, `kho pseudonyms rotate`, the
+    bench (the Cosmos tasks take PRODUCTION_FLAGS as their command flags)."""
     return ["build", *PRODUCTION_FLAGS, *(["--full-refresh"] if full_refresh else [])]
 
 

@@ -351,7 +351,7 @@ def test_rotating_the_key_rebuilds_every_pseudonym_and_erases_the_old_key(pipeli
 
     from kho.core.pseudonyms import PseudonymKeyMismatch
     from kho.core.warehouse import Warehouse
-    from kho.dbt import run_dbt
+    from kho.dbt import build_args, run_dbt
     from kho.key_rotation import rotate
 
     for var in ("KHO_PG_DBNAME", "KHO_PG_HOST", "KHO_PG_PORT"):  # run_dbt points dbt at the copy: restore after
@@ -373,7 +373,7 @@ def test_rotating_the_key_rebuilds_every_pseudonym_and_erases_the_old_key(pipeli
         new = settings.model_copy(update={"pseudonym_key": SecretStr("rotated-" + secrets.token_urlsafe(24))})
         with pytest.raises(PseudonymKeyMismatch, match="kho pseudonyms rotate"):
             copy.bootstrap(new)
-        r = rotate(copy, new, lambda: run_dbt(["build", "--full-refresh"], copy, new))
+        r = rotate(copy, new, lambda: run_dbt(build_args(full_refresh=True), copy, new))
         assert (r.from_version, r.to_version, r.keys_destroyed, r.resumed) == (1, 2, 1, False)
         assert r.checks_rekeyed == copy.query("select count(*) from raw_population.checks")[1][0][0] > 0
         assert [copy.query(q)[1] for q in FIGURES] == before  # every link and figure holds under the new key
