@@ -857,11 +857,21 @@ def test_dossiers_that_change_after_extraction_update_the_fact_and_the_index(pip
                 business_rows(warehouse, counts),
                 warehouse.query(records)[1])
 
+    # every index of the models, as defined (dbt's own are named by a hash of the build time)
+    indexes = (r"select tablename, regexp_replace(indexdef, ' INDEX \S+ ON ', ' INDEX ON ') from pg_indexes "
+               "where schemaname in ('staging_restricted', 'intermediate', 'marts', 'kho') order by 1, 2")
+    kept_indexes = warehouse.query(indexes)[1]
+    assert ("fct_dossier_periods", "CREATE UNIQUE INDEX ON marts.fct_dossier_periods USING btree "
+            "(dossier_code, period_type)") in kept_indexes
+
     incremental = built()
     assert len(incremental[1]) > 1000 and len(incremental[3]) > 100 and len(incremental[4]) > 1000
     run_dbt(["run", "--full-refresh", "--select", "+fct_dossiers", "+service_index_766_indicators",
              "int_dq__record_versions"], warehouse, get_settings())
     assert built() == incremental
+    # a full refresh rebuilds each table beside the old one: its indexes (ensure_index) are the new table's, not
+    # dropped with the old one
+    assert warehouse.query(indexes)[1] == kept_indexes
 
 
 @pytest.mark.changes_pipeline_run(3)  # rewrites an intermediate row, then has it rebuilt

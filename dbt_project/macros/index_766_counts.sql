@@ -110,6 +110,11 @@
     {%- if kho_full_build() -%}
     drop table if exists {{ ledger }};
     create table {{ ledger }} as {{ index_766_ledger_rows("") }};
+    -- created with the ledger, which only a full build creates: an incremental run's `create index if not exists`
+    -- would take a lock on the ledger that waits for a running autovacuum
+    create unique index {{ this.identifier }}__counted__dossier_period on {{ ledger }} (dossier_code, period_type);
+    create index {{ this.identifier }}__counted__open on {{ ledger }} (dossier_code) where is_open;
+    create index {{ this.identifier }}__counted__as_of on {{ ledger }} (counted_as_of_at);
     {%- else -%}
     create temp table index_766_recount on commit drop as {{ index_766_recount_codes(ledger) }};
     analyze index_766_recount;
@@ -123,8 +128,4 @@
     insert into {{ ledger }} ({{ ledger_columns | join(", ") }})
     select {{ ledger_columns | join(", ") }} from index_766_delta where sign = 1;
     {%- endif %}
-    create unique index if not exists {{ this.identifier }}__counted__dossier_period
-        on {{ ledger }} (dossier_code, period_type);
-    create index if not exists {{ this.identifier }}__counted__open on {{ ledger }} (dossier_code) where is_open;
-    create index if not exists {{ this.identifier }}__counted__as_of on {{ ledger }} (counted_as_of_at)
 {%- endmacro %}

@@ -145,12 +145,27 @@
         validated_through = excluded.validated_through, built_at = excluded.built_at
 {%- endmacro %}
 
-{#- Post-hook: an index under a fixed name, created if missing. dbt's `indexes` config creates indexes only when
-    it creates the table, so a table that became incremental in place (or a column indexed later) would never get
-    one; this creates it on the first run after the change and is a no-op after. #}
+{#- Post-hook: an index under a fixed name, created if this table lacks it. dbt's `indexes` config creates indexes
+    only when it creates the table, so a table that became incremental in place (or a column indexed later) would
+    never get one; this creates it on the first run after the change and is a no-op after.
+    - It asks the catalog for an index of that name on this table: `create index if not exists` would take a SHARE
+      lock on the table first, which waits for a running autovacuum (and cancels it, after deadlock_timeout: a
+      second per model in an incremental run), and it judges by the name alone.
+    - On a --full-refresh of an existing model, the hooks run while dbt's backup of the old table (renamed, dropped
+      after the commit) still holds the name: the old index is dropped with it, and the new table gets its own.
+      Judged by the name alone, the new table was left without the index until the next build. -#}
 {% macro ensure_index(columns, unique=false) -%}
-    create {{ 'unique ' if unique }}index if not exists {{ this.identifier ~ '__' ~ (columns | join('__')) }}
-    on {{ this }} ({{ columns | join(', ') }})
+    {%- set name = this.identifier ~ '__' ~ (columns | join('__')) -%}
+    {%- if name | length > 63 -%}
+        {{ exceptions.raise_compiler_error("index name " ~ name ~ " is longer than PostgreSQL's 63 characters") }}
+    {%- endif -%}
+    do $ensure_index$ begin
+        if not exists (select 1 from pg_index as i join pg_class as c on c.oid = i.indexrelid
+                       where i.indrelid = '{{ this }}'::regclass and c.relname = '{{ name }}') then
+            drop index if exists {{ adapter.quote(this.schema) }}.{{ adapter.quote(name) }};
+            create {{ 'unique ' if unique }}index {{ adapter.quote(name) }} on {{ this }} ({{ columns | join(', ') }});
+        end if;
+    end $ensure_index$
 {%- endmacro %}
 
 {#- Restrict a staged list (or the staged dossiers) to what an incremental run of the calling model reads: the
