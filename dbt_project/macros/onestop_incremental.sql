@@ -162,7 +162,14 @@
     do $ensure_index$ begin
         if not exists (select 1 from pg_index as i join pg_class as c on c.oid = i.indexrelid
                        where i.indrelid = '{{ this }}'::regclass and c.relname = '{{ name }}') then
-            drop index if exists {{ adapter.quote(this.schema) }}.{{ adapter.quote(name) }};
+            -- the name held by dbt's backup of the replaced table (postgres__make_backup_relation): taken over; held
+            -- by any other table, the create below fails naming the index
+            if exists (select 1 from pg_index as i join pg_class as c on c.oid = i.indexrelid
+                           join pg_class as t on t.oid = i.indrelid
+                       where c.relname = '{{ name }}' and c.relnamespace = '{{ adapter.quote(this.schema) }}'::regnamespace
+                           and t.relname = left('{{ this.identifier }}', 51) || '__dbt_backup') then
+                drop index {{ adapter.quote(this.schema) }}.{{ adapter.quote(name) }};
+            end if;
             create {{ 'unique ' if unique }}index {{ adapter.quote(name) }} on {{ this }} ({{ columns | join(', ') }});
         end if;
     end $ensure_index$
