@@ -159,15 +159,15 @@
     {%- if name | length > 63 -%}
         {{ exceptions.raise_compiler_error("index name " ~ name ~ " is longer than PostgreSQL's 63 characters") }}
     {%- endif -%}
-    do $ensure_index$ begin
-        if not exists (select 1 from pg_index as i join pg_class as c on c.oid = i.indexrelid
-                       where i.indrelid = '{{ this }}'::regclass and c.relname = '{{ name }}') then
-            -- the name held by dbt's backup of the replaced table (postgres__make_backup_relation): taken over; held
-            -- by any other table, the create below fails naming the index
-            if exists (select 1 from pg_index as i join pg_class as c on c.oid = i.indexrelid
-                           join pg_class as t on t.oid = i.indrelid
-                       where c.relname = '{{ name }}' and c.relnamespace = '{{ adapter.quote(this.schema) }}'::regnamespace
-                           and t.relname = left('{{ this.identifier }}', 51) || '__dbt_backup') then
+    do $ensure_index$ declare holder regclass; holder_name name; begin
+        -- the table holding an index of that name (an index lives in its table's schema)
+        select t.oid, t.relname into holder, holder_name
+        from pg_index as i join pg_class as c on c.oid = i.indexrelid join pg_class as t on t.oid = i.indrelid
+        where c.relname = '{{ name }}' and c.relnamespace = '{{ adapter.quote(this.schema) }}'::regnamespace;
+        if holder is distinct from '{{ this }}'::regclass then
+            -- held by dbt's backup of the replaced table (postgres__make_backup_relation): taken over; held by any
+            -- other table, the create below fails naming the index
+            if holder_name = left('{{ this.identifier }}', 51) || '__dbt_backup' then
                 drop index {{ adapter.quote(this.schema) }}.{{ adapter.quote(name) }};
             end if;
             create {{ 'unique ' if unique }}index {{ adapter.quote(name) }} on {{ this }} ({{ columns | join(', ') }});
