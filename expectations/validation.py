@@ -263,10 +263,10 @@ def _validate(wh: Warehouse, suite: Suite, batch_id: str, table: str, started: d
             (run_id, batch_id, suite.name, started, checked),
         ).fetchone()[0]
         # every row, narrow (key, unit, business date): the DQ marts' denominator, with no personal data; the run
-        # by its number (migration 0012: a text id on a million rows was most of the table and its key). In key
+        # by its number (migration 0012: a text id on a million rows was most of the table and its key). In row
         # order: the work table comes in the batch query's order (by record key, for its version ranking), and
-        # inserted in that order the primary key's entries land all over the index, splitting pages (1M rows:
-        # 4.3-4.8 s and 28 MB of index; sorted first, 3.6-3.75 s and 21 MB)
+        # inserted in that order the primary key's (run_no, row_num) entries land all over the index, splitting
+        # pages (1M rows: 4.3-4.8 s and 28 MB of index; sorted first, 3.6-3.75 s and 21 MB)
         conn.execute(
             f"insert into dq.checked_rows (run_no, row_num, record_key, unit_code, record_date) "
             f"select %s, _row_num, {suite.key}, {suite.unit}, {suite.date} from {b} order by _row_num", (run_no,))

@@ -61,8 +61,8 @@
 {%- endmacro %}
 
 {#- The dossiers a run counts again: those the ledger may count otherwise than the facts now show.
-    - a version validated since the model's cursor (fct_dossiers and fct_dossier_periods rewrote it; found in
-      base_onestop__latest_dossiers, which indexes the time);
+    - a version validated since the model's cursor (fct_dossiers and fct_dossier_periods rewrote it; found through
+      stg_onestop__dossiers, whose table indexes the time);
     - when the as-of time moved: the open dossiers of a period still running at the last count whose judgement
       fct_dossier_periods changed at the new period end (open_within turned open_overdue: the only flag of an open
       dossier the cut moves besides the two below; comparing the stored judgement is an index probe per open row,
@@ -78,11 +78,11 @@
     -- every ledger row counts once in its cell's dossiers: the mart's sum is the ledger's size
     unequal as (select 1 where (select coalesce(sum(t.dossiers), 0) from {{ this }} as t)
                                <> (select count(*) from {{ ref('fct_dossier_periods') }}))
-    -- validated since the cursor: read on the latest dossiers' index on their validation time (fct_dossiers holds
-    -- the same time, unindexed: a scan of a million rows, 0.3-0.7 s a run); a code with no row in the facts has
-    -- none in the view or the ledger either, and counts nothing
-    select d.mahoso as dossier_code from {{ ref('base_onestop__latest_dossiers') }} as d
-    where {{ onestop_validated_since_build('d._validated_at') }}
+    -- validated since the cursor: read through the staging view, as fct_dossier_periods' scope does, so that the
+    -- condition reaches the latest dossiers' index on their validation time (fct_dossiers holds the same time,
+    -- unindexed: a scan of a million rows, 0.3-0.7 s a run); a code with no row in the facts counts nothing
+    select d.dossier_code from {{ ref('stg_onestop__dossiers') }} as d
+    where {{ onestop_validated_since_build('d.validated_at') }}
     union
     select l.dossier_code from {{ ledger }} as l cross join moved as m
     inner join {{ ref('fct_dossier_periods') }} as p on p.dossier_code = l.dossier_code and p.period_type = l.period_type

@@ -17,7 +17,7 @@
 -- contribute now and subtracts what they contributed when last counted; a full build counts every dossier.
 -- depends_on: {{ ref('service_index_766_dossiers') }}, {{ ref('fct_dossiers') }}, {{ ref('fct_dossier_periods') }}
 -- depends_on: {{ ref('int_onestop__dossier_milestones') }}, {{ ref('int_feedback__dossier_signals') }}
--- depends_on: {{ ref('base_onestop__latest_dossiers') }} (index_766_recount_codes)
+-- depends_on: {{ ref('stg_onestop__dossiers') }} (index_766_recount_codes)
 -- depends_on: {{ ref('int_units__departments') }} (kho_build_fingerprint)
 -- depends_on: {{ ref('stg_catalogue__procedures') }} (kho_build_fingerprint)
 {%- set full = kho_full_build() %}
