@@ -153,6 +153,24 @@ def test_some_histories_arrive_never_late_or_stale_and_the_answer_key_has_them_w
     assert int(d.updated_at(at + 1)[late]) == at
 
 
+def test_some_processed_dossiers_are_digitized_later_without_a_new_sync():
+    from sandbox.onestop.generator import EV_END
+
+    d = Dossiers(SandboxConfig(dossiers=4000))
+    later = [i for i in range(d.n) if d.digitized_at[i]]
+    assert 0.01 * d.n < len(later) < 0.05 * d.n
+    assert not d.digitized[later].any() and (d.digitized_at[later] > d.events[later, EV_END]).all()
+    i = later[0]
+    at = int(d.digitized_at[i])
+    before, after = render(d, i, at), render(d, i, at + 1)
+    assert (before["HoSoCoThanhPhanSoHoa"], after["HoSoCoThanhPhanSoHoa"]) == ("0", "1")
+    assert {c["DuocSoHoa"] for c in before["TaiLieuNop"]} == {"0"}
+    assert {c["DuocSoHoa"] for c in after["TaiLieuNop"]} == {"1"}
+    assert after["NgayCapNhat"] == fmt_ts(at) > before["NgayCapNhat"]  # the next window re-extracts it
+    assert int(d.updated_at(at + 1)[i]) == at
+    assert (after["TrangThaiHoSo"], after["NgayDongBoDVC"]) == (before["TrangThaiHoSo"], before["NgayDongBoDVC"])
+
+
 @pytest.mark.parametrize("compressed", [False, True], ids=["in-memory", "compressed"])
 def test_held_back_changes_come_when_released_and_prerendered_pages_match_rendered_ones(compressed, monkeypatch):
     """What `kho bench` relies on: holding the clock back leaves exactly K dossiers short of their final version

@@ -197,6 +197,7 @@ class SandboxConfig:
     no_history_share: float = 0.06  # dossiers synced without their processing history, for good
     late_history_share: float = 0.04  # ... whose history arrives 2-20 days after they finished
     stale_history_share: float = 0.02  # ... whose history stops before the end (never updated after processing)
+    late_digitization_share: float = 0.08  # processed dossiers without digitized components scanned 1-30 days later
     start: str = "2026-01-01"
     months: int = 6
 
@@ -390,6 +391,11 @@ class Dossiers:
                                       HIST_FULL).astype(np.int8)
         arrival = np.where(ev[:, EV_END] < NEVER, ev[:, EV_END], recv) + rng.integers(2 * 86400, 20 * 86400, n)
         self.history_at = np.where(self.history_mode == HIST_LATE, arrival, 0).astype(np.int64)
+        # -- a commune's backlog digitized after the dossier was processed: the dossier changes (its components
+        # marked digitized, NgayCapNhat moved) without a new sync to DVCQG (drawn last, as the history above)
+        late = (~self.digitized & (outcome == OUT_DONE) & (ev[:, EV_END] < NEVER)
+                & (rng.random(n) < config.late_digitization_share))
+        self.digitized_at = np.where(late, ev[:, EV_END] + rng.integers(86400, 30 * 86400, n), 0).astype(np.int64)
         # edits made while a listing is being read (SandboxOneStop churn): the time of a dossier's latest edit
         self.edited_at = np.zeros(n, dtype=np.int64)
 
@@ -444,4 +450,9 @@ class Dossiers:
         visible = np.where(ev < clock, ev, -1).max(axis=1)
         arrived = np.where((self.history_at > 0) & (self.history_at < clock) & (visible >= 0), self.history_at, -1)
         edited = np.where((self.edited_at > 0) & (self.edited_at < clock) & (visible >= 0), self.edited_at, -1)
-        return np.maximum(np.maximum(visible, arrived), edited)
+        scanned = np.where((self.digitized_at > 0) & (self.digitized_at < clock), self.digitized_at, -1)
+        return np.maximum.reduce([visible, arrived, edited, scanned])
+
+    def is_digitized(self, i: int, clock: int) -> bool:
+        """Whether dossier ``i``'s components are digitized at ``clock``: from the start, or scanned since."""
+        return bool(self.digitized[i]) or 0 < self.digitized_at[i] < clock

@@ -112,6 +112,9 @@ def render(d: Dossiers, i: int, clock: int, full_history: bool = False) -> dict:
             updated = max(updated, int(d.history_at[i]))
     if 0 < d.edited_at[i] < clock:
         updated = max(updated, int(d.edited_at[i]))
+    digitized = d.is_digitized(i, clock)
+    if digitized and d.digitized_at[i]:
+        updated = max(updated, int(d.digitized_at[i]))
 
     supplements = []
     for req, done in ((EV_SUP1, EV_SUP1_DONE), (EV_SUP2, EV_SUP2_DONE)):
@@ -146,7 +149,7 @@ def render(d: Dossiers, i: int, clock: int, full_history: bool = False) -> dict:
     docs = [{
         "TepDinhKemId": f"{code}-TL{k + 1}", "TenTepDinhKem": f"Thành phần hồ sơ {k + 1}.pdf", "IsDeleted": "0",
         "MaThanhPhanHoSo": f"TP{k + 1}", "DuongDanTaiTepTin": f"https://motcua.sandbox.local/files/{code}/{k + 1}",
-        "DuocSoHoa": "1" if d.digitized[i] else "0", "DuocTaiSuDung": "1" if d.digitized[i] and k == 0 else "0",
+        "DuocSoHoa": "1" if digitized else "0", "DuocTaiSuDung": "1" if digitized and k == 0 else "0",
         "DuocLayTuKhoDMQG": "1" if d.from_store[i] and k == 0 else "0", "MaKetQuaThayThe": "",
     } for k in range(int(d.n_docs[i]))]
     fees = [{"TenPhiLePhi": f"Lệ phí {proc.name.lower()}", "MaPhiLePhi": "1", "HinhThucThu": "1",
@@ -180,7 +183,7 @@ def render(d: Dossiers, i: int, clock: int, full_history: bool = False) -> dict:
         "MaDonViXuLy": unit_code,
         "MaDonViTiepNhan": recv_code,
         "NoiNopHoSo": "1" if online and i % 4 == 0 else "2",
-        "HoSoCoThanhPhanSoHoa": "1" if d.digitized[i] else "0",
+        "HoSoCoThanhPhanSoHoa": "1" if digitized else "0",
         "TaiKhoanDuocXacThucVoiVNeID": "1" if d.vneid[i] else "0",
         "DuocThanhToanTrucTuyen": str(int(d.paid_online[i])),
         "TrangThaiDongBoDVC": "1" if EV_SYNC in seen else "0",
