@@ -72,8 +72,11 @@ def run_dbt(args: list[str], wh: Warehouse, settings: KhoSettings) -> list[tuple
     """Run a dbt command in-process; raise on failure; return (node, status) pairs."""
     from dbt.cli.main import dbtRunner
 
+    from kho.dbt_schedule import critical_path_first
+
     os.environ.update(dbt_env(wh))
-    res = dbtRunner().invoke([*args, *dbt_paths(settings), "--quiet"])
+    with critical_path_first(settings.dbt_target_dir):  # ready nodes with the most work behind them go first
+        res = dbtRunner().invoke([*args, *dbt_paths(settings), "--quiet"])
     # build/run/test return node results; other commands (parse, ls) return something else
     nodes = list(res.result) if hasattr(res.result, "__iter__") else []
     results = [(r.node.name, str(r.status)) for r in nodes]
