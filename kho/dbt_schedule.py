@@ -78,8 +78,11 @@ def record_node_seconds(target_dir: Path) -> None:
     kept = {**load_node_seconds(target_dir), **measured}
     path = target_dir / NODE_SECONDS_FILE
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(kept, sort_keys=True))
-    tmp.replace(path)  # a build reading it meanwhile sees the old file or the new, never half of one
+    try:
+        tmp.write_text(json.dumps(kept, sort_keys=True))
+        tmp.replace(path)  # a build reading it meanwhile sees the old file or the new, never half of one
+    except OSError as e:  # the next build orders by kind: not a reason to fail this one
+        log.warning("could not keep the nodes' seconds in %s: %s", path, e)
 
 
 def default_seconds(manifest, node_id: str) -> float:
