@@ -65,3 +65,19 @@ def test_the_render_manifest_matches_the_project_and_follows_its_changes(tmp_pat
     model = next(copy.rglob("fct_dossiers.sql"))
     model.write_text(model.read_text() + "\n-- changed\n")
     assert dbt.project_fingerprint() != before
+
+
+def test_tests_scoped_to_unchecked_dossiers_run_before_the_model_that_moves_their_cursor():
+    """A test with `where: __dossiers_not_yet_checked__` checks the dossiers validated after fct_dossiers' last
+    build (macro file test_scope). Run after fct_dossiers in the same build, it would check none of them, and the
+    next build would skip them too: so fct_dossiers must depend on the model each such test is on, which in a
+    `dbt build` (and in Cosmos's tasks) puts the test before it whatever order the threads take."""
+    import json
+
+    from kho import dbt
+
+    nodes = json.loads(dbt.render_manifest().read_text())["nodes"]
+    scoped = {n["attached_node"] for n in nodes.values() if n["resource_type"] == "test"
+              and "__dossiers_not_yet_checked__" in str((n.get("config") or {}).get("where") or "")}
+    assert len(scoped) >= 5
+    assert scoped <= set(nodes["model.kho.fct_dossiers"]["depends_on"]["nodes"])

@@ -10,8 +10,10 @@
   not use it. The scope widens to everything when there is no such build: the first build, a changed project (a
   rule or a macro: KHO_PROJECT_FINGERPRINT differs; the department register's part of the model's fingerprint,
   after the colon, does not matter here: it moves no list row), `dbt test` run by hand without the fingerprint, or a build that
-  failed before fct_dossiers (its cursor did not move, so the next run checks those dossiers again). Tests run
-  before the models that read the views, so the cursor they read is the previous run's.
+  failed before fct_dossiers (its cursor did not move, so the next run checks those dossiers again). The cursor
+  they read must be the previous run's: fct_dossiers depends on every view such a test is on (its depends_on
+  comments), so a build runs these tests before fct_dossiers moves the cursor, whatever order its threads (or
+  Cosmos's tasks) take; tests/test_dbt_project.py holds any new such test to it.
 #}
 {% macro onestop_checked_through() -%}
     {%- set fingerprint = env_var('KHO_PROJECT_FINGERPRINT', '') -%}

@@ -15,6 +15,10 @@
 -- depends_on: {{ ref('stg_onestop__dossiers') }}, {{ ref('int_onestop__dossier_milestones') }} (onestop_move_as_of)
 -- depends_on: {{ ref('int_units__departments') }} (kho_build_fingerprint)
 -- depends_on: {{ ref('stg_catalogue__procedures') }} (kho_build_fingerprint)
+-- depends_on: {{ ref('stg_onestop__processing_steps') }}, {{ ref('stg_onestop__supplement_requests') }}, {{ ref('stg_onestop__fees') }}
+-- depends_on: {{ ref('stg_onestop__database_links') }}, {{ ref('stg_onestop__owner_identifiers') }}
+--   (their tests scoped to the dossiers validated after this model's last build, macro file test_scope: in a build
+--   they run before this model moves that cursor, whatever order dbt's threads or Cosmos's tasks take)
 with
 {% if is_incremental() %}
 scope as (
