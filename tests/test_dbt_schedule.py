@@ -1,6 +1,7 @@
 """The order dbt's threads take ready nodes in (kho/dbt_schedule.py), on dbt's own graph queue."""
 
 import json
+from types import SimpleNamespace
 
 import networkx as nx
 import pytest
@@ -21,7 +22,7 @@ class _Manifest:
     nodes: dict = {}
 
     def expect(self, node_id):
-        return None
+        return SimpleNamespace(unique_id=node_id)
 
 
 def _graph(*edges: str) -> nx.DiGraph:
@@ -32,8 +33,7 @@ def _order(graph: nx.DiGraph) -> list[str]:
     """The nodes as one thread takes them from dbt's queue, each done before the next is taken."""
     queue, taken = GraphQueue(graph.copy(), _Manifest(), set(graph.nodes)), []
     while not queue.empty():
-        node_id = queue.inner.queue[0][1]  # the head of the priority queue: what get() hands out
-        queue.get()
+        node_id = queue.get().unique_id
         taken.append(node_id.removeprefix("model.p."))
         queue.mark_done(node_id)
     return taken
@@ -90,10 +90,7 @@ def test_a_node_is_handed_to_the_pool_only_when_a_thread_is_free():
     from kho.dbt_schedule import _hold_until_a_thread_is_free
 
     queue = GraphQueue(_graph("a>d", "b>d", "c>d"), _Manifest(), set())
-    running = []
-    for _ in range(2):  # both threads busy
-        running.append(queue.inner.queue[0][1])
-        queue.get()
+    running = [queue.get().unique_id for _ in range(2)]  # both threads busy
     held = threading.Thread(target=_hold_until_a_thread_is_free, args=(queue, 2))
     held.start()
     time.sleep(0.3)

@@ -112,9 +112,9 @@ def render(d: Dossiers, i: int, clock: int, full_history: bool = False) -> dict:
             updated = max(updated, int(d.history_at[i]))
     if 0 < d.edited_at[i] < clock:
         updated = max(updated, int(d.edited_at[i]))
-    digitized = d.is_digitized(i, clock)
-    if digitized and d.digitized_at[i]:
+    if 0 < d.digitized_at[i] < clock:
         updated = max(updated, int(d.digitized_at[i]))
+    digitized = d.is_digitized(i, clock)
 
     supplements = []
     for req, done in ((EV_SUP1, EV_SUP1_DONE), (EV_SUP2, EV_SUP2_DONE)):
