@@ -267,8 +267,8 @@ def _append_history(path: Path, n: int, full: list[Stage], incremental: list[Sta
 
 def _pseudonymize_vs_inline(wh, n: int) -> tuple[float, float]:
     """Seconds to pseudonymize ``n`` distinct 12-digit IDs through the key holder's function, and through the
-    same HMAC-SHA256 written inline (the cost the SECURITY DEFINER function adds: no inlining, a key read per
-    call)."""
+    same HMAC-SHA256 written inline (the cost the SECURITY DEFINER function adds: no inlining, a PL/pgSQL call per
+    value; the key is read once per session, migration 0014)."""
     import secrets
 
     ids = f"select lpad(g::text, 12, '0') as id from generate_series(1, {int(n)}) g"

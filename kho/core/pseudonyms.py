@@ -1,5 +1,5 @@
 """Keyed pseudonyms of personal data: HMAC-SHA256 under ``KHO_PSEUDONYM_KEY``, computed in the warehouse by the key
-holder's function ``kho_secure.pseudonymize`` (``kho/core/sql/pseudonyms.sql``), so the key never appears in SQL text,
+holder's function ``kho_secure.pseudonymize`` (migrations 0003 and 0014), so the key never appears in SQL text,
 a view or function definition, a dbt artifact, an Airflow field or a log.
 
 A pseudonym is ``<key version>:<64 hex digits>``. The same value gets the same pseudonym in every source and in
