@@ -21,6 +21,8 @@ SECRET_ENV = ("KHO_PG_PASSWORD",)
 RENDER_DIR = DBT_PROJECT / "target_render"
 PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds", "tests")
 FINGERPRINT_ENV = "KHO_PROJECT_FINGERPRINT"
+# the cores of the machine the warehouse's server runs on, when Kho knows them (macro kho_session_settings)
+CORES_ENV = "KHO_WAREHOUSE_CORES"
 # What a production build adds to `dbt build`: dbt's unit tests are left out. Their inputs are fixtures written in
 # the project, so their verdict changes with the code only, never with the data; CI runs them (tests/test_e2e.py,
 # `dbt test --select test_type:unit`), as dbt's documentation advises. Seven of them cost ~1.7 s of node time a run.
@@ -36,8 +38,12 @@ def build_args(*, full_refresh: bool = False) -> list[str]:
 def dbt_env(wh: Warehouse) -> dict[str, str]:
     """Everything profiles.yml reads, password included: for this process's environment only. With it the
     project's fingerprint, which the incremental models compare with the one they were built from (macro
-    rebuild_if_project_changed): not a secret, a hash of files anyone with the code has."""
-    return {**wh.dbt_env(), "DO_NOT_TRACK": "1", FINGERPRINT_ENV: project_fingerprint()}
+    rebuild_if_project_changed): not a secret, a hash of files anyone with the code has. For the embedded
+    warehouse, whose server shares this machine, its cores: the models' parallel workers are sized from them."""
+    env = {**wh.dbt_env(), "DO_NOT_TRACK": "1", FINGERPRINT_ENV: project_fingerprint()}
+    if wh.embedded:
+        env[CORES_ENV] = str(os.cpu_count() or 1)
+    return env
 
 
 def static_dbt_env(settings: KhoSettings) -> dict[str, str]:

@@ -81,3 +81,16 @@ def test_tests_scoped_to_unchecked_dossiers_run_before_the_model_that_moves_thei
               and "__dossiers_not_yet_checked__" in str((n.get("config") or {}).get("where") or "")}
     assert len(scoped) >= 5
     assert scoped <= set(nodes["model.kho.fct_dossiers"]["depends_on"]["nodes"])
+
+
+def test_parallel_workers_per_model_leave_each_thread_its_share_of_the_cores():
+    """macro kho_parallel_workers: with dbt's threads each running a model, a query's workers plus its own process
+    fit in its thread's share of the cores (on 1-3 cores and 2 threads, no worker)."""
+    import jinja2
+
+    module = jinja2.Environment().from_string((MODELS.parent / "macros" / "session_settings.sql").read_text()).module
+    workers = {(cores, threads): int(str(module.kho_parallel_workers(cores, threads)))
+               for cores in (1, 2, 3, 4, 8, 16) for threads in (1, 2, 4)}
+    assert [workers[c, 2] for c in (1, 2, 3, 4, 8, 16)] == [0, 0, 0, 1, 3, 7]
+    assert all((w + 1) * t <= max(c, t) for (c, t), w in workers.items())
+    assert workers[1, 1] == 0 and workers[16, 1] == 15 and workers[16, 4] == 3

@@ -927,6 +927,22 @@ def test_an_incremental_run_leaves_unchanged_dossiers_alone_until_the_project_ch
     assert build_and_read_unit() == unit
 
 
+def test_each_model_sizes_its_parallel_workers_to_the_embedded_servers_cores(pipeline_run, settings):
+    """The embedded server shares this machine with dbt's threads: every model's transaction sets the parallel
+    workers of its queries to cores // threads - 1 (macro kho_session_settings; none on a 2-core machine), from the
+    cores kho.dbt passes to dbt."""
+    import yaml
+
+    from kho.dbt import DBT_PROJECT
+
+    threads = yaml.safe_load((DBT_PROJECT / "profiles.yml").read_text())["kho"]["outputs"]["warehouse"]["threads"]
+    expected = max((os.cpu_count() or 1) // threads - 1, 0)
+    text = "".join(p.read_text(errors="replace") for p in settings.dbt_log_dir.glob("dbt.log*"))
+    found = Counter(re.findall(r"set local max_parallel_workers_per_gather = (\d+)", text))
+    models = sum(1 for _ in (DBT_PROJECT / "models").rglob("*.sql"))
+    assert set(found) == {str(expected)} and found[str(expected)] >= models, (found, models)
+
+
 def test_every_mart_column_is_documented(pipeline_run, warehouse):
     import yaml
 
