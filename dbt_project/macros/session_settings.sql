@@ -5,8 +5,9 @@
   than that, a model's workers take the cores from the other thread's model. The model on the critical path then
   waits, and the workers' own coordination costs CPU.
   - Measured: full builds of 1M dossiers on 2 cores, alternated. With the default of 2 workers: 113.6-124.5 s of
-    wall time and 213-230 CPU-s of the machine. Without workers (this hook, or the setting for whole sessions):
-    106.4-111.9 s and 202-208 CPU-s.
+    wall time (median 115.5 s of 7) and 213-230 CPU-s of the machine. Without workers (this hook, or the setting
+    for whole sessions): 106.4-121.5 s (median 110.1 s of 6, leaving out a build that re-parsed the project) and
+    202-208 CPU-s.
   - The rule: cores // threads - 1 workers per query (2 cores, 2 threads: none; 8 cores: 3). Every thread's query
     with its workers then fits in a share of the cores.
   - The cores are known for the embedded warehouse only, whose server runs on this machine: KHO_WAREHOUSE_CORES,
