@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NODE_SECONDS_FILE = "node_seconds.json"
+# one block at a time per process: the hooks replace dbt's class attributes, and two blocks overlapping would each
+# restore what they found, the second one the first's hooks (dbt's runner is not meant for concurrent invocations
+# in one process either)
+_ONE_BUILD_AT_A_TIME = threading.Lock()
 # seconds for a node never measured, by resource type (and a model by materialization); anything else: OTHER
 DEFAULT_SECONDS = {"table": 1.0, "incremental": 1.0, "view": 0.1, "ephemeral": 0.0, "seed": 0.5, "test": 0.1}
 OTHER_SECONDS = 0.1
@@ -109,7 +114,7 @@ def _hold_until_a_thread_is_free(queue, threads: int) -> None:
 def critical_path_first(target_dir: Path) -> Iterator[None]:
     """Within the block, dbt builds in this process take ready nodes by their critical path, each when a thread
     is free; afterwards the times measured are kept for the next build. Where this dbt version lacks what the
-    hooks rely on, the build runs in dbt's own order."""
+    hooks rely on, the build runs in dbt's own order. Blocks in one process take turns (_ONE_BUILD_AT_A_TIME)."""
     try:
         from dbt.graph.queue import GraphQueue
         from dbt.task.runnable import GraphRunnableTask
@@ -123,10 +128,19 @@ def critical_path_first(target_dir: Path) -> Iterator[None]:
         log.warning("dbt's GraphQueue or GraphRunnableTask lack the expected hooks: nodes run in dbt's own order")
         yield
         return
+    with _ONE_BUILD_AT_A_TIME:
+        yield from _scheduled(target_dir, GraphQueue, GraphRunnableTask)
+
+
+def _scheduled(target_dir: Path, queue_class: type, task_class: type) -> Iterator[None]:
+    """The block of ``critical_path_first``, under its lock: the hooks in, the build, the hooks out (what they
+    replace is read here, after any earlier block put dbt's own back)."""
+    originals = {(queue_class, "_get_scores"): queue_class._get_scores, (queue_class, "get"): queue_class.get,
+                 (task_class, "execute_nodes"): task_class.execute_nodes}
     original_scores, original_get, original_execute = originals.values()
     measured: Mapping[str, float] = load_node_seconds(target_dir)
 
-    def scores(queue: GraphQueue, graph: DiGraph) -> dict[str, int]:
+    def scores(queue, graph: DiGraph) -> dict[str, int]:
         try:
             return critical_path_scores(
                 graph, lambda node: measured.get(node, default_seconds(queue.manifest, node)))
@@ -134,18 +148,18 @@ def critical_path_first(target_dir: Path) -> Iterator[None]:
             log.warning("no critical path for dbt's graph: nodes run in dbt's own order", exc_info=True)
             return original_scores(queue, graph)
 
-    def get(queue: GraphQueue, *args, **kwargs):
+    def get(queue, *args, **kwargs):
         threads = getattr(queue, "kho_threads", None)  # set for the queues an execute_nodes runs
         if threads:
             _hold_until_a_thread_is_free(queue, threads)
         return original_get(queue, *args, **kwargs)
 
-    def execute_nodes(task: GraphRunnableTask, *args, **kwargs):
+    def execute_nodes(task, *args, **kwargs):
         if getattr(task, "job_queue", None) is not None:
             task.job_queue.kho_threads = max(int(task.config.threads or 1), 1)
         return original_execute(task, *args, **kwargs)
 
-    GraphQueue._get_scores, GraphQueue.get, GraphRunnableTask.execute_nodes = scores, get, execute_nodes
+    queue_class._get_scores, queue_class.get, task_class.execute_nodes = scores, get, execute_nodes
     try:
         yield
     finally:

@@ -98,3 +98,36 @@ def test_a_node_is_handed_to_the_pool_only_when_a_thread_is_free():
     queue.mark_done(running[0])
     held.join(timeout=5)
     assert not held.is_alive()
+
+
+def test_blocks_in_one_process_take_turns_and_leave_dbt_as_it_was(tmp_path):
+    """Two builds of one process (two threads of a worker, say) each entering the block: the second waits for the
+    first to end, then hooks in and restores dbt's own functions, not the first block's hooks."""
+    import threading
+
+    from dbt.task.runnable import GraphRunnableTask
+
+    own = (GraphQueue._get_scores, GraphQueue.get, GraphRunnableTask.execute_nodes)
+    first_in, first_may_leave, second_in = threading.Event(), threading.Event(), threading.Event()
+
+    def first():
+        with critical_path_first(tmp_path):
+            first_in.set()
+            first_may_leave.wait(5)
+
+    def second():
+        first_in.wait(5)
+        with critical_path_first(tmp_path):
+            second_in.set()
+            assert GraphQueue.get is not own[1]  # hooked while it runs
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    assert first_in.wait(5)
+    assert not second_in.wait(0.3)  # the first block is still on
+    first_may_leave.set()
+    for t in threads:
+        t.join(5)
+    assert second_in.is_set()
+    assert (GraphQueue._get_scores, GraphQueue.get, GraphRunnableTask.execute_nodes) == own
