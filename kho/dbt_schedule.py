@@ -121,10 +121,8 @@ def critical_path_first(target_dir: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - dbt is a dependency
         yield
         return
-    originals = {(GraphQueue, "_get_scores"): getattr(GraphQueue, "_get_scores", None),
-                 (GraphQueue, "get"): getattr(GraphQueue, "get", None),
-                 (GraphRunnableTask, "execute_nodes"): getattr(GraphRunnableTask, "execute_nodes", None)}
-    if None in originals.values():
+    if not all(hasattr(owner, name) for owner, name in ((GraphQueue, "_get_scores"), (GraphQueue, "get"),
+                                                         (GraphRunnableTask, "execute_nodes"))):
         log.warning("dbt's GraphQueue or GraphRunnableTask lack the expected hooks: nodes run in dbt's own order")
         yield
         return

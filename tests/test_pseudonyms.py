@@ -4,15 +4,14 @@ the roles that may call the function."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 
 import psycopg
 import pytest
 from pydantic import SecretStr
 
-from kho.core.pseudonyms import key_pads
+from kho.core.pseudonyms import hmac_hex, key_pads
+from kho.core.settings import KhoSettings
 from kho.core.warehouse import Warehouse
 
 pytestmark = pytest.mark.integration
@@ -20,8 +19,9 @@ pytestmark = pytest.mark.integration
 IDS = ["001090000001", "079203004567", "Nguyễn Văn An", ""]
 
 
-def _expected(key: str, version: int, value: str) -> str | None:
-    return f"{version}:" + hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest() if value else None
+def _expected(key: KhoSettings, version: int, value: str) -> str | None:
+    """The pseudonym as Python's hmac computes it under ``key``'s KHO_PSEUDONYM_KEY."""
+    return f"{version}:{hmac_hex(value, key)}" if value else None
 
 
 @pytest.fixture
@@ -49,22 +49,20 @@ def _pseudonyms(conn: psycopg.Connection) -> list[str | None]:
 
 def test_a_session_follows_the_key_through_a_rotation(own_warehouse, settings):
     wh, first = own_warehouse
-    key1 = first.pseudonym_key.get_secret_value()
     with wh.connect(autocommit=True) as reader:
-        assert _pseudonyms(reader) == [_expected(key1, 1, v) for v in IDS]
+        assert _pseudonyms(reader) == [_expected(first, 1, v) for v in IDS]
         assert reader.execute("select kho_secure.pseudonymize(null)").fetchone()[0] is None
         # another session rotates while this one holds the function compiled with the first key
-        key2 = "second-" + secrets.token_urlsafe(24)
-        second = settings.model_copy(update={"pseudonym_key": SecretStr(key2)})
+        second = settings.model_copy(update={"pseudonym_key": SecretStr("second-" + secrets.token_urlsafe(24))})
         with wh.connect(autocommit=True) as admin:
             assert admin.execute("select kho_secure.rotate_key(%s, %s)", key_pads(second)).fetchone()[0] == 2
-        assert _pseudonyms(reader) == [_expected(key2, 2, v) for v in IDS]
+        assert _pseudonyms(reader) == [_expected(second, 2, v) for v in IDS]
         # a rotation rolled back leaves the key as it was
         with wh.connect() as admin:
             admin.execute("select kho_secure.rotate_key(%s, %s)",
                           key_pads(settings.model_copy(update={"pseudonym_key": SecretStr("third-key")})))
             admin.rollback()
-        assert _pseudonyms(reader) == [_expected(key2, 2, v) for v in IDS]
+        assert _pseudonyms(reader) == [_expected(second, 2, v) for v in IDS]
         with wh.connect(autocommit=True) as admin:
             admin.execute("select kho_secure.destroy_retired_keys()")
             # no active key: no pseudonym, in a session that had one a moment ago
