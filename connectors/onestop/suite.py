@@ -28,40 +28,48 @@ STATUSES = [str(i) for i in range(1, 11)]
 NESTED_COLUMNS = [f.lower() for f in NESTED_FIELDS]
 
 BATCH_QUERY = """
-select _row_num, mahoso, matthc, kenhthuchien, trangthaihoso, madonvixuly, madonvitiepnhan,
-       nullif(ngaytiepnhan, '') as ngaytiepnhan,
-       nullif(ngayhentra, '') as ngayhentra,
-       nullif(ngayketthucxuly, '') as ngayketthucxuly,
-       case when loaidoituong = '1' then sogiaytochuhoso end as citizen_id,
-       case when ngaytiepnhan ~ {ts_shape} and ngayketthucxuly ~ {ts_shape}
-            then ngaytiepnhan end as received_ts,
-       case when ngaytiepnhan ~ {ts_shape} and ngayketthucxuly ~ {ts_shape}
-            then ngayketthucxuly end as finished_ts,
-       case when trangthaihoso in ('1', '3') then 'n/a' else nullif(ngayhentra, '') end as due_if_accepted,
-       split_part(mahoso, '-', 1) as receiving_agency_code,
+select _row_num, mahoso, matthc, kenhthuchien, trangthaihoso, madonvixuly, madonvitiepnhan, ngaytiepnhan,
+       ngayhentra, ngayketthucxuly, citizen_id, received_ts, finished_ts, due_if_accepted, receiving_agency_code,
        -- the same code on different dossiers (another reception, procedure or owner); two versions of one dossier
-       -- in a batch (it changed while the window was read) are not a duplicate: staging keeps the latest
-       case when mahoso is not null
-             and dense_rank() over (partition by mahoso order by h.case_identity)
-               + dense_rank() over (partition by mahoso order by h.case_identity desc) > 2
+       -- in a batch (it changed while the window was read) are not a duplicate: staging keeps the latest. More
+       -- than one case identity under a code is its least and greatest differing: one window, one sort by code
+       case when mahoso is not null and min(case_identity) over same_code <> max(case_identity) over same_code
             then mahoso end as code_on_different_dossiers,
-       -- list fields retyped at the source (a string or an object where a list belongs) cannot be modelled
-       nullif(concat_ws(', ', {nested_checks}), '') as list_fields_not_lists,
-       case when trangthaihoso in ('3', '7', '8', '9', '10') and h.steps = 0
-            then 'ended without a processing history' end as ended_without_history,
-       case when h.steps > 0 and trangthaihoso in ('9', '10') and not h.has_finish
-                then 'the history never reaches processed or returned'
-            when h.steps > 0 and trangthaihoso in ('1', '2', '4', '5', '6') and h.has_finish
-                then 'the history is finished, the dossier open' end as history_contradicts_status
-from raw_onestop.dossiers as d
-cross join lateral (
-    select count(*) as steps, coalesce(bool_or(s ->> 'TrangThai' in ('9', '10')), false) as has_finish,
-           md5(concat_ws('|', coalesce(d.ngaytiepnhan, '-'), coalesce(d.matthc, '-'), coalesce(d.chuhoso, '-'),
-                         coalesce(d.sogiaytochuhoso, '-'))) as case_identity
-    from json_array_elements(case when json_typeof(d.quatrinhxuly) = 'array' then d.quatrinhxuly
-                                  else '[]'::json end) as s
-) as h
-where _batch_id = '{batch_id}'
+       list_fields_not_lists, ended_without_history, history_contradicts_status
+from (
+    select _row_num, mahoso, matthc, kenhthuchien, trangthaihoso, madonvixuly, madonvitiepnhan,
+           nullif(ngaytiepnhan, '') as ngaytiepnhan,
+           nullif(ngayhentra, '') as ngayhentra,
+           nullif(ngayketthucxuly, '') as ngayketthucxuly,
+           case when loaidoituong = '1' then sogiaytochuhoso end as citizen_id,
+           case when ngaytiepnhan ~ {ts_shape} and ngayketthucxuly ~ {ts_shape}
+                then ngaytiepnhan end as received_ts,
+           case when ngaytiepnhan ~ {ts_shape} and ngayketthucxuly ~ {ts_shape}
+                then ngayketthucxuly end as finished_ts,
+           case when trangthaihoso in ('1', '3') then 'n/a' else nullif(ngayhentra, '') end as due_if_accepted,
+           split_part(mahoso, '-', 1) as receiving_agency_code,
+           md5(concat_ws('|', coalesce(ngaytiepnhan, '-'), coalesce(matthc, '-'), coalesce(chuhoso, '-'),
+                         coalesce(sogiaytochuhoso, '-'))) as case_identity,
+           -- list fields retyped at the source (a string or an object where a list belongs) cannot be modelled
+           nullif(concat_ws(', ', {nested_checks}), '') as list_fields_not_lists,
+           case when trangthaihoso in ('3', '7', '8', '9', '10') and h.steps = 0
+                then 'ended without a processing history' end as ended_without_history,
+           case when h.steps > 0 and trangthaihoso in ('9', '10') and not h.has_finish
+                    then 'the history never reaches processed or returned'
+                when h.steps > 0 and trangthaihoso in ('1', '2', '4', '5', '6') and h.has_finish
+                    then 'the history is finished, the dossier open' end as history_contradicts_status
+    from raw_onestop.dossiers as d
+    cross join lateral (
+        select count(*) as steps, coalesce(bool_or(s ->> 'TrangThai' in ('9', '10')), false) as has_finish
+        from json_array_elements(case when json_typeof(d.quatrinhxuly) = 'array' then d.quatrinhxuly
+                                      else '[]'::json end) as s
+    ) as h
+    where _batch_id = '{batch_id}'
+    -- not flattened: every column is computed here, so the window's sort moves these narrow rows, not the raw rows
+    -- with their lists (1M dossiers: 0.2 GB of temporary files against 1.4 GB when two ranks sorted the raw rows)
+    offset 0
+) as b
+window same_code as (partition by mahoso)
 """
 
 
