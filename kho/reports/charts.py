@@ -28,7 +28,6 @@ ERROR, WARN, OK, LINE = "#c0392b", "#e6a23c", "#2e8b57", "#1f4e79"
 
 _REF = re.compile(r'(id="|href="#|url\(#)([A-Za-z][\w.-]*)')
 _TEXT_PATHS = TextToPath()  # what the SVG backend lays its text out with: a width measured here is the one drawn
-MARGIN_IN = 0.1  # inches of white around what is drawn, as matplotlib's tight crop leaves
 
 
 def text_width_in(texts: list[str], size: float) -> float:
@@ -112,12 +111,14 @@ def rule_breakdown_figure(rules: list[dict], t: Words) -> Figure:
     ax.set_xlabel(t("failed"))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # records are counted, not measured
     ax.grid(axis="x", alpha=0.3)
-    # left: the wordings, the tick and its pad (3.5 pt each); right: a count 3 pt past the longest bar, or half the
-    # last axis number; below: the axis numbers and its label (9 pt each, with their pads)
-    tick = 7 / 72
-    left = MARGIN_IN + text_width_in(labels, 8) + tick
-    right = MARGIN_IN + max(text_width_in(counts, 8) + 3 / 72, 0.25)
-    bottom, above = MARGIN_IN + 0.5, MARGIN_IN + 0.05
+    # the white the tight crop left around what is drawn; left: the wordings, then the tick and its pad; right: a
+    # count 3 pt past the longest bar, or half the last axis number; below: the axis numbers and its label (9 pt
+    # each, with their pads)
+    rc = matplotlib.rcParams
+    white, tick = rc["savefig.pad_inches"], (rc["ytick.major.size"] + rc["ytick.major.pad"]) / 72
+    left = white + text_width_in(labels, 8) + tick
+    right = white + max(text_width_in(counts, 8) + 3 / 72, 0.25)
+    bottom, above = white + 0.5, white + 0.05
     fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - above / height)
     return fig
 
