@@ -92,7 +92,10 @@ class Stage:
         return self.seconds / self.anchor_seconds if self.anchor_seconds else None
 
 
-def run_bench(n: int, keep: bool = False, port: int = 8799, versus: tuple[str, ...] = ()) -> list[Stage]:
+def run_bench(n: int, keep: bool = False, port: int = 8799, versus: tuple[str, ...] = (),
+              snapshot: bool = False) -> list[Stage]:
+    """The full run and the incremental one; with ``snapshot`` (implies ``keep``), the warehouse and its side files
+    are kept as they stood before the incremental run's transform, for `kho bench-replay` (kho/bench_replay.py)."""
     from kho.core.settings import get_settings as _settings
 
     history = _settings().home / HISTORY  # the user's KHO_HOME, not the throwaway one below
@@ -120,12 +123,13 @@ def run_bench(n: int, keep: bool = False, port: int = 8799, versus: tuple[str, .
             if "dlt" in versus:
                 full.append(_versus_dlt(full, wh, s, clock, home))
             through_fn, inline = _pseudonymize_vs_inline(wh, n)
-            incremental = _run_stages("1% ", n, _release(port), wh, s, anchors=False)
+            incremental = _run_stages("1% ", n, _release(port), wh, s, anchors=False,
+                                      before_transform=(lambda: _snapshot(wh, home)) if snapshot else None)
     finally:
         sandbox.terminate()
         sandbox.wait(10)
         wh.close()
-        if not keep:
+        if not (keep or snapshot):
             shutil.rmtree(home, ignore_errors=True)
     _print_table(n, full, incremental)
     _append_history(history, n, full, incremental)
@@ -138,8 +142,9 @@ def run_bench(n: int, keep: bool = False, port: int = 8799, versus: tuple[str, .
     console.print(f"pseudonymize: {n:,} IDs through kho_secure.pseudonymize in {through_fn:.2f} s, "
                   f"{through_fn / inline:.1f}x the same HMAC inline with literal pads "
                   f"({inline:.2f} s, a throwaway key: the warehouse's never appears in SQL)")
-    if keep:
-        console.print(f"kept: {home}")
+    if keep or snapshot:
+        console.print(f"kept: {home}" + (f" (replay its 1% transform and reports: kho bench-replay {home})"
+                                         if snapshot else ""))
     return full + incremental
 
 
@@ -153,9 +158,17 @@ def _land_catalogue(s) -> None:
     validate(load(extract("catalogue", datetime.now(), settings=s), s), s)
 
 
-def _run_stages(prefix: str, n: int, run_start: datetime, wh, s, *, anchors: bool) -> list[Stage]:
+def _snapshot(wh, home: Path) -> None:
+    from kho.bench_replay import take_snapshot
+
+    console.print(f"snapshot before the incremental transform: {take_snapshot(wh, home):.1f} s (not timed)")
+
+
+def _run_stages(prefix: str, n: int, run_start: datetime, wh, s, *, anchors: bool,
+                before_transform=None) -> list[Stage]:
     """One pipeline run of the one-stop source at ``run_start`` (sandbox time): extract+land, load, validate,
-    transform, reports, timed; with ``anchors``, each stage's in-run anchor measured on the same data after it."""
+    transform, reports, timed; with ``anchors``, each stage's in-run anchor measured on the same data after it;
+    ``before_transform`` is called, untimed, between validation and the transform."""
     from kho.bench_anchors import bare_ingest_seconds, one_pass_seconds
     from kho.dbt import build_args, run_dbt
     from kho.pipeline import extract, load, validate
@@ -189,6 +202,8 @@ def _run_stages(prefix: str, n: int, run_start: datetime, wh, s, *, anchors: boo
 
         stages[-1].anchor = "rules as one SQL pass"
         stages[-1].anchor_seconds = sum(one_pass_seconds(wh, suite(), b["batch_id"])[0] for b in summaries)
+    if before_transform:
+        before_transform()
     stage("transform", lambda: run_dbt(build_args(), wh, s), rows)
     reports = stage("reports", lambda: publish(wh, s, pdf=False), rows)
     console.print(f"reports: {len(reports.units):,} unit pages and the overview (HTML, charts, CSVs; "

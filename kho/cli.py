@@ -396,12 +396,27 @@ def stack_status() -> None:
 @click.option("--port", type=int, default=8799, show_default=True, help="Port of the benchmark's sandbox.")
 @click.option("--vs", "versus", type=click.Choice(["dlt"]), multiple=True,
               help="Also time a peer on the same pages in the same run (dlt: a dev dependency).")
-def bench(dossiers: int, keep: bool, port: int, versus: tuple[str, ...]) -> None:
+@click.option("--snapshot", is_flag=True,
+              help="Keep the warehouse as it stood before the incremental transform, for `kho bench-replay` "
+                   "(implies --keep; a copy of the database: twice the disk).")
+def bench(dossiers: int, keep: bool, port: int, versus: tuple[str, ...], snapshot: bool) -> None:
     """Time every stage on N sandbox dossiers, a full run then an incremental one after 1% changed; print
     seconds, rows/s, peak memory and each stage's ratio to its in-run anchor."""
     from kho.bench import run_bench
 
-    run_bench(dossiers, keep=keep, port=port, versus=versus)
+    run_bench(dossiers, keep=keep, port=port, versus=versus, snapshot=snapshot)
+
+
+@main.command("bench-replay")
+@click.argument("home", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--times", type=int, default=1, show_default=True, help="Restore and replay this many times.")
+@click.option("--reports/--no-reports", default=True, show_default=True, help="Time the reports after the transform.")
+def bench_replay(home: Path, times: int, reports: bool) -> None:
+    """Replay a `kho bench --snapshot` run's incremental transform and reports on its kept warehouse, with this
+    checkout's code: restore the snapshot, then time `dbt build` and the reports as the bench does."""
+    from kho.bench_replay import replay
+
+    replay(home, times=times, reports=reports)
 
 
 if __name__ == "__main__":

@@ -5,15 +5,39 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from kho.core.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
+
+
+def _marts_digest(home, database: str | None = None, *, then: str | None = None) -> tuple[str, str]:
+    """What the one-stop chain ends in, every row: the dossiers as judged and the 766 indicators; ``then``, a
+    statement run after reading them."""
+    from dataclasses import replace
+
+    from kho.core.settings import KhoSettings
+    from kho.core.warehouse import Warehouse
+
+    wh = Warehouse.reach(KhoSettings(home=home, embedded_port=None, embedded_mode="start"))  # a socket only
+    digest = "select count(*) || ':' || md5(string_agg(t::text, '|' order by t::text)) from {} as t"
+    try:
+        at = replace(wh, dbname=database) if database else wh
+        out = tuple(at.query(digest.format(m))[1][0][0]
+                    for m in ("marts.fct_dossiers", "marts.service_index_766_indicators"))
+        if then:
+            with at.connect(autocommit=True) as conn:
+                conn.execute(then)
+        return out
+    finally:
+        wh.close()
 
 
 def test_kho_bench_runs_every_stage_at_a_small_n(tmp_path):
@@ -24,7 +48,7 @@ def test_kho_bench_runs_every_stage_at_a_small_n(tmp_path):
     env["COLUMNS"] = "200"
     env["KHO_HOME"] = str(tmp_path)  # where the history CSV goes (the bench's warehouse is a throwaway of its own)
     out = subprocess.run([sys.executable, "-m", "kho.cli", "bench", "--dossiers", "1500", "--port", str(port),
-                          "--vs", "dlt"],
+                          "--vs", "dlt", "--snapshot"],
                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     for stage in ("extract+land", "load", "validate", "transform", "reports"):
@@ -48,6 +72,23 @@ def test_kho_bench_runs_every_stage_at_a_small_n(tmp_path):
     rows = {r["stage"]: int(r["rows"]) for r in runs}
     assert rows["extract+land"] > 1400 and 15 <= rows["1% extract+land"] < rows["extract+land"] / 4
     assert re.search(r"^\s*│?\s*summed\s.*%", out.stdout, re.M), out.stdout[-2000:]
+    # --snapshot kept the warehouse as it stood before the incremental transform: replayed, the transform ends in
+    # the marts the bench's own incremental run left, row for row, and the reports run after it
+    kept = Path(re.search(r"^kept: (\S+)", out.stdout, re.M)[1])
+    try:
+        from kho.bench_replay import SNAPSHOT_DB
+
+        # (the judged dossiers emptied after reading them: only a restored snapshot brings the untouched ones back)
+        after_bench = _marts_digest(kept, then="truncate marts.fct_dossiers")
+        assert _marts_digest(kept, SNAPSHOT_DB) != after_bench  # the snapshot predates the incremental transform
+        replayed = subprocess.run([sys.executable, "-m", "kho.cli", "bench-replay", str(kept)], cwd=PROJECT_ROOT,
+                                  env=env, capture_output=True, text=True, timeout=300)
+        assert replayed.returncode == 0, replayed.stderr[-3000:]
+        assert re.search(r"^1/1 1% transform\s+[\d.]+ s$", replayed.stdout, re.M), replayed.stdout
+        assert re.search(r"^1/1 1% reports\s+[\d.]+ s$", replayed.stdout, re.M), replayed.stdout
+        assert _marts_digest(kept) == after_bench
+    finally:
+        shutil.rmtree(kept, ignore_errors=True)
 
 
 def test_the_one_pass_anchor_counts_what_the_suite_quarantines(make_sandbox, settings, fresh_schema):
