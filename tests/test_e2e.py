@@ -927,6 +927,37 @@ def test_an_incremental_run_leaves_unchanged_dossiers_alone_until_the_project_ch
     assert build_and_read_unit() == unit
 
 
+@pytest.mark.changes_pipeline_run(4)  # takes a dossier out of the facts, then puts it back
+def test_the_766_counts_find_a_dossier_the_facts_lost_though_no_version_changed(pipeline_run, warehouse):
+    """The counts recount what changed since their last build; a dossier that leaves fct_dossier_periods with no
+    new version (here: its rows deleted) is found by comparing the ledger's size with the facts', and the counts
+    then equal those a full rebuild gives; put back, it is counted again."""
+    from kho.dbt import run_dbt
+
+    counts = "select * from marts.service_index_766_counts order by cell_key"
+    ledger = "kho.service_index_766_counts__counted"
+    before = business_rows(warehouse, counts)
+    _, [(code,)] = warehouse.query(f"select dossier_code from {ledger} where period_type = 'month' "
+                                   "order by dossier_code limit 1")
+    with warehouse.connect() as conn:
+        conn.execute("create table kho.test_lost_periods as select * from marts.fct_dossier_periods "
+                     "where dossier_code = %s", (code,))
+        conn.execute("delete from marts.fct_dossier_periods where dossier_code = %s", (code,))
+    try:
+        run_dbt(["run", "--select", "service_index_766_counts"], warehouse, get_settings())
+        assert warehouse.query(f"select count(*) from {ledger} where dossier_code = %s", (code,))[1] == [(0,)]
+        incremental = business_rows(warehouse, counts)
+        assert incremental != before
+        run_dbt(["run", "--full-refresh", "--select", "service_index_766_counts"], warehouse, get_settings())
+        assert business_rows(warehouse, counts) == incremental
+    finally:
+        with warehouse.connect() as conn:
+            conn.execute("insert into marts.fct_dossier_periods select * from kho.test_lost_periods")
+            conn.execute("drop table kho.test_lost_periods")
+    run_dbt(["run", "--select", "service_index_766_counts"], warehouse, get_settings())
+    assert business_rows(warehouse, counts) == before
+
+
 def test_each_model_sizes_its_parallel_workers_to_the_embedded_servers_cores(pipeline_run, settings):
     """The embedded server shares this machine with dbt's threads: every model's transaction sets the parallel
     workers of its queries to cores // threads - 1 (macro kho_session_settings; none on a 2-core machine), from the
