@@ -102,6 +102,10 @@ def run_bench(n: int, keep: bool = False, port: int = 8799, versus: tuple[str, .
     log = _settings().home / "logs" / f"bench-{datetime.now():%Y%m%d-%H%M%S}.log"
     home = Path(tempfile.mkdtemp(prefix="kho-bench-"))
     os.environ["KHO_HOME"] = str(home)
+    # the throwaway warehouse is an embedded one of its own, on a socket, whatever the user's settings name
+    for name in ("KHO_WAREHOUSE_URL", "KHO_EMBEDDED_PORT"):
+        os.environ.pop(name, None)
+    os.environ["KHO_EMBEDDED_MODE"] = "start"
     os.environ["KHO_ONESTOP_URL"] = f"http://127.0.0.1:{port}"
     os.environ.setdefault("KHO_ONESTOP_PAGE_SIZE", "5000")
     os.environ["KHO_CATALOGUE_URL"] = "none"  # the procedure catalogue from its export (_land_catalogue)

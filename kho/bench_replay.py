@@ -48,8 +48,13 @@ def _copy_tree(src: Path, dest: Path) -> None:
 def _copy_database(wh, source: str, target: str) -> None:
     """``target`` made a file copy of ``source`` (replaced if it exists). Nothing may be connected to ``source``:
     the bench's own stages are done by then, so what is left (a pooled connection) is ended."""
+    if not wh.embedded:
+        raise RuntimeError("a bench snapshot is taken and restored on the bench's own embedded warehouse only, "
+                           "never on an external one (unset KHO_WAREHOUSE_URL)")
     with psycopg.connect(host=wh.host, port=wh.port, user=wh.user, password=wh.password or None,
                          dbname="postgres", autocommit=True) as conn:
+        if not conn.execute("select 1 from pg_database where datname = %s", (source,)).fetchone():
+            raise FileNotFoundError(f"no database {source} to copy: the snapshot was not taken or was dropped")
         conn.execute("select pg_terminate_backend(pid) from pg_stat_activity "
                      "where datname in (%s, %s) and pid <> pg_backend_pid()", (source, target))
         conn.execute(f'drop database if exists "{target}"')
@@ -100,6 +105,8 @@ def replay(home: Path, times: int = 1, reports: bool = True) -> list[Replayed]:
     from kho.reports.render import publish
 
     s = get_settings()
+    if s.warehouse_url:
+        raise SystemExit("kho bench-replay restores the bench's own embedded warehouse: unset KHO_WAREHOUSE_URL")
     wh = Warehouse.reach(s)
     out: list[Replayed] = []
     log = home / "logs" / f"bench-replay-{time.strftime('%Y%m%d-%H%M%S')}.log"
