@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -169,7 +170,7 @@ def _snapshot(wh, home: Path) -> None:
 
 
 def _run_stages(prefix: str, n: int, run_start: datetime, wh, s, *, anchors: bool,
-                before_transform=None) -> list[Stage]:
+                before_transform: Callable[[], None] | None = None) -> list[Stage]:
     """One pipeline run of the one-stop source at ``run_start`` (sandbox time): extract+land, load, validate,
     transform, reports, timed; with ``anchors``, each stage's in-run anchor measured on the same data after it;
     ``before_transform`` is called, untimed, between validation and the transform."""

@@ -15,6 +15,7 @@ incremental run this code would make from that state.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -93,8 +94,6 @@ def _restore(wh, home: Path) -> None:
 
 def replay(home: Path, times: int = 1, reports: bool = True) -> list[Replayed]:
     """Restore the snapshot in ``home`` and time the incremental transform (and the reports), ``times`` times."""
-    import os
-
     os.environ["KHO_HOME"] = str(home)
     from kho.core.settings import get_settings
 
