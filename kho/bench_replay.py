@@ -18,12 +18,11 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-import psycopg
-
 from kho.console import console
+from kho.dbt import project_fingerprint
 
 SNAPSHOT_DB = "kho_bench_before_1pct"
 SNAPSHOT_DIR = "bench-before-1pct"  # in the bench's home: the files beside the database, and what built them
@@ -52,8 +51,7 @@ def _copy_database(wh, source: str, target: str) -> None:
     if not wh.embedded:
         raise RuntimeError("a bench snapshot is taken and restored on the bench's own embedded warehouse only, "
                            "never on an external one (unset KHO_WAREHOUSE_URL)")
-    with psycopg.connect(host=wh.host, port=wh.port, user=wh.user, password=wh.password or None,
-                         dbname="postgres", autocommit=True) as conn:
+    with replace(wh, dbname="postgres").connect(autocommit=True) as conn:
         if not conn.execute("select 1 from pg_database where datname = %s", (source,)).fetchone():
             raise FileNotFoundError(f"no database {source} to copy: the snapshot was not taken or was dropped")
         conn.execute("select pg_terminate_backend(pid) from pg_stat_activity "
@@ -64,8 +62,6 @@ def _copy_database(wh, source: str, target: str) -> None:
 
 def take_snapshot(wh, home: Path) -> float:
     """Keep the warehouse and its side files as they stand; return the seconds it took (not a stage's)."""
-    from kho.dbt import project_fingerprint
-
     t = time.perf_counter()
     _copy_database(wh, wh.dbname, SNAPSHOT_DB)
     keep = home / SNAPSHOT_DIR
@@ -76,8 +72,6 @@ def take_snapshot(wh, home: Path) -> float:
 
 
 def _restore(wh, home: Path) -> None:
-    from kho.dbt import project_fingerprint
-
     keep = home / SNAPSHOT_DIR
     if not (keep / "built_by.json").exists():
         raise FileNotFoundError(f"{home} holds no bench snapshot: run `kho bench --snapshot` (it keeps its home)")
