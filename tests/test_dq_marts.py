@@ -23,10 +23,11 @@ def month(r: dict) -> str:
 
 def test_dq_marts_follow_the_latest_version_of_each_record(tmp_path, settings, fresh_schema):
     wh = fresh_schema
-    units = [u.code for u in communes_of("38")[:3]]
+    *units, lone_unit, late_unit = [u.code for u in communes_of("38")[:5]]
     records = _clean_records(240)
     for i, r in enumerate(records):
         r["MaDonViXuLy"] = units[i % 3]
+    records[11].update(MaDonViXuLy=lone_unit, KenhThucHien="9")      # error, alone in its unit, moved in batch 2
     key = {i: records[i]["MaHoSo"] for i in range(len(records))}
     records[5]["KenhThucHien"] = "9"                                # error, fixed in batch 2
     records[6]["TrangThaiHoSo"] = "11"                              # error
@@ -36,12 +37,19 @@ def test_dq_marts_follow_the_latest_version_of_each_record(tmp_path, settings, f
     records[9].update(MaHoSo=f"{agency}-012345678901-0001", KenhThucHien="9")  # a citizen-ID-shaped key
     (tmp_path / "1").mkdir()
     (tmp_path / "2").mkdir()
-    first = _load(records, tmp_path / "1", settings, wh)
-    second_records = [dict(records[5], KenhThucHien="2"), dict(records[10], TrangThaiHoSo="11")]
-    second = _load(second_records, tmp_path / "2", settings, wh)
-    for batch in (first, second):
-        validate_batch(wh, suite(), batch)
+    validate_batch(wh, suite(), _load(records, tmp_path / "1", settings, wh))
     run_dbt(["build", "--select", *MARTS], wh, settings)
+    # the second batch is built by difference: a record fixed, one broken, a failing one moved to another unit, the
+    # lone unit's record moved and fixed (the groups they leave must lose them: the lone unit's, whole), and a new
+    # record of a unit the first batch did not have
+    second_records = [dict(records[5], KenhThucHien="2"), dict(records[10], TrangThaiHoSo="11"),
+                      dict(records[6], MaDonViXuLy=units[7 % 3]),
+                      dict(records[11], MaDonViXuLy=units[0], KenhThucHien="2"),
+                      dict(records[12], MaHoSo=key[12][:-5] + "99999", MaDonViXuLy=late_unit)]
+    validate_batch(wh, suite(), _load(second_records, tmp_path / "2", settings, wh))
+    run_dbt(["build", "--select", *MARTS], wh, settings)
+    _, pending = wh.query("select model, unit_code from kho.dq_unit_month_changes")
+    assert pending == []
 
     masked = f"{agency}-[ẩn]-0001"
     expected = {(key[6], "status_code_list", "error"), (key[7], "due_date_present", "warn"),
@@ -51,7 +59,7 @@ def test_dq_marts_follow_the_latest_version_of_each_record(tmp_path, settings, f
     assert set(rows) == expected and len(rows) == len(expected)
 
     # checked and failed per unit x month x rule, recomputed from the records as finally sent
-    latest = {i: r for i, r in enumerate(records)} | {5: second_records[0], 10: second_records[1]}
+    latest = {i: r for i, r in enumerate(records)} | dict(zip((5, 10, 6, 11, 240), second_records, strict=True))
     checked = Counter((r["MaDonViXuLy"], month(r)) for r in latest.values())
     failing = {6: {"status_code_list"}, 7: {"due_date_present"}, 8: {"channel_code_list", "due_date_present"},
                9: {"channel_code_list"}, 10: {"status_code_list"}}

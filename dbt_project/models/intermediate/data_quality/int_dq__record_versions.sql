@@ -5,9 +5,9 @@
     incremental_strategy="delete+insert",
     on_schema_change="sync_all_columns",
     indexes=[{"columns": ["unit_code", "period_month"]}, {"columns": ["batch_id", "row_num"]}],
-    pre_hook=["{{ rebuild_if_project_changed() }}", "{{ dq_runs_to_read() }}"],
+    pre_hook=["{{ rebuild_if_project_changed() }}", "{{ dq_runs_to_read() }}", "{{ dq_touched_records() }}"],
     post_hook=["{{ ensure_index(['suite', 'record_id'], unique=true) }}", "{{ dq_runs_read() }}",
-               "{{ record_model_build() }}"],
+               "{{ dq_unit_months_changed() }}", "{{ record_model_build() }}"],
 ) }}
 -- Every record a validation suite has seen, in its latest version: the unit of a data-quality report. A record is
 -- its key within its suite (MaHoSo, message id, commune/type/book/number); a row with no key is a record of its own.
@@ -18,34 +18,23 @@
 -- period is the month of the record's business date, else of its extraction.
 -- Incremental by validation run (macro file dq_incremental): a build recomputes the records the runs it has not read
 -- yet touch, over all their versions, and the documents whose agency now resolves to another unit (an agency is
--- placed at the unit it receives most dossiers for, which new dossiers can change). One row per (suite, record_id):
--- its unique index holds it.
+-- placed at the unit it receives most dossiers for, which new dossiers can change): dq_touched, pinned by a
+-- pre-hook, which also writes the (unit, month) groups those records leave and join for the models that aggregate
+-- them by difference (macro file dq_by_unit_month). One row per (suite, record_id): its unique index holds it.
 -- depends_on: {{ ref('stg_catalogue__procedures') }} (kho_build_fingerprint)
 -- depends_on: {{ ref('base_onestop__latest_dossiers') }} (record_model_build: without the project it was built from
 -- recorded, every run would count as a changed project and rebuild it in full)
 {% set full = kho_full_build() %}
-with
-{% if not full %}
-touched as (
-    select coalesce(c.record_key, v.batch_id || '#' || c.row_num) as record_id
-    from {{ source('dq', 'checked_rows') }} as c
-    inner join {{ source('dq', 'validation_runs') }} as v on v.run_no = c.run_no
-    where v.run_id in (select r.run_id from dq_runs_to_read as r)
-    union
-    select t.record_id from {{ this }} as t
-    left join {{ ref('int_documents__agency_units') }} as a on a.agency_code = t.named_unit_code
-    where t.source = 'documents' and coalesce(a.unit_code, '?') <> t.unit_code
-),
-{% endif %}
-
-versions as (
+with versions as (
     select
         *,
         record_key is null as is_keyless,
         coalesce(record_key, batch_id || '#' || row_num) as record_id
     from {{ ref('stg_dq__checked_records') }}
     -- by the record alone: a key another suite shares is recomputed too, which changes nothing
-    {% if not full %}where coalesce(record_key, batch_id || '#' || row_num) in (select t.record_id from touched as t){% endif %}
+    {% if not full -%}
+    where coalesce(record_key, batch_id || '#' || row_num) in (select t.record_id from dq_touched as t)
+    {%- endif %}
 ),
 
 ranked as (

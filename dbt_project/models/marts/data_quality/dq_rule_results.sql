@@ -3,15 +3,13 @@
 -- Every rule of a suite has a row for every unit-month the suite saw records in, so a rule that stopped failing
 -- shows as 0, not as a gap.
 with records as (
-    select unit_code, source, suite, period_month, count(*) as checked
-    from {{ ref('int_dq__record_versions') }}
+    select unit_code, source, suite, period_month, sum(records)::bigint as checked
+    from {{ ref('int_dq__unit_day_records') }}
     group by 1, 2, 3, 4
 ),
 
 failures as (
-    select unit_code, suite, period_month, rule, count(distinct record_id) as failed
-    from {{ ref('int_dq__record_failures') }}
-    group by 1, 2, 3, 4
+    select unit_code, suite, period_month, rule, failed from {{ ref('int_dq__unit_month_rule_failures') }}
 ),
 
 results as (

@@ -2,9 +2,10 @@
 -- has any record for, province-wide) on which the unit has no record; the unit's last record and how far it trails
 -- the source's latest; for the one-stop, dossiers not synced to DVCQG within a day of reception (late syncs, the
 -- "real-time status sync" 766 measures). A unit with records in a source but none in a month has a row with 0.
-with daily as (  -- the one pass over the record versions (a million rows a year): per source, unit and day
-    select source, unit_code, period_month, record_date, count(*) as records, max(extracted_at) as last_extracted_at
-    from {{ ref('int_dq__record_versions') }}
+with daily as (  -- per source, unit and day (int_dq__unit_day_records: one row per suite and day)
+    select source, unit_code, period_month, record_date, sum(records)::bigint as records,
+        max(last_extracted_at) as last_extracted_at
+    from {{ ref('int_dq__unit_day_records') }}
     where unit_code <> '?'
     group by 1, 2, 3, 4
 ),

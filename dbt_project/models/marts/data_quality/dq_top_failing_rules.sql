@@ -10,11 +10,8 @@ with ranked as (
 ),
 
 examples as (
-    select unit_code, period_month, suite, rule,
-        (array_agg({{ dq_safe_key('record_key') }} order by record_date nulls last, record_key)
-            filter (where record_key is not null))[1:5] as example_record_keys
-    from {{ ref('int_dq__record_failures') }}
-    group by 1, 2, 3, 4
+    select unit_code, period_month, suite, rule, example_record_keys
+    from {{ ref('int_dq__unit_month_rule_failures') }}
 )
 
 select

@@ -1,25 +1,14 @@
 -- One data-quality score per unit and month, over every source: the share of its records that break no rule,
 -- with warnings weighing a quarter of an error (a warning is worth fixing, an error keeps the record out of the
 -- marts). Ranked within the province each month (1 = best), with the change against the previous month.
-with records as (
-    select unit_code, period_month, record_id, suite from {{ ref('int_dq__record_versions') }}
-),
-
-worst as (
-    select suite, record_id, bool_or(severity = 'error') as has_error
-    from {{ ref('int_dq__record_failures') }}
-    group by 1, 2
-),
-
-per_unit as (
+with per_unit as (
     select
-        r.unit_code,
-        r.period_month,
-        count(*) as records_checked,
-        count(*) filter (where w.has_error) as records_with_errors,
-        count(*) filter (where not w.has_error) as records_with_warnings_only
-    from records as r
-    left join worst as w on w.suite = r.suite and w.record_id = r.record_id
+        unit_code,
+        period_month,
+        sum(records)::bigint as records_checked,
+        sum(records_with_errors)::bigint as records_with_errors,
+        sum(records_with_warnings_only)::bigint as records_with_warnings_only
+    from {{ ref('int_dq__unit_day_records') }}
     group by 1, 2
 ),
 
