@@ -42,12 +42,12 @@
     select 1
     {%- else -%}
     create temp table dq_touched on commit drop as
-    select coalesce(c.record_key, v.batch_id || '#' || c.row_num) as record_id
+    select v.suite, coalesce(c.record_key, v.batch_id || '#' || c.row_num) as record_id
     from {{ source('dq', 'checked_rows') }} as c
     inner join {{ source('dq', 'validation_runs') }} as v on v.run_no = c.run_no
     where v.run_id in (select r.run_id from dq_runs_to_read as r)
     union
-    select t.record_id from {{ this }} as t
+    select t.suite, t.record_id from {{ this }} as t
     left join {{ ref('int_documents__agency_units') }} as a on a.agency_code = t.named_unit_code
     where t.source = 'documents' and coalesce(a.unit_code, '?') <> t.unit_code;
     analyze dq_touched;
@@ -55,13 +55,15 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- the groups the touched records are in now, written for every model built by difference -#}
+{#- the groups the touched records are in now, written for every model built by difference (found through the
+    unique index on (suite, record_id); the build recomputes a touched key in every suite that has it, but in a
+    suite whose versions did not change its row stays as it was) -#}
 {% macro dq_unit_months_changed_by_touched() -%}
     {%- if dq_unit_month_models() -%}
     insert into kho.dq_unit_month_changes (model, unit_code, period_month)
     select m.model, g.unit_code, g.period_month
     from (select distinct t.unit_code, t.period_month from {{ this }} as t
-          where t.record_id in (select d.record_id from dq_touched as d)) as g
+          where (t.suite, t.record_id) in (select d.suite, d.record_id from dq_touched as d)) as g
     cross join {{ dq_unit_month_models_values() }}
     on conflict do nothing
     {%- else -%}

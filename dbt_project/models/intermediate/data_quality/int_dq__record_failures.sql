@@ -5,8 +5,7 @@
     meta={"dq_by_unit_month": true},
     indexes=[{"columns": ["unit_code", "period_month"]}],
     pre_hook=["{{ rebuild_if_project_changed() }}", "{{ dq_unit_months_to_rebuild() }}"],
-    post_hook=["{{ ensure_index(['unit_code', 'period_month']) }}", "{{ dq_unit_months_rebuilt() }}",
-               "{{ record_model_build() }}"],
+    post_hook=["{{ dq_unit_months_rebuilt() }}", "{{ record_model_build() }}"],
 ) }}
 -- The rules each record broke in its latest version: errors (the row is quarantined) and warnings (recorded only).
 -- Built by difference per unit and month (macro file dq_by_unit_month): a build rewrites the (unit, month) groups

@@ -5,8 +5,7 @@
     meta={"dq_by_unit_month": true},
     indexes=[{"columns": ["unit_code", "period_month"]}],
     pre_hook=["{{ rebuild_if_project_changed() }}", "{{ dq_unit_months_to_rebuild() }}"],
-    post_hook=["{{ ensure_index(['unit_code', 'period_month']) }}", "{{ dq_unit_months_rebuilt() }}",
-               "{{ record_model_build() }}"],
+    post_hook=["{{ dq_unit_months_rebuilt() }}", "{{ record_model_build() }}"],
 ) }}
 -- The records each validation suite holds per unit and business day, in their latest version: how many, how many
 -- break an error rule, how many break warning rules only, and the latest extraction among them. What the

@@ -5,8 +5,7 @@
     meta={"dq_by_unit_month": true},
     indexes=[{"columns": ["unit_code", "period_month"]}],
     pre_hook=["{{ rebuild_if_project_changed() }}", "{{ dq_unit_months_to_rebuild() }}"],
-    post_hook=["{{ ensure_index(['unit_code', 'period_month']) }}", "{{ dq_unit_months_rebuilt() }}",
-               "{{ record_model_build() }}"],
+    post_hook=["{{ dq_unit_months_rebuilt() }}", "{{ record_model_build() }}"],
 ) }}
 -- Per unit, month, suite and rule: the records that break the rule in their latest version, and up to five of
 -- their keys to look at (the earliest by business date; keys as the source system knows them, anything shaped like
