@@ -15,7 +15,9 @@
 -- against its unit. The unit is resolved to today's unit (the 2025 reform re-coded communes; documents name an
 -- agency, placed at the unit it serves; a one-stop dossier sent with the province's code and received under the
 -- agency identifier of a department of the province's register is that department's, as in fct_dossiers); the
--- period is the month of the record's business date, else of its extraction.
+-- period is the month of the record's business date, else of its extraction. The rules the version broke come with
+-- it (failed_rules, and failed_severities in the same order; null when it broke none): int_dq__record_failures
+-- unnests them.
 -- Incremental by validation run (macro file dq_incremental): a build recomputes the records the runs it has not read
 -- yet touch, over all their versions, and the documents whose agency now resolves to another unit (an agency is
 -- placed at the unit it receives most dossiers for, which new dossiers can change): dq_touched, pinned by a
@@ -51,6 +53,20 @@ latest as (
     select * from ranked where version_rank = 1
 ),
 
+failures as (  -- the rules each latest version broke, rule by rule with their severities
+    select
+        f.batch_id,
+        f.row_num,
+        f.run_id,
+        array_agg(f.rule order by f.rule) as failed_rules,
+        array_agg(f.severity order by f.rule) as failed_severities
+    from {{ ref('stg_dq__rule_failures') }} as f
+    {% if not full -%}
+    where (f.batch_id, f.row_num) in (select l.batch_id, l.row_num from latest as l)
+    {%- endif %}
+    group by 1, 2, 3
+),
+
 department_agencies as (
     select agency_code, unit_code, province_code from {{ ref('int_units__departments') }} where receives_under_agency
 )
@@ -75,8 +91,11 @@ select
     date_trunc('month', coalesce(l.record_date, l.extracted_at::date))::date as period_month,
     l.extracted_at,
     l.first_extracted_at,
-    l.version_count
+    l.version_count,
+    fr.failed_rules,
+    fr.failed_severities
 from latest as l
+left join failures as fr on fr.batch_id = l.batch_id and fr.row_num = l.row_num and fr.run_id = l.run_id
 left join {{ ref('int_unit_codes__resolved') }} as r
     on l.source <> 'documents'
     and r.source_unit_code = l.named_unit_code

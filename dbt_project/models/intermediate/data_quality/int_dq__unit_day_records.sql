@@ -12,19 +12,6 @@
 -- data-quality marts count, a day's records in one row instead of a million rows a year. Built by difference per
 -- unit and month (macro file dq_by_unit_month).
 -- depends_on: {{ ref('base_onestop__latest_dossiers') }} (record_model_build)
-with versions as (
-    select v.source, v.suite, v.record_id, v.unit_code, v.period_month, v.record_date, v.extracted_at
-    from {{ ref('int_dq__record_versions') }} as v
-    {{ dq_unit_months_in_scope('v') }}
-),
-
-worst as (  -- per record: does it break an error rule (else a warning rule only)
-    select f.suite, f.record_id, bool_or(f.severity = 'error') as has_error
-    from {{ ref('int_dq__record_failures') }} as f
-    {{ dq_unit_months_in_scope('f') }}
-    group by 1, 2
-)
-
 select
     v.source,
     v.suite,
@@ -32,9 +19,10 @@ select
     v.period_month,
     v.record_date,
     count(*) as records,
-    count(*) filter (where w.has_error) as records_with_errors,
-    count(*) filter (where not w.has_error) as records_with_warnings_only,
+    count(*) filter (where 'error' = any(v.failed_severities)) as records_with_errors,
+    count(*) filter (where v.failed_rules is not null and not 'error' = any(v.failed_severities))
+        as records_with_warnings_only,
     max(v.extracted_at) as last_extracted_at
-from versions as v
-left join worst as w on w.suite = v.suite and w.record_id = v.record_id
+from {{ ref('int_dq__record_versions') }} as v
+{{ dq_unit_months_in_scope('v') }}
 group by 1, 2, 3, 4, 5
