@@ -58,8 +58,8 @@ def _copy_database(wh, source: str, target: str) -> None:
                      "where datname in (%s, %s) and pid <> pg_backend_pid()", (source, target))
         conn.execute(f'drop database if exists "{target}"')
         conn.execute(f'create database "{target}" template "{source}" strategy file_copy')
-    # The copy leaves gigabytes of dirty pages in the OS cache: written back while the next stage runs, they would
-    # slow its reads and writes by half again (1M bench: a replay's transform 45-62 s without this, on one machine).
+    # The copy leaves gigabytes of dirty pages in the OS cache; written back while the timed stage runs, they would
+    # compete with its reads and writes. They are written back now, untimed.
     os.sync()
 
 
