@@ -6,7 +6,7 @@
   - int_dq__record_versions pins the records a build touches (dq_touched_records, a pre-hook) and writes, for every
     such model, the groups those records leave (their rows before the build) and join (after it) into
     kho.dq_unit_month_changes (migration 0015), in its own transaction. A full build of it writes ('*', infinity):
-    every group.
+    every group, before it builds.
   - Each model pins the groups written for it (dq_unit_months_to_rebuild, a pre-hook), deletes its rows of those
     groups, appends them recomputed, and deletes the pinned changes (dq_unit_months_rebuilt, a post-hook), all in
     its build's transaction. A build that fails or is skipped leaves its changes for the next; groups written while
@@ -36,10 +36,19 @@
 
 {#- pre-hook of int_dq__record_versions, after dq_runs_to_read: the records this build recomputes (those the
     validation runs not yet read hold, and the documents whose agency now resolves to another unit: an agency is
-    placed at the unit it receives most dossiers for, which new dossiers can change), and the groups they leave -#}
+    placed at the unit it receives most dossiers for, which new dossiers can change), and the groups they leave. A
+    full build touches no record one by one: it writes "every group" here, and its dq_touched is empty (the
+    post-hook cannot tell a full build by is_incremental(), which sees the table the build has just created). -#}
 {% macro dq_touched_records() -%}
     {%- if kho_full_build() -%}
+    create temp table dq_touched (suite text, record_id text) on commit drop;
+    {% if dq_unit_month_models() -%}
+    insert into kho.dq_unit_month_changes (model, unit_code, period_month)
+    select m.model, '*', 'infinity'::date from {{ dq_unit_month_models_values() }}
+    on conflict do nothing
+    {%- else -%}
     select 1
+    {%- endif -%}
     {%- else -%}
     create temp table dq_touched on commit drop as
     select v.suite, coalesce(c.record_key, v.batch_id || '#' || c.row_num) as record_id
@@ -71,21 +80,12 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- post-hook of int_dq__record_versions: the groups the touched records joined (every group after a full build);
-    changes written for a model that no longer exists are dropped -#}
+{#- post-hook of int_dq__record_versions: the groups the touched records joined (none after a full build, whose
+    pre-hook wrote every group); changes written for a model that no longer exists are dropped -#}
 {% macro dq_unit_months_changed() -%}
-    {%- set models = dq_unit_month_models() -%}
     delete from kho.dq_unit_month_changes
-    where model not in ({% for name in models %}'{{ name }}', {% endfor %}'');
-    {% if kho_full_build() and models -%}
-    insert into kho.dq_unit_month_changes (model, unit_code, period_month)
-    select m.model, '*', 'infinity'::date from {{ dq_unit_month_models_values() }}
-    on conflict do nothing
-    {%- elif models -%}
+    where model not in ({% for name in dq_unit_month_models() %}'{{ name }}', {% endfor %}'');
     {{ dq_unit_months_changed_by_touched() }}
-    {%- else -%}
-    select 1
-    {%- endif -%}
 {%- endmacro %}
 
 {#- true when the calling model rebuilds every group: kho_full_build(), or every group written for it -#}
