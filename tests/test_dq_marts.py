@@ -47,6 +47,12 @@ def test_dq_marts_follow_the_latest_version_of_each_record(tmp_path, settings, f
                       dict(records[11], MaDonViXuLy=units[0], KenhThucHien="2"),
                       dict(records[12], MaHoSo=key[12][:-5] + "99999", MaDonViXuLy=late_unit)]
     validate_batch(wh, suite(), _load(second_records, tmp_path / "2", settings, wh))
+    # the versions alone first: the groups their changed records left and joined wait for each aggregate
+    run_dbt(["build", "--select", "int_dq__record_versions"], wh, settings)
+    _, pending = wh.query("select model, unit_code from kho.dq_unit_month_changes")
+    assert {m for m, _ in pending} == {"intermediate.int_dq__unit_day_records",
+                                       "intermediate.int_dq__unit_month_rule_failures"}
+    assert {u for _, u in pending} == {*units, lone_unit, late_unit}
     run_dbt(["build", "--select", *MARTS], wh, settings)
     _, pending = wh.query("select model, unit_code from kho.dq_unit_month_changes")
     assert pending == []
