@@ -21,7 +21,7 @@ from pathlib import Path
 
 import matplotlib
 
-from kho.core.settings import PROJECT_ROOT
+from kho.core.paths import PROJECT_ROOT
 from kho.reports import charts
 from kho.reports.i18n import Words
 
