@@ -29,9 +29,17 @@
     {{- return(names | sort) -}}
 {%- endmacro %}
 
-{#- rows of (model) for every such model, to cross join with the groups written for each -#}
-{% macro dq_unit_month_models_values() -%}
-    (values {% for name in dq_unit_month_models() %}('{{ name }}'){{ ", " if not loop.last }}{% endfor %}) as m(model)
+{#- write the groups ``groups`` selects (unit_code, period_month) for every such model -#}
+{% macro dq_unit_months_write(groups) -%}
+    {%- set models = dq_unit_month_models() -%}
+    {%- if models -%}
+    insert into kho.dq_unit_month_changes (model, unit_code, period_month)
+    select m.model, g.unit_code, g.period_month from ({{ groups }}) as g
+    cross join (values {% for name in models %}('{{ name }}'){{ ", " if not loop.last }}{% endfor %}) as m(model)
+    on conflict do nothing
+    {%- else -%}
+    select 1
+    {%- endif -%}
 {%- endmacro %}
 
 {#- pre-hook of int_dq__record_versions, after dq_runs_to_read: the records this build recomputes (those the
@@ -42,13 +50,7 @@
 {% macro dq_touched_records() -%}
     {%- if kho_full_build() -%}
     create temp table dq_touched (suite text, record_id text) on commit drop;
-    {% if dq_unit_month_models() -%}
-    insert into kho.dq_unit_month_changes (model, unit_code, period_month)
-    select m.model, '*', 'infinity'::date from {{ dq_unit_month_models_values() }}
-    on conflict do nothing
-    {%- else -%}
-    select 1
-    {%- endif -%}
+    {{ dq_unit_months_write("select '*' as unit_code, 'infinity'::date as period_month") }}
     {%- else -%}
     create temp table dq_touched on commit drop as
     select v.suite, coalesce(c.record_key, v.batch_id || '#' || c.row_num) as record_id
@@ -68,16 +70,8 @@
     unique index on (suite, record_id); the build recomputes a touched key in every suite that has it, but in a
     suite whose versions did not change its row stays as it was) -#}
 {% macro dq_unit_months_changed_by_touched() -%}
-    {%- if dq_unit_month_models() -%}
-    insert into kho.dq_unit_month_changes (model, unit_code, period_month)
-    select m.model, g.unit_code, g.period_month
-    from (select distinct t.unit_code, t.period_month from {{ this }} as t
-          where (t.suite, t.record_id) in (select d.suite, d.record_id from dq_touched as d)) as g
-    cross join {{ dq_unit_month_models_values() }}
-    on conflict do nothing
-    {%- else -%}
-    select 1
-    {%- endif -%}
+    {{ dq_unit_months_write("select distinct t.unit_code, t.period_month from " ~ this ~ " as t
+        where (t.suite, t.record_id) in (select d.suite, d.record_id from dq_touched as d)") }}
 {%- endmacro %}
 
 {#- post-hook of int_dq__record_versions: the groups the touched records joined (none after a full build, whose

@@ -4,7 +4,7 @@
     unique_key=["suite", "record_id"],
     incremental_strategy="delete+insert",
     on_schema_change="sync_all_columns",
-    indexes=[{"columns": ["unit_code", "period_month"]}, {"columns": ["batch_id", "row_num"]}],
+    indexes=[{"columns": ["unit_code", "period_month"]}],
     pre_hook=["{{ rebuild_if_project_changed() }}", "{{ dq_runs_to_read() }}", "{{ dq_touched_records() }}"],
     post_hook=["{{ ensure_index(['suite', 'record_id'], unique=true) }}", "{{ dq_runs_read() }}",
                "{{ dq_unit_months_changed() }}", "{{ record_model_build() }}"],
