@@ -1,4 +1,4 @@
-"""Charts are drawn once per content: the cache gives back exactly what matplotlib draws for the same data and
+"""Charts are drawn once per content: the cache gives back exactly what the chart draws for the same data and
 language, draws again when either differs, and prunes what no publish used for its keep period."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def _history(last_score: str) -> list[dict]:
 def test_the_same_data_is_drawn_once_and_a_change_draws_again(tmp_path):
     cache, vi = ChartCache(tmp_path), Words("vi")
     first = cache.chart(charts.trend, _history("95.2"), vi)
-    assert first == charts.trend(_history("95.2"), vi)  # what matplotlib draws, byte for byte
+    assert first == charts.trend(_history("95.2"), vi)  # what the chart draws, byte for byte
     assert (cache.drawn, cache.reused) == (1, 0)
     assert cache.chart(charts.trend, _history("95.2"), vi) == first
     assert (cache.drawn, cache.reused) == (1, 1)
@@ -65,41 +65,3 @@ def test_entries_no_publish_used_are_pruned(tmp_path):
     os.utime(old, (stale, stale))
     assert cache.prune() == 1
     assert list(tmp_path.glob("*.svg")) == [recent]
-
-
-def test_missing_charts_are_drawn_in_worker_processes_as_they_would_be_here(tmp_path):
-    cache, vi = ChartCache(tmp_path), Words("vi")
-    requests = [(charts.trend, _history(f"9{i}.5"), vi) for i in range(9)]
-    cached = [(charts.trend, _history("70.0"), vi)]
-    cache.chart(*cached[0])
-    assert cache.draw_missing(requests + cached, workers=2) == 9  # the cached one is not drawn again
-    assert len(list(tmp_path.glob("*.svg"))) == 10 and not list(tmp_path.glob("*.tmp"))
-    assert [cache.chart(*r) for r in requests] == [charts.trend(d, vi) for _, d, _ in requests]
-    assert (cache.drawn, cache.reused) == (10, 0)  # one here, nine in the workers, none counted twice
-    assert cache.draw_missing(requests, workers=2) == 0
-    assert cache.draw_missing([(charts.trend, _history("50.0"), vi)] * 3, workers=2) == 0  # few: drawn here
-
-
-def _drawn_box_in(fig):
-    """The box of everything a figure draws, in inches, as the tight crop measures it with the SVG backend."""
-    import io
-
-    from matplotlib.backends.backend_svg import RendererSVG
-
-    width, height = fig.get_size_inches()
-    fig.dpi = 72
-    renderer = RendererSVG(width * 72, height * 72, io.StringIO())
-    fig.draw(renderer)  # the axis labels take their places in a drawing
-    return fig.get_tightbbox(renderer), width, height
-
-
-def test_the_breakdown_fits_its_labels_without_a_tight_crop():
-    """The breakdown is laid out from its measured labels: long Vietnamese wordings and five-digit counts stay
-    inside the picture, and the wordings start near its left edge (no band of white the width of a label)."""
-    wording = "Hồ sơ đã trả kết quả nhưng thiếu ngày trả kết quả thực tế trên hệ thống một cửa điện tử của tỉnh"
-    rules = [{"message_vi": wording[: 40 + 6 * i], "message_en": "x", "failed": 12000 * (i + 1),
-              "severity": "error" if i % 2 else "warn"} for i in range(6)]
-    for shown in (rules, rules[:1], [{**rules[0], "message_vi": "Ngắn", "failed": 3}]):
-        box, width, height = _drawn_box_in(charts.rule_breakdown_figure(shown, Words("vi")))
-        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height, (shown[0], box)
-        assert box.x0 < 0.2 and box.y0 < 0.2 and box.x1 > width - 0.5, (shown[0], box)  # no band of white

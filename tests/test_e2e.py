@@ -487,7 +487,8 @@ def test_a_report_renders_in_chromium_with_its_charts(published):
                 for i in range(charts):
                     box = svgs.nth(i).bounding_box()
                     assert box and box["width"] > 300 and box["height"] > 100
-                    assert svgs.nth(i).locator("path").count() > 5  # drawn bars and lines, not an empty frame
+                    marks = svgs.nth(i).locator("path, rect, circle, polyline")
+                    assert marks.count() > 5  # drawn bars and lines, not an empty frame
                 assert page.title() and not errors, errors
                 page.screenshot(path=str(artifacts / f"report-{name.replace('.html', '')}.png"), full_page=True)
                 page.close()

@@ -6,7 +6,6 @@ external PostgreSQL or a real Airflow deployment only changes these values.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -172,9 +171,6 @@ class KhoSettings(BaseSettings):
     report_pdf: bool = Field(default=True, description="Also render each report as PDF (WeasyPrint).")
     report_max_records: int = Field(
         default=300, ge=0, description="Records to fix listed in a report; the full list goes in its CSV.")
-    report_workers: int = Field(
-        default_factory=lambda: min(os.cpu_count() or 1, 4), ge=1,
-        description="Processes drawing a publish's new charts (default: the cores, at most 4; 1 = in-process).")
     report_recipients_file: Path | None = Field(
         default=None, description="TOML file of report recipients per unit (kept out of the repo; unset = no mail).")
     smtp_host: str = Field(default="localhost", description="SMTP server for report e-mail.")

@@ -3,11 +3,14 @@ network and no script. Text stays text (svg.fonttype none), so the page's own fo
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import textwrap
+from pathlib import Path
 
 import matplotlib
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
@@ -23,6 +26,7 @@ matplotlib.rcParams.update({
     "axes.spines.right": False,
     "svg.hashsalt": "kho",  # stable element ids: the same data renders the same bytes
 })
+TEMPLATE_DIR = Path(__file__).parent / "templates" / "charts"
 ERROR, WARN, OK, LINE = "#c0392b", "#e6a23c", "#2e8b57", "#1f4e79"
 
 
@@ -32,9 +36,32 @@ _TEXT_PATHS = TextToPath()  # what the SVG backend lays its text out with: a wid
 
 def text_width_in(texts: list[str], size: float) -> float:
     """The widest line of these texts at this font size, in inches, as the SVG backend lays it out (no drawing)."""
+    return max((_line_width_pt(line, size) for text in texts for line in text.split("\n")), default=0.0) / 72
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_width_pt(line: str, size: float) -> float:
+    """Measured once per process: a publish lays out the same rule wordings on every unit's page (~1.4 ms each)."""
     prop = FontProperties(family=matplotlib.rcParams["font.family"], size=size)
-    return max((_TEXT_PATHS.get_text_width_height_descent(line, prop, ismath=False)[0]
-                for text in texts for line in text.split("\n")), default=0.0) / 72
+    return _TEXT_PATHS.get_text_width_height_descent(line, prop, ismath=False)[0]
+
+
+PT = 72  # the templated charts' unit is the point, as matplotlib's SVG: a 7.2-inch chart is 518.4 wide
+_TEMPLATES = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True, undefined=StrictUndefined,
+                         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+
+
+def _r(value: float) -> float:
+    """A coordinate to the hundredth of a point: short, stable text (0.1 + 0.2 prints 0.3)."""
+    return round(float(value), 2) + 0.0  # + 0.0: no "-0.0"
+
+
+_TEMPLATES.filters["n"] = _r  # what a template computes (x0 - 3.5) is written the same way
+
+
+def _draw(name: str, **values) -> str:
+    """One of the charts drawn by template: a pure function of its values, so the same data draws the same bytes."""
+    return _TEMPLATES.get_template(f"{name}.svg.j2").render(**values).strip()
 
 
 def _svg(fig: Figure, name: str, label: str, tight: bool = True) -> str:
@@ -61,23 +88,26 @@ def trend_shown(history: list[dict]) -> list[dict]:
 
 
 def trend(history: list[dict], t: Words) -> str:
-    """The unit's (or province's) quality score per month, with the share of records in error beneath."""
+    """The unit's (or province's) quality score per month, with the share of records in error beneath: drawn from a
+    template (``templates/charts/trend.svg.j2``), one per unit and the province in every publish."""
     history = trend_shown(history)
-    fig = Figure(figsize=(7.2, 2.8))
-    ax = fig.subplots()
-    months = [t.short_month(h["period_month"]) for h in history]
-    scores = [float(h["quality_score"]) for h in history]
-    errors = [100 * float(h["error_rate"]) for h in history]
-    ax.bar(months, errors, color=ERROR, alpha=0.35, label=t("trend_errors") + " (%)")
-    ax.plot(months, scores, color=LINE, marker="o", linewidth=2, label=t("trend_score"))
-    for x, y in zip(months, scores, strict=True):
-        ax.annotate(t.number(y, 1), (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
-    ax.set_ylim(0, 109)
-    ax.grid(axis="y", alpha=0.3)
-    ax.legend(loc="lower left", frameon=False, fontsize=8)
-    # month names ("T6/26", "Jun 26") and scores 0-100: fixed margins fit them
-    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.11, top=0.97)
-    return _svg(fig, "trend", t("trend"), tight=False)
+    w, h = 7.2 * PT, 2.8 * PT
+    x0, x1, y0, y1 = 0.06 * w, 0.99 * w, 0.03 * h, 0.89 * h  # the plot area: month names and 0-100 fit the margins
+    band = (x1 - x0) / max(len(history), 1)
+
+    def y(value: float) -> float:  # the axis runs 0-109: room above 100 for the score written over its point
+        return _r(y1 - (y1 - y0) * value / 109)
+
+    months = []
+    for i, m in enumerate(history):
+        score, error_top = float(m["quality_score"]), y(100 * float(m["error_rate"]))
+        months.append({"x": _r(x0 + band * (i + 0.5)), "bar_x": _r(x0 + band * (i + 0.1)), "bar_y": error_top,
+                       "bar_h": _r(y1 - error_top), "score_y": y(score), "label_y": _r(y(score) - 6),
+                       "score": t.number(score, 1), "label": t.short_month(m["period_month"])})
+    return _draw("trend", label=t("trend"), w=_r(w), h=_r(h), x0=_r(x0), x1=_r(x1), y0=_r(y0), y1=_r(y1),
+                 bar_w=_r(0.8 * band), months=months, yticks=[(y(v), str(v)) for v in range(0, 101, 20)],
+                 legend_x=_r(x0 + 8), legend_y=_r(y1 - 20), errors_label=t("trend_errors") + " (%)",
+                 score_label=t("trend_score"), error=ERROR, line=LINE)
 
 
 def rules_shown(rules: list[dict], limit: int = 10) -> list[dict]:
@@ -89,38 +119,31 @@ def rules_shown(rules: list[dict], limit: int = 10) -> list[dict]:
 
 
 def rule_breakdown(rules: list[dict], t: Words) -> str:
-    """Records failing each rule in the period, most first, coloured by severity."""
-    return _svg(rule_breakdown_figure(rules, t), "rules", t("breakdown"), tight=False)
-
-
-def rule_breakdown_figure(rules: list[dict], t: Words) -> Figure:
-    """The breakdown's figure, laid out with margins measured from its labels: the rules' wordings on the left, the
-    counts beyond the longest bar on the right, the axis and its label below. A tight crop fitted them by drawing
-    the figure twice; measuring the texts costs a fraction of one drawing, and this is a third of a report set's
-    charts."""
-    top = rules_shown(rules)[::-1]
-    width, height = 7.2, 0.45 * len(top) + 0.8
-    fig = Figure(figsize=(width, height))
-    ax = fig.subplots()
-    labels = ["\n".join(textwrap.wrap(r["message_" + t.lang], 48)[:2]) for r in top]
+    """Records failing each rule in the period, most first, coloured by severity: drawn from a template
+    (``templates/charts/rule_breakdown.svg.j2``), with margins measured from its labels (the rules' wordings on the
+    left, the counts past the longest bar on the right)."""
+    top = rules_shown(rules)
+    w, h = 7.2 * PT, (0.45 * len(top) + 0.8) * PT
+    labels = [textwrap.wrap(r["message_" + t.lang], 48)[:2] for r in top]
     counts = [t.number(r["failed"]) for r in top]
-    bars = ax.barh(range(len(top)), [r["failed"] for r in top],
-                   color=[ERROR if r["severity"] == "error" else WARN for r in top])
-    ax.set_yticks(range(len(top)), labels, fontsize=8)
-    ax.bar_label(bars, labels=counts, padding=3, fontsize=8)
-    ax.set_xlabel(t("failed"))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # records are counted, not measured
-    ax.grid(axis="x", alpha=0.3)
-    # the white the tight crop left around what is drawn; left: the wordings, then the tick and its pad; right: a
-    # count 3 pt past the longest bar, or half the last axis number; below: the axis numbers and its label (9 pt
-    # each, with their pads)
-    rc = matplotlib.rcParams
-    white, tick = rc["savefig.pad_inches"], (rc["ytick.major.size"] + rc["ytick.major.pad"]) / 72
-    left = white + text_width_in(labels, 8) + tick
-    right = white + max(text_width_in(counts, 8) + 3 / 72, 0.25)
-    bottom, above = white + 0.5, white + 0.05
-    fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - above / height)
-    return fig
+    x0 = 4 + text_width_in(["\n".join(lines) for lines in labels], 8) * PT + 7  # white, wordings, tick and pad
+    x1 = w - 4 - max(text_width_in(counts, 8) * PT + 3, 18)
+    y0, y1 = 7.6, h - 40  # below: the axis numbers and the axis label
+    most = max((r["failed"] for r in top), default=1)
+    ticks = [v for v in MaxNLocator(nbins=6, integer=True).tick_values(0, most) if 0 <= v <= most * 1.05]
+    span = max(most * 1.05, ticks[-1] if ticks else 1)  # records are counted: whole-number ticks
+
+    def x(value: float) -> float:
+        return _r(x0 + (x1 - x0) * value / span)
+
+    band = (y1 - y0) / max(len(top), 1)
+    rows = [{"y": _r(y0 + band * (i + 0.5)), "bar_y": _r(y0 + band * (i + 0.1)), "bar_w": _r(x(r["failed"]) - x0),
+             "label_y": _r(y0 + band * (i + 0.5) + 2.9 - 4.8 * (len(lines) - 1)), "lines": lines, "count": count,
+             "colour": ERROR if r["severity"] == "error" else WARN}
+            for i, (r, lines, count) in enumerate(zip(top, labels, counts, strict=True))]
+    return _draw("rule_breakdown", label=t("breakdown"), w=_r(w), h=_r(h), x0=_r(x0), x1=_r(x1), y0=_r(y0),
+                 y1=_r(y1), bar_h=_r(0.8 * band), rows=rows, xticks=[(x(v), t.number(v)) for v in ticks],
+                 axis_label=t("failed"))
 
 
 def score_ranking(scores: list[dict], t: Words, limit: int = 20) -> str:

@@ -141,15 +141,13 @@ def publish(wh: Warehouse, settings: KhoSettings, period: date | None = None, un
     reports = data.unit_reports(wh, period, units, settings.report_max_records)
     o = data.overview(wh, period, settings.province_code)
     ranked = [s for s in o.scores if s["province_rank"] is not None]
-    # each page's charts as requests (draw, data, t), None where the page has none: drawn side by side first
+    # each page's charts as (draw, data, t), None where the page has none
     unit_charts = [{"trend": (charts.trend, r.history, t) if r.history else None,
                     "breakdown": (charts.rule_breakdown, r.rules, t) if any(x["failed"] for x in r.rules) else None}
                    for r in reports]
     overview_charts = {"trend": (charts.trend, o.history, t) if o.history else None,
                        "attention": (charts.score_ranking, ranked, t) if ranked else None,
                        "distribution": (charts.score_distribution, ranked, t) if ranked else None}
-    cache.draw_missing([q for page in (*unit_charts, overview_charts) for q in page.values() if q],
-                       settings.report_workers)
 
     def drawn(page: dict) -> dict:
         return {name: cache.chart(*q) if q else None for name, q in page.items()}
