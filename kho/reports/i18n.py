@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
@@ -337,7 +338,7 @@ class Words:
         if lang not in LANGS:
             raise ValueError(f"report language {lang!r}: expected one of {', '.join(LANGS)}")
         self.lang = lang
-        self.locale = LOCALES[lang]
+        self.locale = Locale.parse(LOCALES[lang])  # parsed once, not on every number and date
         self.labels = LABELS[lang]
 
     def __call__(self, key: str, **kw) -> str:
