@@ -22,6 +22,46 @@
          and b.project_fingerprint <> '')
 {%- endmacro %}
 
+{#
+  The per-row tests on marts.fct_dossiers (where: __fct_dossiers_not_yet_checked__) check only the dossiers validated
+  after the last build of service_index_766_counts from the same project, unit register and catalogue as the
+  fct_dossiers just built (their kho_build_fingerprint, both rebuild_on_register_change). The counts depend on
+  fct_dossiers, so a build (or Cosmos) runs these tests before the counts move that cursor, and a failing error test
+  skips the counts: the cursor stays, and the next run checks those dossiers again. An incremental run rewrites
+  other rows too: the dossiers of the running period, judged again at the new as-of time, and the as-of columns of
+  its others. Those are judged by the same code from the same fields that were checked when the dossier last
+  changed, so no per-row rule can break on them without a change of the project (then the fingerprints differ and
+  everything is checked); the same holds for the relationships, whose parents are the unit register (seeds: the
+  project) and the procedure catalogue (in the fingerprint). A test comparing rows (uniqueness) must not use it.
+  The cursor is read when the test is compiled, just before it runs, and written into it as a literal: the planner
+  then sees how few dossiers it selects and reads them through base_onestop__latest_dossiers' `_validated_at` index
+  and fct_dossiers' dossier-code index, not the whole table; with no such build (the first, a changed project or
+  register, `dbt test` run by hand without the fingerprint) there is no condition at all.
+#}
+{% macro fct_dossiers_checked_through() -%}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {%- set fct = graph.nodes['model.kho.fct_dossiers'] -%}
+    {%- set counts = graph.nodes['model.kho.service_index_766_counts'] -%}
+    {%- set found = run_query(
+        "select c.validated_through from kho.model_builds as c join kho.model_builds as f"
+        ~ " on f.model = '" ~ fct.schema ~ "." ~ fct.alias ~ "' and f.project_fingerprint = c.project_fingerprint"
+        ~ " where c.model = '" ~ counts.schema ~ "." ~ counts.alias ~ "' and c.project_fingerprint <> ''"
+        ~ " and c.validated_through is not null") -%}
+    {{ return(found.rows[0][0] if found.rows | length else none) }}
+{%- endmacro %}
+
+{% macro fct_dossiers_not_yet_checked() -%}
+    {%- set through = fct_dossiers_checked_through() -%}
+    {%- if through is none -%}
+        true
+    {%- else -%}
+        {%- set base = graph.nodes['model.kho.base_onestop__latest_dossiers'] -%}
+        dossier_code = any(array(select l.mahoso
+            from {{ api.Relation.create(database=base.database, schema=base.schema, identifier=base.alias) }} as l
+            where l._validated_at > '{{ through.isoformat() }}'::timestamptz))
+    {%- endif -%}
+{%- endmacro %}
+
 {#- dbt's where-config hook (https://docs.getdbt.com/reference/resource-configs/where), with the placeholder above
     expanded when the test is compiled -#}
 {% macro get_where_subquery(relation) -%}
@@ -30,6 +70,9 @@
         {%- if '__dossiers_not_yet_checked__' in where -%}
             {%- set where = where | replace('__dossiers_not_yet_checked__',
                                             'validated_at > ' ~ onestop_checked_through()) -%}
+        {%- endif -%}
+        {%- if '__fct_dossiers_not_yet_checked__' in where -%}
+            {%- set where = where | replace('__fct_dossiers_not_yet_checked__', fct_dossiers_not_yet_checked()) -%}
         {%- endif -%}
         {%- set filtered -%}
             (select * from {{ relation }} where {{ where }}) dbt_subquery
