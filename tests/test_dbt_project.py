@@ -83,25 +83,34 @@ def test_tests_scoped_to_unchecked_dossiers_run_before_the_model_that_moves_thei
     assert scoped <= set(nodes["model.kho.fct_dossiers"]["depends_on"]["nodes"])
 
 
-def test_tests_scoped_to_unchecked_facts_run_before_the_counts_that_move_their_cursor():
-    """A test with `where: __fct_dossiers_not_yet_checked__` checks the rows of fct_dossiers validated after the last
-    build of service_index_766_counts with fct_dossiers' fingerprint (macro file test_scope): the counts must depend
-    on fct_dossiers (the tests run before them), both must compute the same fingerprint (the register's part
-    included), and no such test may compare rows (a uniqueness test over a subset proves nothing)."""
+def test_tests_scoped_to_unchecked_dossier_rows_run_before_the_counts_that_move_their_cursor():
+    """A test with `where: __dossier_rows_not_yet_checked__` checks the rows of the dossiers validated after the last
+    build of service_index_766_counts whose fingerprint matches its model's (macro file test_scope): the counts must
+    depend on each such model (its tests run before them), and no such test may compare rows (a uniqueness test
+    over a subset proves nothing)."""
     import json
 
     from kho import dbt
 
     nodes = json.loads(dbt.render_manifest().read_text())["nodes"]
     scoped = [n for n in nodes.values() if n["resource_type"] == "test"
-              and "__fct_dossiers_not_yet_checked__" in str((n.get("config") or {}).get("where") or "")]
-    assert len(scoped) >= 14
-    assert {n["attached_node"] for n in scoped} == {"model.kho.fct_dossiers"}
+              and "__dossier_rows_not_yet_checked__" in str((n.get("config") or {}).get("where") or "")]
+    assert len(scoped) >= 21
+    on = {n["attached_node"] for n in scoped}
+    assert on == {f"model.kho.{m}" for m in ("fct_dossiers", "fct_dossier_periods", "int_onestop__dossier_milestones")}
     assert {n["test_metadata"]["name"] for n in scoped} <= {"not_null", "accepted_values", "relationships"}
-    counts, fct = nodes["model.kho.service_index_766_counts"], nodes["model.kho.fct_dossiers"]
-    assert "model.kho.fct_dossiers" in counts["depends_on"]["nodes"]
-    assert all(n["config"]["meta"].get("rebuild_on_register_change") for n in (counts, fct))
-    assert [n["config"]["meta"].get("rebuild_on_catalogue_change") for n in (counts, fct)] == [None, None]
+
+    def upstream(node: str) -> set[str]:
+        found, todo = set(), [node]
+        while todo:
+            for parent in nodes.get(todo.pop(), {}).get("depends_on", {}).get("nodes", []):
+                if parent not in found:
+                    found.add(parent)
+                    todo.append(parent)
+        return found
+
+    assert on <= upstream("model.kho.service_index_766_counts")
+    assert nodes["model.kho.service_index_766_counts"]["config"]["meta"].get("rebuild_on_register_change")
 
 
 def test_parallel_workers_per_model_leave_each_thread_its_share_of_the_cores():

@@ -327,32 +327,38 @@ def test_the_staged_list_tests_check_each_changed_dossier_and_only_those(make_sa
     assert by_hand.returncode == 1 and "FAIL 1" in by_hand.stdout, by_hand.stdout[-2000:]
 
 
-def test_the_fct_dossiers_tests_check_the_dossiers_validated_since_the_counts_were_built(make_sandbox, settings,
-                                                                                         fresh_schema):
-    """The per-row tests on fct_dossiers (where: __fct_dossiers_not_yet_checked__, macros/test_scope.sql) read the
-    dossiers validated since the last build of the 766 counts from the same project and unit register: a row of a
-    dossier already checked is not read again, the same dossier validated again is, and when the counts were built
-    from another register than fct_dossiers (a rebuild in full) every row is checked."""
+def test_the_dossier_row_tests_check_the_dossiers_validated_since_the_counts_were_built(make_sandbox, settings,
+                                                                                        fresh_schema):
+    """The per-row tests on the one-stop chain's tables (where: __dossier_rows_not_yet_checked__, macros/test_scope.sql)
+    read the dossiers validated since the last build of the 766 counts from a matching fingerprint: a row of a
+    dossier already checked is not read again, the same dossier validated again is; when the counts were built from
+    another unit register than fct_dossiers (a rebuild in full) every row of fct_dossiers is checked, while the
+    milestones, which do not depend on the register, keep their scope."""
     from kho.dbt import run_dbt
 
     srv = make_sandbox(dossiers=300, dirty_share=0)
     with OneStopClient(srv.url, "sandbox-token", page_size=100) as client:
         _run(client, fresh_schema, settings)
     run_dbt(["build", "--select", "+service_index_766_counts"], fresh_schema, settings)
-    test = "accepted_values_fct_dossiers_channel__in_person__online__postal"
+    facts = "accepted_values_fct_dossiers_channel__in_person__online__postal"
+    milestones = "accepted_values_int_onestop__dossier_milestones_period_type__month__quarter__half_year__year"
+    tests = ["--select", facts, milestones]
     first = "(select min(dossier_code) from marts.fct_dossiers)"
     with fresh_schema.connect() as conn:
         conn.execute(f"update marts.fct_dossiers set channel = 'fax' where dossier_code = {first}")
-    assert dict(run_dbt(["test", "--select", test], fresh_schema, settings)) == {test: "pass"}  # checked before
+        conn.execute("update intermediate.int_onestop__dossier_milestones set period_type = 'decade' "
+                     f"where dossier_code = {first} and period_type = 'year'")
+    assert dict(run_dbt(["test", *tests], fresh_schema, settings)) == {facts: "pass", milestones: "pass"}
     with fresh_schema.connect() as conn:  # the same dossier, validated again after the build
         conn.execute("update staging_restricted.base_onestop__latest_dossiers set _validated_at = now() "
                      f"where mahoso = {first}")
-    with pytest.raises(RuntimeError, match=test):
-        run_dbt(["test", "--select", test], fresh_schema, settings)
+    with pytest.raises(RuntimeError, match=f"(?s)(?=.*{facts}: fail)(?=.*{milestones}: fail)"):
+        run_dbt(["test", *tests], fresh_schema, settings)
     with fresh_schema.connect() as conn:  # checked before, but the counts were built from another register
         conn.execute("update staging_restricted.base_onestop__latest_dossiers set _validated_at = '2020-01-01' "
                      f"where mahoso = {first}")
         conn.execute("update kho.model_builds set project_fingerprint = project_fingerprint || 'x' "
                      "where model = 'marts.service_index_766_counts'")
-    with pytest.raises(RuntimeError, match=test):
-        run_dbt(["test", "--select", test], fresh_schema, settings)
+    with pytest.raises(RuntimeError, match=f"{facts}: fail") as failed:
+        run_dbt(["test", *tests], fresh_schema, settings)
+    assert f"{milestones}: fail" not in str(failed.value)

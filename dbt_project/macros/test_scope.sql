@@ -23,35 +23,38 @@
 {%- endmacro %}
 
 {#
-  The per-row tests on marts.fct_dossiers (where: __fct_dossiers_not_yet_checked__) check only the dossiers validated
-  after the last build of service_index_766_counts from the same project, unit register and catalogue as the
-  fct_dossiers just built (their kho_build_fingerprint, both rebuild_on_register_change). The counts depend on
-  fct_dossiers, so a build (or Cosmos) runs these tests before the counts move that cursor, and a failing error test
-  skips the counts: the cursor stays, and the next run checks those dossiers again. An incremental run rewrites
-  other rows too: the dossiers of the running period, judged again at the new as-of time, and the as-of columns of
-  its others. Those are judged by the same code from the same fields that were checked when the dossier last
-  changed, so no per-row rule can break on them without a change of the project (then the fingerprints differ and
-  everything is checked); the same holds for the relationships, whose parents are the unit register (seeds: the
-  project) and the procedure catalogue (in the fingerprint). A test comparing rows (uniqueness) must not use it.
+  The per-row tests on the one-stop chain's tables of dossiers (fct_dossiers, fct_dossier_periods,
+  int_onestop__dossier_milestones; where: __dossier_rows_not_yet_checked__) check only the dossiers validated after
+  the last build of service_index_766_counts whose fingerprint matches the tested model's, just built: the same
+  project, and for a model rebuilt on a change of the unit register or catalogue (meta rebuild_on_register_change,
+  as the counts are) the same register and catalogue. The counts depend on each such model, so a build (or Cosmos)
+  runs these tests before the counts move that cursor, and a failing error test skips the counts: the cursor stays,
+  and the next run checks those dossiers again. An incremental run rewrites other rows too: the dossiers of a
+  running period, judged again at the new as-of time, and the as-of columns of the others. Those are judged by the
+  same code from the same fields that were checked when the dossier last changed, so no per-row rule can break on
+  them without a change of the project (then the fingerprints differ and everything is checked); the same holds
+  for the relationships, whose parents are the unit register (seeds: the project) and the procedure catalogue (in
+  the fingerprint). A test comparing rows (uniqueness) must not use it.
   The cursor is read when the test is compiled, just before it runs, and written into it as a literal: the planner
   then sees how few dossiers it selects and reads them through base_onestop__latest_dossiers' `_validated_at` index
-  and fct_dossiers' dossier-code index, not the whole table; with no such build (the first, a changed project or
-  register, `dbt test` run by hand without the fingerprint) there is no condition at all.
+  and the tested table's dossier-code index, not the whole table; with no such build (the first, a changed project
+  or register, `dbt test` run by hand without the fingerprint) there is no condition at all.
 #}
-{% macro fct_dossiers_checked_through() -%}
+{% macro dossier_rows_checked_through(relation) -%}
     {%- if not execute -%}{{ return(none) }}{%- endif -%}
-    {%- set fct = graph.nodes['model.kho.fct_dossiers'] -%}
     {%- set counts = graph.nodes['model.kho.service_index_766_counts'] -%}
+    {#- a model without the register's part matches the counts' project part (before the first colon) -#}
     {%- set found = run_query(
-        "select c.validated_through from kho.model_builds as c join kho.model_builds as f"
-        ~ " on f.model = '" ~ fct.schema ~ "." ~ fct.alias ~ "' and f.project_fingerprint = c.project_fingerprint"
+        "select c.validated_through from kho.model_builds as c join kho.model_builds as m"
+        ~ " on m.model = '" ~ relation.schema ~ "." ~ relation.identifier ~ "'"
+        ~ " and m.project_fingerprint in (c.project_fingerprint, split_part(c.project_fingerprint, ':', 1))"
         ~ " where c.model = '" ~ counts.schema ~ "." ~ counts.alias ~ "' and c.project_fingerprint <> ''"
         ~ " and c.validated_through is not null") -%}
     {{ return(found.rows[0][0] if found.rows | length else none) }}
 {%- endmacro %}
 
-{% macro fct_dossiers_not_yet_checked() -%}
-    {%- set through = fct_dossiers_checked_through() -%}
+{% macro dossier_rows_not_yet_checked(relation) -%}
+    {%- set through = dossier_rows_checked_through(relation) -%}
     {%- if through is none -%}
         true
     {%- else -%}
@@ -71,8 +74,9 @@
             {%- set where = where | replace('__dossiers_not_yet_checked__',
                                             'validated_at > ' ~ onestop_checked_through()) -%}
         {%- endif -%}
-        {%- if '__fct_dossiers_not_yet_checked__' in where -%}
-            {%- set where = where | replace('__fct_dossiers_not_yet_checked__', fct_dossiers_not_yet_checked()) -%}
+        {%- if '__dossier_rows_not_yet_checked__' in where -%}
+            {%- set where = where | replace('__dossier_rows_not_yet_checked__',
+                                            dossier_rows_not_yet_checked(relation)) -%}
         {%- endif -%}
         {%- set filtered -%}
             (select * from {{ relation }} where {{ where }}) dbt_subquery
