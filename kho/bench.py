@@ -119,9 +119,10 @@ def run_bench(n: int, keep: bool = False, port: int = 8799, versus: tuple[str, .
     wh = Warehouse.open(s)
     changes = max(1, round(n * CHANGED_SHARE))
     console.print(f"sandbox: {n:,} dossiers, pre-rendered, {changes:,} changes held back for the incremental run")
-    sandbox, clock = _start_sandbox(n, port, changes)
-    console.print(f"logs (dbt, GX, the reports) go to {log}")
+    sandbox = None
     try:
+        sandbox, clock = _start_sandbox(n, port, changes)
+        console.print(f"logs (dbt, GX, the reports) go to {log}")
         with logs_to_file(log):
             _land_catalogue(s)
             full = _run_stages("", n, clock, wh, s, anchors=True)
@@ -130,9 +131,10 @@ def run_bench(n: int, keep: bool = False, port: int = 8799, versus: tuple[str, .
             through_fn, inline = _pseudonymize_vs_inline(wh, n)
             incremental = _run_stages("1% ", n, _release(port), wh, s, anchors=False,
                                       before_transform=(lambda: _snapshot(wh, home)) if snapshot else None)
-    finally:
-        sandbox.terminate()
-        sandbox.wait(10)
+    finally:  # also on SIGTERM (kho.cli): the sandbox and the throwaway warehouse stop with the bench
+        if sandbox:
+            sandbox.terminate()
+            sandbox.wait(10)
         wh.close()
         if not (keep or snapshot):
             shutil.rmtree(home, ignore_errors=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -21,6 +22,14 @@ def main(verbose: bool) -> None:
     """Kho: the province's shared data warehouse."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
+def _exit_on_sigterm(signum: int, frame) -> None:
+    """`kill`, a service manager or a CI's timeout stops a command with SIGTERM, whose default ends Python at once:
+    exit as on an error instead, so its `finally` blocks and exit hooks stop what it started (the bench's sandbox,
+    the embedded PostgreSQL) rather than leave them running."""
+    raise SystemExit(128 + signum)
 
 
 @main.command()
@@ -314,8 +323,6 @@ def warehouse_serve() -> None:
     wh = Warehouse.open(get_settings().model_copy(update={"embedded_mode": "start"}))  # serving is starting it
     console.print(f"warehouse up: [cyan]psql '{wh.uri}'[/] — tasks reach it with KHO_EMBEDDED_MODE=served; "
                   "Ctrl-C to stop")
-    import signal
-
     def stop(signum, frame):  # a service manager stops it with SIGTERM: stop the server as Ctrl-C does
         raise KeyboardInterrupt
 

@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,54 @@ def test_the_one_pass_anchor_counts_what_the_suite_quarantines(make_sandbox, set
     assert counts[0] == summary["checked"] == 800
     by_rule = {r.name: c for r, c in zip(suite().rules, counts[1:], strict=True)}
     assert sum(by_rule.values()) > 0 and by_rule == {k: recorded.get(k, 0) for k in by_rule}
+
+
+def test_a_terminated_bench_leaves_nothing_running(tmp_path):
+    """SIGTERM (`kill`, a CI's timeout) stops `kho bench` as an error would: its sandbox (with its pre-rendering
+    workers) and its throwaway PostgreSQL stop with it, and its throwaway home is removed."""
+    import signal
+    import time
+
+    import psutil
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("KHO_HOME", "KHO_EMBEDDED_PORT", "KHO_ONESTOP_URL")}
+    env["KHO_HOME"] = str(tmp_path / "home")
+    # the bench's throwaway home lands here, with its PostgreSQL's socket: a short path (a socket's is at most 107
+    # bytes, and pytest's tmp_path is long)
+    scratch = Path(tempfile.mkdtemp(prefix="kt-"))
+    env["TMPDIR"] = str(scratch)
+
+    def started_here() -> list[psutil.Process]:
+        found = []
+        for p in psutil.process_iter(["cmdline"]):
+            line = " ".join(p.info["cmdline"] or [])
+            if p.pid != bench.pid and (f"--port {port}" in line or str(scratch) in line):
+                found.append(p)
+        return found
+
+    bench = subprocess.Popen([sys.executable, "-m", "kho.cli", "bench", "--dossiers", "200000", "--port", str(port)],
+                             cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        # the warehouse is up and the sandbox is pre-rendering its dossiers (a few seconds at this N)
+        while not (any("postgres" in " ".join(p.cmdline()) for p in started_here())
+                   and any("sandbox.onestop" in " ".join(p.cmdline()) for p in started_here())):
+            assert bench.poll() is None and time.monotonic() < deadline, bench.stderr.read()[-2000:]
+            time.sleep(0.5)
+        bench.send_signal(signal.SIGTERM)
+        assert bench.wait(60) == 128 + signal.SIGTERM
+        deadline = time.monotonic() + 30
+        while started_here() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not started_here(), [" ".join(p.cmdline()) for p in started_here()]
+        assert not list(scratch.glob("kho-bench-*"))
+    finally:
+        if bench.poll() is None:
+            os.killpg(bench.pid, signal.SIGKILL)
+        for p in started_here():
+            p.kill()
+        shutil.rmtree(scratch, ignore_errors=True)
