@@ -23,10 +23,11 @@ def month(r: dict) -> str:
 
 def test_dq_marts_follow_the_latest_version_of_each_record(tmp_path, settings, fresh_schema):
     wh = fresh_schema
-    *units, lone_unit, late_unit = [u.code for u in communes_of("38")[:5]]
+    *units, lone_unit, late_unit, quiet_unit = [u.code for u in communes_of("38")[:6]]
     records = _clean_records(240)
     for i, r in enumerate(records):
-        r["MaDonViXuLy"] = units[i % 3]
+        r["MaDonViXuLy"] = units[i % 3] if i < 200 else quiet_unit  # the second batch leaves quiet_unit alone
+    records[200]["KenhThucHien"] = "9"                              # error, in a group no change touches
     records[11].update(MaDonViXuLy=lone_unit, KenhThucHien="9")      # error, alone in its unit, moved in batch 2
     key = {i: records[i]["MaHoSo"] for i in range(len(records))}
     records[5]["KenhThucHien"] = "9"                                # error, fixed in batch 2
@@ -51,7 +52,8 @@ def test_dq_marts_follow_the_latest_version_of_each_record(tmp_path, settings, f
     run_dbt(["build", "--select", "int_dq__record_versions"], wh, settings)
     _, pending = wh.query("select model, unit_code from kho.dq_unit_month_changes")
     assert {m for m, _ in pending} == {"intermediate.int_dq__unit_day_records",
-                                       "intermediate.int_dq__unit_month_rule_failures"}
+                                       "intermediate.int_dq__unit_month_rule_failures",
+                                       "intermediate.int_dq__unit_month_records_to_fix"}
     assert {u for _, u in pending} == {*units, lone_unit, late_unit}
     run_dbt(["build", "--select", *MARTS], wh, settings)
     _, pending = wh.query("select model, unit_code from kho.dq_unit_month_changes")
@@ -60,15 +62,22 @@ def test_dq_marts_follow_the_latest_version_of_each_record(tmp_path, settings, f
     masked = f"{agency}-[ẩn]-0001"
     expected = {(key[6], "status_code_list", "error"), (key[7], "due_date_present", "warn"),
                 (key[8], "channel_code_list", "error"), (key[8], "due_date_present", "warn"),
-                (masked, "channel_code_list", "error"), (key[10], "status_code_list", "error")}
+                (masked, "channel_code_list", "error"), (key[10], "status_code_list", "error"),
+                (key[200], "channel_code_list", "error")}
     _, rows = wh.query("select record_key, rule, severity from marts.dq_records_to_fix")
     assert set(rows) == expected and len(rows) == len(expected)
+    # each in the unit and month of its latest version: the one moved (6) listed under its new unit only
+    _, rows = wh.query("select record_key, unit_code, period_month::text from marts.dq_records_to_fix")
+    final = {6: second_records[2], 7: records[7], 8: records[8], 9: records[9], 10: second_records[1],
+             200: records[200]}
+    where = {(masked if i == 9 else key[i], r["MaDonViXuLy"], month(r)) for i, r in final.items()}
+    assert set(rows) == where, set(rows) ^ where
 
     # checked and failed per unit x month x rule, recomputed from the records as finally sent
     latest = {i: r for i, r in enumerate(records)} | dict(zip((5, 10, 6, 11, 240), second_records, strict=True))
     checked = Counter((r["MaDonViXuLy"], month(r)) for r in latest.values())
     failing = {6: {"status_code_list"}, 7: {"due_date_present"}, 8: {"channel_code_list", "due_date_present"},
-               9: {"channel_code_list"}, 10: {"status_code_list"}}
+               9: {"channel_code_list"}, 10: {"status_code_list"}, 200: {"channel_code_list"}}
     failed = Counter((latest[i]["MaDonViXuLy"], month(latest[i]), rule) for i, rules in failing.items()
                      for rule in rules)
     _, rows = wh.query("select unit_code, period_month::text, rule, checked, failed from marts.dq_rule_results")

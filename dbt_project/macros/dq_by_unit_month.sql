@@ -1,8 +1,8 @@
 {#
   The models that aggregate int_dq__record_versions (dbt meta dq_by_unit_month: int_dq__unit_day_records,
-  int_dq__unit_month_rule_failures) are built by difference per (unit, month): a reporting month of a unit is the
-  group a record is counted in, and a run that validates 1% of the dossiers touches a few months (the current one,
-  mostly), not all of them.
+  int_dq__unit_month_rule_failures, int_dq__unit_month_records_to_fix) are built by difference per (unit, month): a
+  reporting month of a unit is the group a record is counted in, and a run that validates 1% of the dossiers
+  touches a few months (the current one, mostly), not all of them.
   - int_dq__record_versions pins the records a build touches (dq_touched_records, a pre-hook) and writes, for every
     such model, the groups those records leave (their rows before the build) and join (after it) into
     kho.dq_unit_month_changes (migration 0015), in its own transaction. A full build of it writes ('*', infinity):
@@ -14,7 +14,8 @@
     for it) replaces every row.
   The marts above them (dq_rule_results, dq_unit_scores, dq_top_failing_rules, dq_source_freshness) stay tables:
   they read these aggregates (tens of thousands of rows, not a million), with the rules' wording and the units'
-  names as they are now. dq_records_to_fix reads the failing records themselves (int_dq__record_failures).
+  names as they are now; dq_records_to_fix lists the failing records (int_dq__unit_month_records_to_fix) with the
+  rules' wording.
 #}
 
 {#- the tables of the models built by difference per (unit, month), as schema.table -#}
