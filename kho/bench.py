@@ -24,6 +24,7 @@ from pathlib import Path
 from rich.table import Table
 
 from kho.console import console, logs_to_file
+from kho.processes import stop_session
 
 
 def _peak_mb() -> float:
@@ -56,15 +57,20 @@ CHANGED_SHARE = 0.01  # the incremental run: this share of the dossiers new or u
 
 
 def _start_sandbox(n: int, port: int, hold_back: int) -> tuple[subprocess.Popen, datetime]:
-    """The sandbox in its own process, every dossier pre-rendered, its clock held back by ``hold_back`` changes;
-    returns it and its clock (the full run's start)."""
+    """The sandbox in its own process session (it forks its pre-rendering workers), every dossier pre-rendered, its
+    clock held back by ``hold_back`` changes; returns it and its clock (the full run's start). Interrupted while it
+    pre-renders (Ctrl-C, SIGTERM), the session is stopped before the interruption goes on."""
     proc = subprocess.Popen([sys.executable, "-m", "sandbox.onestop", "--port", str(port), "--dossiers", str(n),
-                             "--hold-back", str(hold_back), "--prerender"], stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()  # "sandbox one-stop system (N dossiers, clock yyyyMMddHHmmss) on http://…"
-    clock = re.search(r"clock (\d{14})\) on http://", line)
-    if not (line.startswith("sandbox one-stop system") and clock):
-        proc.kill()
-        raise RuntimeError(f"sandbox did not start: {line!r}")
+                             "--hold-back", str(hold_back), "--prerender"], stdout=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        line = proc.stdout.readline()  # "sandbox one-stop system (N dossiers, clock yyyyMMddHHmmss) on http://…"
+        clock = re.search(r"clock (\d{14})\) on http://", line)
+        if not (line.startswith("sandbox one-stop system") and clock):
+            raise RuntimeError(f"sandbox did not start: {line!r}")
+    except BaseException:
+        stop_session(proc.pid, grace=10)
+        raise
     return proc, datetime.strptime(clock.group(1), "%Y%m%d%H%M%S")
 
 
@@ -133,8 +139,7 @@ def run_bench(n: int, keep: bool = False, port: int = 8799, versus: tuple[str, .
                                       before_transform=(lambda: _snapshot(wh, home)) if snapshot else None)
     finally:  # also on SIGTERM (kho.cli): the sandbox and the throwaway warehouse stop with the bench
         if sandbox:
-            sandbox.terminate()
-            sandbox.wait(10)
+            stop_session(sandbox.pid, grace=10)  # the sandbox and any worker it forked
         wh.close()
         if not (keep or snapshot):
             shutil.rmtree(home, ignore_errors=True)
