@@ -325,14 +325,12 @@ def warehouse_serve() -> None:
     wh = Warehouse.open(get_settings().model_copy(update={"embedded_mode": "start"}))  # serving is starting it
     console.print(f"warehouse up: [cyan]psql '{wh.uri}'[/] — tasks reach it with KHO_EMBEDDED_MODE=served; "
                   "Ctrl-C to stop")
-    def stop(signum, frame):  # a service manager stops it with SIGTERM: stop the server as Ctrl-C does
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
+    try:  # until Ctrl-C, or SIGTERM from a service manager (main's handler: SystemExit)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
+        pass
+    finally:
         wh.close()
 
 

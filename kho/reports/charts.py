@@ -37,9 +37,9 @@ _REF = re.compile(r'(id="|href="#|url\(#)([A-Za-z][\w.-]*)')
 _TEXT_PATHS = TextToPath()  # what the SVG backend lays its text out with: a width measured here is the one drawn
 
 
-def text_width_in(texts: list[str], size: float) -> float:
-    """The widest line of these texts at this font size, in inches, as the SVG backend lays it out (no drawing)."""
-    return max((_line_width_pt(line, size) for text in texts for line in text.split("\n")), default=0.0) / 72
+def text_width_pt(texts: list[str], size: float) -> float:
+    """The widest line of these texts at this font size, in points, as matplotlib's SVG backend lays it out."""
+    return max((_line_width_pt(line, size) for text in texts for line in text.split("\n")), default=0.0)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -129,8 +129,8 @@ def rule_breakdown(rules: list[dict], t: Words) -> str:
     w, h = 7.2 * PT, (0.45 * len(top) + 0.8) * PT
     labels = [textwrap.wrap(r["message_" + t.lang], 48)[:2] for r in top]
     counts = [t.number(r["failed"]) for r in top]
-    x0 = 4 + text_width_in(["\n".join(lines) for lines in labels], 8) * PT + 7  # white, wordings, tick and pad
-    x1 = w - 4 - max(text_width_in(counts, 8) * PT + 3, 18)
+    x0 = 4 + text_width_pt(["\n".join(lines) for lines in labels], 8) + 7  # white, wordings, tick and pad
+    x1 = w - 4 - max(text_width_pt(counts, 8) + 3, 18)
     y0, y1 = 7.6, h - 40  # below: the axis numbers and the axis label
     most = max((r["failed"] for r in top), default=1)
     ticks = [v for v in MaxNLocator(nbins=6, integer=True).tick_values(0, most) if 0 <= v <= most * 1.05]

@@ -141,20 +141,16 @@ def publish(wh: Warehouse, settings: KhoSettings, period: date | None = None, un
     reports = data.unit_reports(wh, period, units, settings.report_max_records)
     o = data.overview(wh, period, settings.province_code)
     ranked = [s for s in o.scores if s["province_rank"] is not None]
-    # each page's charts as (draw, data, t), None where the page has none
-    unit_charts = [{"trend": (charts.trend, r.history, t) if r.history else None,
-                    "breakdown": (charts.rule_breakdown, r.rules, t) if any(x["failed"] for x in r.rules) else None}
-                   for r in reports]
-    overview_charts = {"trend": (charts.trend, o.history, t) if o.history else None,
-                       "attention": (charts.score_ranking, ranked, t) if ranked else None,
-                       "distribution": (charts.score_distribution, ranked, t) if ranked else None}
 
-    def drawn(page: dict) -> dict:
-        return {name: cache.chart(*q) if q else None for name, q in page.items()}
+    def chart(draw, data: list[dict], shown: bool = True) -> str | None:
+        """The chart (from the cache when it drew the same before), None where the page has none."""
+        return cache.chart(draw, data, t) if data and shown else None
 
     rendered = []
-    for r, page in zip(reports, unit_charts, strict=True):
-        html, pdf_path, sha = write(r.unit_code, "unit.html.j2", r=r, charts=drawn(page))
+    for r in reports:
+        page_charts = {"trend": chart(charts.trend, r.history),
+                       "breakdown": chart(charts.rule_breakdown, r.rules, any(x["failed"] for x in r.rules))}
+        html, pdf_path, sha = write(r.unit_code, "unit.html.j2", r=r, charts=page_charts)
         rendered.append(RenderedReport(r.unit_code, r.unit_name, html, pdf_path, None, sha, _summary(r.score, t)))
     by_code = {r.unit_code: r for r in rendered}
     for code, rows in data.records_to_fix(wh, period, [r.unit_code for r in reports if r.records_to_fix_total]):
@@ -162,7 +158,10 @@ def publish(wh: Warehouse, settings: KhoSettings, period: date | None = None, un
     current = o.history[-1] if o.history and o.history[-1]["period_month"] == period else None
     links = {r.unit_code: r.html.name for r in rendered}
     html, pdf_path, sha = write("index", "overview.html.j2", o=o, current=current, province_name=province_name,
-                                charts=drawn(overview_charts), links=links)
+                                charts={"trend": chart(charts.trend, o.history),
+                                        "attention": chart(charts.score_ranking, ranked),
+                                        "distribution": chart(charts.score_distribution, ranked)},
+                                links=links)
     overview = RenderedReport(OVERVIEW, province_name, html, pdf_path, None, sha, _summary(current, t))
     cache.prune()
     log.info("reports for %s (%s): %d units and the overview in %s (%d charts drawn, %d unchanged ones reused)",
