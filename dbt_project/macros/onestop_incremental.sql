@@ -25,11 +25,12 @@
 
 {#- The dossiers an incremental run of a model judged at the period end (fct_dossiers) rewrites: those
     validated since its cursor, and those of a reporting period still open at its last build (a period end after the
-    as-of time it was built at) that had not ended by then (no terminal status): what a later as-of time shows of
-    them can differ. A dossier of the open period that had ended keeps its judgement: every event of a dossier comes
-    before its latest change, so its end, supplements and status by the new period end are those it had; only its
-    period end and as-of time move (onestop_move_as_of, a post-hook). All of them when the table was built by an
-    older Kho without the as-of column: it is rewritten whole and gains it. #}
+    as-of time it was built at) that had not ended by then (no terminal status) and whose judgement the new period
+    end can change (onestop_judgement_may_change). A dossier of the open period that had ended keeps its judgement:
+    every event of a dossier comes before its latest change, so its end, supplements and status by the new period
+    end are those it had; so does an open one whose judgement holds to the new period end. Only their period end
+    and as-of time move (onestop_move_as_of, a post-hook). All of them when the table was built by an older Kho
+    without the as-of column: it is rewritten whole and gains it. #}
 {% macro onestop_rejudged_dossier_codes() -%}
     {%- set built = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
     select d.dossier_code from {{ ref('stg_onestop__dossiers') }} as d
@@ -43,7 +44,22 @@
         and exists (select 1 from {{ ref('stg_onestop__dossiers') }} as n
                      where {{ onestop_validated_since_build('n.validated_at') }}
                          and n.source_updated_at > (select max(t3.as_of_at) from {{ this }} as t3))
+        and {{ onestop_judgement_may_change('t', "(t.period_month + interval '1 month')::timestamp", built) }}
     {%- endif %}
+{%- endmacro %}
+
+{#- True for a stored row of an open dossier that a period end cut at the newest as-of time may judge otherwise:
+    one past the time its judgement holds until (int_onestop__dossier_on_time.judgement_holds_until; null: nothing
+    later changes it). Of a year's open dossiers, a run moving the as-of time by hours finds ~1% (those falling due
+    meanwhile) where judging them all again rewrote each. True for every row of a table built before the column
+    existed (`built`: its columns): they are judged again and gain it. -#}
+{% macro onestop_judgement_may_change(alias, period_end, built) -%}
+    {%- if 'judgement_holds_until' in built -%}
+    {{ alias }}.judgement_holds_until < least({{ period_end }},
+        (select max(m.as_of_at) from {{ ref('int_onestop__dossier_milestones') }} as m) + interval '1 second')
+    {%- else -%}
+    true
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Post-hook of fct_dossiers: the rows of a period still open that the run did not judge again

@@ -49,7 +49,7 @@
 {% macro dossier_judgement_columns(alias) -%}
     {%- for column in ["status_at_period_end", "terminal_status_766", "judged_from", "end_at_766", "end_source_766",
                        "supplement_requests_in_period", "supplement_seconds", "on_time_766", "on_time_local",
-                       "processing_working_days"] -%}
+                       "processing_working_days", "judgement_holds_until"] -%}
     {{ alias }}.{{ column }}{{ ",\n        " if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}

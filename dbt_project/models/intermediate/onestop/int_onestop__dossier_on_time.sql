@@ -175,7 +175,22 @@ select
     -- working_days_between's arithmetic as two hash joins on the calendar: its scalar subqueries would run twice
     -- per finished row (millions of index probes, ~3 s of a 1M-dossier build)
     case when w.terminal_status_766 in (9, 10)
-        then ended_on.working_day_seq - received_on.working_day_seq end as processing_working_days
+        then ended_on.working_day_seq - received_on.working_day_seq end as processing_working_days,
+    -- The latest cut this judgement holds to while the dossier does not change: past it, a later period end can
+    -- judge an open dossier otherwise (every term above that reads period_end_at, each taken as soon as it can
+    -- turn, so sooner rather than later): its own fields' end reached (terminal_status_766, judged_from,
+    -- end_at_766, processing_working_days), its due date plus supplement time passed (on_time_766), the day
+    -- after its due day begun (on_time_local), its latest change before the cut (status_at_period_end: always, as
+    -- the data's as-of time is its newest change). Null once it ended: nothing later moves a terminal judgement.
+    -- An incremental run judges again only the open rows whose time the new cut passes (onestop_incremental).
+    case when w.terminal_status_766 is null then least(
+        case when w.fields_end_at >= w.period_end_at then w.fields_end_at end,
+        case when w.effective_due_at + make_interval(secs => w.supplement_seconds) >= w.period_end_at
+            then w.effective_due_at + make_interval(secs => w.supplement_seconds) end,
+        case when w.effective_due_at::date + interval '1 day' >= w.period_end_at
+            then w.effective_due_at::date + interval '1 day' end,
+        case when w.source_updated_at >= w.period_end_at then w.source_updated_at end
+    ) end as judgement_holds_until
 from with_end as w
 left join {{ ref('int_dates__calendar') }} as ended_on on ended_on.date_day = w.end_at_766::date
 left join {{ ref('int_dates__calendar') }} as received_on on received_on.date_day = w.received_at::date

@@ -15,9 +15,10 @@
 -- open_within for February and late for the first quarter. service_index_766_dossiers adds the dossier's
 -- attributes and the period end at the newest as-of time.
 -- Incremental (macro file onestop_incremental): a run judges the dossiers validated since its cursor and, when the
--- as-of time moves, those not ended (no terminal status) in a period still running at the last build: what a
--- later period end shows of them can differ. A dossier that had ended keeps its judgement (its events all come
--- before its latest change); only the period end moves, and the view computes it.
+-- as-of time moves, those not ended (no terminal status) in a period still running at the last build whose
+-- judgement the new period end can change (past judgement_holds_until: a due date passed, an end the dossier's
+-- fields record reached). A dossier that had ended keeps its judgement (its events all come before its latest
+-- change), as does an open one whose judgement holds; only the period end moves, and the view computes it.
 -- depends_on: {{ ref('stg_onestop__dossiers') }}, {{ ref('int_onestop__dossier_milestones') }} (the incremental scope)
 -- depends_on: {{ ref('int_units__departments') }} (kho_build_fingerprint)
 -- depends_on: {{ ref('stg_catalogue__procedures') }} (kho_build_fingerprint)
@@ -36,6 +37,8 @@ scope as (
     where t.terminal_status_766 is null
         and {{ kho_period_end('t.period_type', 't.period_start') }} > b.as_of_at
         and exists (select 1 from {{ ref('int_onestop__dossier_milestones') }} as m where m.as_of_at > b.as_of_at)
+        and {{ onestop_judgement_may_change('t', kho_period_end('t.period_type', 't.period_start'),
+                                            adapter.get_columns_in_relation(this) | map(attribute='name') | list) }}
 ),
 {% endif %}
 

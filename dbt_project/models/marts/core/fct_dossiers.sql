@@ -121,6 +121,7 @@ select
     owner_birth_legacy_province_code,
     owner_birth_province_code,
     as_of_at,
+    judgement_holds_until,
     batch_id,
     extracted_at,
     validated_at
