@@ -19,6 +19,7 @@ from kho.core.windows import Window
 pytestmark = pytest.mark.integration
 END = datetime(2026, 8, 1)
 MODELS = ["+service_index_766_counts"]
+BUILD = ["build", "--select", *MODELS, "--exclude-resource-type", "test", "unit_test"]  # the seeds and the models
 OPEN_ROWS = """
     select p.dossier_code, p.period_type, p.on_time_766, p.on_time_local, p.judged_as_of_at, p.judgement_holds_until,
         least({end}, (select max(as_of_at) from intermediate.int_onestop__dossier_milestones) + interval '1 second'),
@@ -57,11 +58,11 @@ def test_open_dossiers_are_judged_again_once_their_judgement_no_longer_holds(mak
     srv = make_sandbox(dossiers=1500, dirty_share=0)
     held = datetime(1970, 1, 1) + timedelta(seconds=srv.app.hold_back(100))
     _extract(srv, fresh_schema, settings, Window(datetime(2025, 1, 1), END))
-    run_dbt(["build", "--select", *MODELS], fresh_schema, settings)
+    run_dbt(BUILD, fresh_schema, settings)
     _, before = fresh_schema.query(OPEN_ROWS.format(end=PERIOD_END))
     srv.app.release()  # the 100 changes held back, the as-of time a few days later
     batch = _extract(srv, fresh_schema, settings, Window(held - timedelta(hours=1), END))
-    run_dbt(["build", "--select", *MODELS], fresh_schema, settings)
+    run_dbt(BUILD, fresh_schema, settings)
 
     _, [(old_as_of, new_as_of)] = fresh_schema.query(
         "select min(judged_as_of_at), max(judged_as_of_at) from marts.fct_dossier_periods")
