@@ -38,12 +38,15 @@
     union
     select t.dossier_code from {{ this }} as t
     {% if 'as_of_at' in built -%}
-    where t.period_end_at > (select max(t2.as_of_at) from {{ this }} as t2)
+    -- the as-of time of the last build, read once (a scan of the table: as_of_at moves in every row of the running
+    -- month, so an index on it would cost more in onestop_move_as_of than it saves here)
+    cross join (select max(t2.as_of_at) as as_of_at from {{ this }} as t2) as b
+    where t.period_end_at > b.as_of_at
         and t.terminal_status_766 is null
         -- ... and only when the as-of time moves: a dossier's own events all come before its latest change
         and exists (select 1 from {{ ref('stg_onestop__dossiers') }} as n
                      where {{ onestop_validated_since_build('n.validated_at') }}
-                         and n.source_updated_at > (select max(t3.as_of_at) from {{ this }} as t3))
+                         and n.source_updated_at > b.as_of_at)
         and {{ onestop_judgement_may_change('t', "(t.period_month + interval '1 month')::timestamp", built) }}
     {%- endif %}
 {%- endmacro %}
