@@ -47,7 +47,7 @@
         and exists (select 1 from {{ ref('stg_onestop__dossiers') }} as n
                      where {{ onestop_validated_since_build('n.validated_at') }}
                          and n.source_updated_at > b.as_of_at)
-        and {{ onestop_judgement_may_change('t', "(t.period_month + interval '1 month')::timestamp", built) }}
+        and {{ onestop_judgement_may_change('t', "(t.period_month + interval '1 month')::timestamp") }}
     {%- endif %}
 {%- endmacro %}
 
@@ -55,11 +55,11 @@
     one past the time its judgement holds until (int_onestop__dossier_on_time.judgement_holds_until; null: nothing
     later changes it). Of a year's open dossiers, a run moving the as-of time by hours finds ~1% (those falling due
     meanwhile) where judging them all again rewrote each. True for every row of a table built before the column
-    existed (`built`: its columns): they are judged again and gain it. -#}
-{% macro onestop_judgement_may_change(alias, period_end, built) -%}
-    {%- if 'judgement_holds_until' in built -%}
-    {{ alias }}.judgement_holds_until < least({{ period_end }},
-        (select max(m.as_of_at) from {{ ref('int_onestop__dossier_milestones') }} as m) + interval '1 second')
+    existed: they are judged again and gain it. -#}
+{% macro onestop_judgement_may_change(alias, period_end) -%}
+    {%- if 'judgement_holds_until' in adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {{ alias }}.judgement_holds_until < {{ kho_period_cut(period_end,
+        "(select max(m.as_of_at) from " ~ ref('int_onestop__dossier_milestones') ~ " as m)") }}
     {%- else -%}
     true
     {%- endif -%}
@@ -70,7 +70,7 @@
 {% macro onestop_move_as_of() -%}
     {%- if is_incremental() -%}
     update {{ this }} as t set
-        period_end_at = least((t.period_month + interval '1 month')::timestamp, m.as_of_at + interval '1 second'),
+        period_end_at = {{ kho_period_cut("(t.period_month + interval '1 month')::timestamp", 'm.as_of_at') }},
         as_of_at = m.as_of_at
     from (select max(as_of_at) as as_of_at from {{ ref('int_onestop__dossier_milestones') }}) as m
     where t.period_end_at < (t.period_month + interval '1 month')::timestamp

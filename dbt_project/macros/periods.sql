@@ -37,6 +37,12 @@
     )::timestamp
 {%- endmacro %}
 
+{#- Where a period's judgement is cut: its exclusive end `period_end`, or, while it still runs, just after the data's
+    as-of time `as_of` (events strictly before the cut are visible; timestamps are whole seconds) -#}
+{% macro kho_period_cut(period_end, as_of) -%}
+    least({{ period_end }}, {{ as_of }} + interval '1 second')
+{%- endmacro %}
+
 {#- (period_type, period_start) rows of every period holding the timestamp or date `at` (a lateral values list) -#}
 {% macro kho_periods_holding(at) -%}
     (values {% for type, span in kho_period_types() -%}

@@ -19,7 +19,7 @@ framed as (
         d.*,
         p.period_type,
         p.period_start,
-        least({{ kho_period_end('p.period_type', 'p.period_start') }}, a.as_of_at + interval '1 second')
+        {{ kho_period_cut(kho_period_end('p.period_type', 'p.period_start'), 'a.as_of_at') }}
             as period_end_at,
         {{ add_working_days('d.decided_at', 5) }} as public_due_on
     from decisions as d

@@ -23,7 +23,7 @@ framed as (
         p.period_type,
         p.period_start,
         date_trunc('month', i.received_at)::date as period_month,
-        least({{ kho_period_end('p.period_type', 'p.period_start') }}, a.as_of_at + interval '1 second')
+        {{ kho_period_cut(kho_period_end('p.period_type', 'p.period_start'), 'a.as_of_at') }}
             as period_end_at,
         a.as_of_at,
         coalesce(d.unit_code, r.unit_code) as unit_code

@@ -48,9 +48,8 @@ periods as (
         date_trunc('month', d.received_at)::date as period_month,
         {% for type in cuts %}
         {{ kho_period_start(type, 'd.received_at') }} as {{ type }}_start,
-        -- exclusive end: events strictly before it are visible (timestamps are whole seconds)
-        least({{ kho_period_end("'" ~ type ~ "'", kho_period_start(type, 'd.received_at')) }},
-              a.as_of_at + interval '1 second') as {{ type }}_end_at,
+        {{ kho_period_cut(kho_period_end("'" ~ type ~ "'", kho_period_start(type, 'd.received_at')), 'a.as_of_at') }}
+            as {{ type }}_end_at,
         {% endfor %}
         a.as_of_at
     from dossiers as d

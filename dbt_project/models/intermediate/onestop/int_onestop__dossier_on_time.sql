@@ -36,7 +36,7 @@ as_of as (
 milestones as (
     select
         m.*,
-        least({{ kho_period_end('m.period_type', 'm.period_start') }}, a.as_of_at + interval '1 second')
+        {{ kho_period_cut(kho_period_end('m.period_type', 'm.period_start'), 'a.as_of_at') }}
             as period_cut_at,
         a.as_of_at as newest_as_of_at
     from {{ ref('int_onestop__dossier_milestones') }} as m

@@ -37,8 +37,7 @@ scope as (
     where t.terminal_status_766 is null
         and {{ kho_period_end('t.period_type', 't.period_start') }} > b.as_of_at
         and exists (select 1 from {{ ref('int_onestop__dossier_milestones') }} as m where m.as_of_at > b.as_of_at)
-        and {{ onestop_judgement_may_change('t', kho_period_end('t.period_type', 't.period_start'),
-                                            adapter.get_columns_in_relation(this) | map(attribute='name') | list) }}
+        and {{ onestop_judgement_may_change('t', kho_period_end('t.period_type', 't.period_start')) }}
 ),
 {% endif %}
 

@@ -17,7 +17,7 @@ dossiers as (
         p.period_type,
         p.period_start,
         p.period_month,
-        least({{ kho_period_end('p.period_type', 'p.period_start') }}, a.as_of_at + interval '1 second')
+        {{ kho_period_cut(kho_period_end('p.period_type', 'p.period_start'), 'a.as_of_at') }}
             as period_end_at,
         a.as_of_at,
         p.on_time_766,

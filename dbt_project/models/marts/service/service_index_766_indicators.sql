@@ -57,7 +57,7 @@ counts as (
         {% endif %}
         {% endfor %}
         sum(c.dossiers) as dossiers,
-        least({{ kho_period_end('c.period_type', 'c.period_start') }}, a.as_of_at + interval '1 second')
+        {{ kho_period_cut(kho_period_end('c.period_type', 'c.period_start'), 'a.as_of_at') }}
             as period_end_at,
         a.as_of_at
     from cells as c
