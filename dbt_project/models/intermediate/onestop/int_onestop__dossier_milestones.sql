@@ -25,8 +25,20 @@
 -- It reads the latest dossiers themselves, not their staging view: the two fields it needs typed as the view types
 -- them (kho_ts), their lists on the same row. The view joined back to its own table cost a hash join of a million
 -- rows, and a model one step further from the source waited in dbt's queue behind the tests on the staged lists.
-with as_of as (  -- stg_onestop__dossiers.source_updated_at
+-- The as-of time is the newest change among the latest dossiers (stg_onestop__dossiers.source_updated_at). An
+-- incremental run takes the newer of the one the table holds and that of the dossiers it reads: a dossier's latest
+-- version only ever gives way to a later one, so the newest change never goes back, and a change it has not read
+-- is one validated since its cursor. (Parsing every dossier's NgayCapNhat for it took 2.4 s of a 1% run's 2.8 s.)
+with as_of as (
+    {% if is_incremental() -%}
+    select greatest(
+        (select max(t.as_of_at) from {{ this }} as t),
+        (select max({{ kho_ts('ngaycapnhat') }}) from {{ ref('base_onestop__latest_dossiers') }}
+         where {{ onestop_validated_since_build('_validated_at') }})
+    ) as as_of_at
+    {%- else -%}
     select max({{ kho_ts('ngaycapnhat') }}) as as_of_at from {{ ref('base_onestop__latest_dossiers') }}
+    {%- endif %}
 ),
 
 dossiers as (
