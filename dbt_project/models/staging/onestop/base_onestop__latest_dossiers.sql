@@ -14,25 +14,56 @@
 -- no reader role is granted it); the staging views read it.
 -- Incremental, like dlt's merge: a run takes the batches validated since the last one, puts their rows next to
 -- the kept version of the same dossiers and keeps the latest, so a re-extracted older version never wins.
+-- An incremental run reads the batches validated since when it compiles, and writes them into its SQL as literals:
+-- PostgreSQL then knows from the column's statistics how few of the raw rows they hold and reads them through the
+-- raw table's key, where a join to them was planned as a scan of every raw row (1.8 s of 2.6 at a million).
 {% set raw = source('onestop', 'dossiers') %}
 {% set columns = adapter.get_columns_in_relation(raw) | map(attribute='name') | list if execute else [] %}
-with validated_batches as (
+{% set validated_batches_sql %}
     select batch_id, max(finished_at) as validated_at
     from {{ source('dq', 'validation_runs') }}
     group by batch_id
     {% if is_incremental() %}
     having max(finished_at) > (select coalesce(max(t._validated_at), '-infinity'::timestamptz) from {{ this }} as t)
     {% endif %}
+{% endset %}
+{% set new_batches = run_query("select b.batch_id, b.validated_at::text from (" ~ validated_batches_sql ~ ") as b")
+                     if execute and is_incremental() else none %}
+with validated_batches as (
+    {% if new_batches is none -%}
+    {{ validated_batches_sql }}
+    {%- elif new_batches.rows | length == 0 -%}
+    select null::text as batch_id, null::timestamptz as validated_at where false
+    {%- else -%}
+    select batch_id, validated_at::timestamptz as validated_at from (values
+        {% for row in new_batches.rows -%}
+        ({{ dbt.string_literal(row[0]) }}, {{ dbt.string_literal(row[1]) }}){{ "," if not loop.last }}
+        {% endfor -%}
+    ) as b (batch_id, validated_at)
+    {%- endif %}
 ),
 
 arrived as (
     select {% for c in columns %}r.{{ adapter.quote(c) }}, {% endfor %}v.validated_at as _validated_at
     from {{ raw }} as r
     inner join validated_batches as v on v.batch_id = r._batch_id
+    {% if new_batches is none -%}
     where not exists (
         select 1 from {{ source('dq', 'quarantine') }} as q
         where q.batch_id = r._batch_id and q.row_num = r._row_num
     )
+    {%- else -%}
+    {%- set batch_list -%}
+        {% for row in new_batches.rows %}{{ dbt.string_literal(row[0]) }}, {% endfor %}null
+    {%- endset %}
+    where r._batch_id in ({{ batch_list }})
+        -- the new batches' quarantined rows, hashed once (keys never null: NOT IN is NOT EXISTS here); a nested
+        -- anti-join planned from statistics taken before the batch existed probed them all for every row
+        and (r._batch_id, r._row_num) not in (
+            select q.batch_id, q.row_num from {{ source('dq', 'quarantine') }} as q
+            where q.batch_id in ({{ batch_list }})
+        )
+    {%- endif %}
 ),
 
 candidates as (
