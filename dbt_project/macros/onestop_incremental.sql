@@ -38,16 +38,18 @@
     union
     select t.dossier_code from {{ this }} as t
     {% if 'as_of_at' in built -%}
-    -- the as-of time of the last build, read once (a scan of the table: as_of_at moves in every row of the running
-    -- month, so an index on it would cost more in onestop_move_as_of than it saves here)
-    cross join (select max(t2.as_of_at) as as_of_at from {{ this }} as t2) as b
-    where t.period_end_at > b.as_of_at
-        and t.terminal_status_766 is null
+    {#- the as-of time of the last build, as its open rows hold it (onestop_move_as_of moves it in every row of the
+        running month; if none of them is open, an earlier time, which only widens the scope): read once, through
+        the partial index on the open rows' as_of_at (a scan of every row for it took 0.45 s at a million dossiers,
+        the condition on the period end another 0.4 s) -#}
+    {%- set built_as_of = "(select max(b.as_of_at) from " ~ this ~ " as b where b.terminal_status_766 is null)" %}
+    where t.terminal_status_766 is null
+        and t.period_end_at > {{ built_as_of }}
         -- ... and only when the as-of time moves: a dossier's own events all come before its latest change
         and exists (select 1 from {{ ref('stg_onestop__dossiers') }} as n
                      where {{ onestop_validated_since_build('n.validated_at') }}
-                         and n.source_updated_at > b.as_of_at)
-        and {{ onestop_judgement_may_change('t', "(t.period_month + interval '1 month')::timestamp") }}
+                         and n.source_updated_at > {{ built_as_of }})
+        and {{ onestop_judgement_may_change('t', "(t.period_month + interval '1 month')::timestamp", built_as_of) }}
     {%- endif %}
 {%- endmacro %}
 
@@ -55,11 +57,20 @@
     one past the time its judgement holds until (int_onestop__dossier_on_time.judgement_holds_until; null: nothing
     later changes it). Of a year's open dossiers, a run moving the as-of time by hours finds ~1% (those falling due
     meanwhile) where judging them all again rewrote each. True for every row of a table built before the column
-    existed: they are judged again and gain it. -#}
-{% macro onestop_judgement_may_change(alias, period_end) -%}
+    existed: they are judged again and gain it. With `built_as_of`, the as-of time of the table's last build (or any
+    earlier time: a lower one only widens the range), the condition also bounds the column on both sides by values
+    known before the row is read. -#}
+{% macro onestop_judgement_may_change(alias, period_end, built_as_of=none) -%}
     {%- if 'judgement_holds_until' in adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
-    {{ alias }}.judgement_holds_until < {{ kho_period_cut(period_end,
-        "(select max(m.as_of_at) from " ~ ref('int_onestop__dossier_milestones') ~ " as m)") }}
+    {%- set newest = "(select max(m.as_of_at) from " ~ ref('int_onestop__dossier_milestones') ~ " as m)" -%}
+    {{ alias }}.judgement_holds_until < {{ kho_period_cut(period_end, newest) }}
+    {%- if built_as_of %}
+    -- the same bound without the period end, and the last build's as-of time below it (an open row of a period then
+    -- running was judged at that cut or holds past it): a range the table's partial index on the open rows' column
+    -- reads, where the bound above alone made PostgreSQL scan every row
+    and {{ alias }}.judgement_holds_until > {{ built_as_of }}
+    and {{ alias }}.judgement_holds_until < {{ kho_period_cut("'infinity'::timestamp", newest) }}
+    {%- endif %}
     {%- else -%}
     true
     {%- endif -%}
@@ -173,8 +184,12 @@
     - On a --full-refresh of an existing model, the hooks run while dbt's backup of the old table (renamed, dropped
       after the commit) still holds the name: the old index is dropped with it, and the new table gets its own.
       Judged by the name alone, the new table was left without the index until the next build. -#}
-{% macro ensure_index(columns, unique=false) -%}
-    {%- set name = this.identifier ~ '__' ~ (columns | join('__')) -%}
+{% macro ensure_index(columns, unique=false, where=none, label=none) -%}
+    {#- a partial index (`where`) is named with its label: `<table>__<columns>__<label>` -#}
+    {%- set name = this.identifier ~ '__' ~ (columns | join('__')) ~ ('__' ~ label if label else '') -%}
+    {%- if where and not label -%}
+        {{ exceptions.raise_compiler_error("a partial index needs a label for its name: " ~ name) }}
+    {%- endif -%}
     {%- if name | length > 63 -%}
         {{ exceptions.raise_compiler_error("index name " ~ name ~ " is longer than PostgreSQL's 63 characters") }}
     {%- endif -%}
@@ -189,7 +204,8 @@
             if holder_name = left('{{ this.identifier }}', 51) || '__dbt_backup' then
                 drop index {{ adapter.quote(this.schema) }}.{{ adapter.quote(name) }};
             end if;
-            create {{ 'unique ' if unique }}index {{ adapter.quote(name) }} on {{ this }} ({{ columns | join(', ') }});
+            create {{ 'unique ' if unique }}index {{ adapter.quote(name) }} on {{ this }} ({{ columns | join(', ') }})
+                {%- if where %} where {{ where }}{% endif %};
         end if;
     end $ensure_index$
 {%- endmacro %}

@@ -7,7 +7,10 @@
     indexes=[{"columns": ["dossier_code"], "unique": True}, {"columns": ["unit_code", "period_month"]}],
     pre_hook="{{ rebuild_if_project_changed() }}",
     post_hook=["{{ onestop_move_as_of() }}", "{{ ensure_index(['period_month']) }}",
-               "{{ ensure_index(['synced_at']) }}", "{{ record_model_build() }}"],
+               "{{ ensure_index(['synced_at']) }}",
+               "{{ ensure_index(['as_of_at'], where='terminal_status_766 is null', label='open') }}",
+               "{{ ensure_index(['judgement_holds_until'], where='terminal_status_766 is null', label='open') }}",
+               "{{ record_model_build() }}"],
 ) }}
 -- One row per one-stop dossier: the latest validated version, with units resolved to the ones in force today
 -- (competent and receiving unit kept apart: Decree 118/2025 lets one unit receive what another decides), its
