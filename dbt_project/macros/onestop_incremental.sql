@@ -12,10 +12,26 @@
   rebuilds the model in full.
 #}
 
-{#- the model's cursor: the newest validated version it has read (-infinity before its first build) #}
+{#- The model's cursor: the newest validated version it has read (-infinity before its first build). An
+    incremental run reads it when the model compiles, just before it runs (only its own post-hook writes it), and
+    writes it into the SQL as a literal: PostgreSQL then plans for the few dossiers past it. As a subquery its value
+    was unknown when planning, and a third of the table was assumed: a million-row hash join where an index
+    lookup per new dossier was due (int_onestop__dossiers_resolved: 0.9 s -> 0.4 s at a million dossiers). When the
+    project changed, the pre-hook empties the model and drops its cursor (rebuild_if_project_changed): -infinity. -#}
 {% macro onestop_cursor() -%}
+    {%- if execute and is_incremental() -%}
+        {%- if kho_project_changed() -%}
+            '-infinity'::timestamptz
+        {%- else -%}
+            {%- set found = run_query("select coalesce(max(b.validated_through), '-infinity'::timestamptz)::text"
+                                      ~ " from kho.model_builds as b where b.model = '"
+                                      ~ this.schema ~ "." ~ this.identifier ~ "'") -%}
+            {{ dbt.string_literal(found.rows[0][0]) }}::timestamptz
+        {%- endif -%}
+    {%- else -%}
     (select coalesce(max(b.validated_through), '-infinity'::timestamptz) from kho.model_builds as b
      where b.model = '{{ this.schema }}.{{ this.identifier }}')
+    {%- endif -%}
 {%- endmacro %}
 
 {#- the predicate: this row's dossier version was validated after the model's cursor #}
