@@ -74,6 +74,10 @@ class SandboxOneStop:
         self.edited: list[int] = []  # dossiers edited by the churn, in order
         self.calls = 0
         self._lock = threading.Lock()
+        # one page at a time: a page is selected, rendered and followed by its churn as one step (a client that gave
+        # up on a slow answer asks again while the first is still rendering; the first's churn then edited dossiers
+        # the second had selected in their old order and rendered after: a page out of change-time order)
+        self._page_lock = threading.Lock()
         self._rendered: dict[int, bytes] = {}
         self.prerender_compressed = False  # the cache holds zlib-compressed JSON (prerender decides)
         self._rendered_clock: int | None = None
@@ -95,17 +99,18 @@ class SandboxOneStop:
             return self._order[lo:hi]
 
     def page(self, updated_from: int, updated_to: int, page: int, page_size: int) -> dict:
-        idx = self.select(updated_from, updated_to)
-        chunk = idx[(page - 1) * page_size: page * page_size]
-        clock = self.clock
-        body = {
-            "data": [render(self.dossiers, int(i), clock) for i in chunk],
-            "page": page, "page_size": page_size, "total": int(len(idx)),
-            "has_more": page * page_size < len(idx),
-        }
-        if self.churn_per_page and body["has_more"]:
-            self._churn(idx[: page * page_size])
-        return body
+        with self._page_lock:
+            idx = self.select(updated_from, updated_to)
+            chunk = idx[(page - 1) * page_size: page * page_size]
+            clock = self.clock
+            body = {
+                "data": [render(self.dossiers, int(i), clock) for i in chunk],
+                "page": page, "page_size": page_size, "total": int(len(idx)),
+                "has_more": page * page_size < len(idx),
+            }
+            if self.churn_per_page and body["has_more"]:
+                self._churn(idx[: page * page_size])
+            return body
 
     def page_bytes(self, updated_from: int, updated_to: int, page: int, page_size: int) -> bytes:
         """The same page as JSON bytes, each dossier taken from the pre-rendered cache (``prerender``) when it holds
