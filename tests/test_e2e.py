@@ -907,6 +907,16 @@ def test_an_incremental_run_leaves_unchanged_dossiers_alone_until_the_project_ch
     newest = "select max(_validated_at) from staging_restricted.base_onestop__latest_dossiers"
     assert through == warehouse.query(newest)[1][0][0]
 
+    # the latest dossiers, whose incremental run writes the batches validated since into its SQL when it compiles:
+    # built by another project, it is emptied by its pre-hook after that, and must read every batch again
+    base = "staging_restricted.base_onestop__latest_dossiers"
+    held = warehouse.query(f"select count(*), max(_validated_at), max(mahoso) from {base}")[1][0]
+    assert held[0] > 0
+    with warehouse.connect() as conn:
+        conn.execute("update kho.model_builds set project_fingerprint = 'an older project' where model = %s", (base,))
+    run_dbt(["run", "--select", "base_onestop__latest_dossiers"], warehouse, get_settings())
+    assert warehouse.query(f"select count(*), max(_validated_at), max(mahoso) from {base}")[1][0] == held
+
     # the data-quality chain's record versions, incremental by validation run: with no run left unread a build
     # changes nothing, and a run it had read, forgotten, is read again
     records = "intermediate.int_dq__record_versions"

@@ -16,7 +16,9 @@
 -- the kept version of the same dossiers and keeps the latest, so a re-extracted older version never wins.
 -- An incremental run reads the batches validated since when it compiles, and writes them into its SQL as literals:
 -- PostgreSQL then knows from the column's statistics how few of the raw rows they hold and reads them through the
--- raw table's key, where a join to them was planned as a scan of every raw row (1.8 s of 2.6 at a million).
+-- raw table's key, where a join to them was planned as a scan of every raw row (1.8 s of 2.6 at a million). Not
+-- when the project changed: the pre-hook then empties the table after the model compiled, and the run must read
+-- every batch, as the query finds once the table is empty.
 {% set raw = source('onestop', 'dossiers') %}
 {% set columns = adapter.get_columns_in_relation(raw) | map(attribute='name') | list if execute else [] %}
 {% set validated_batches_sql %}
@@ -28,7 +30,7 @@
     {% endif %}
 {% endset %}
 {% set new_batches = run_query("select b.batch_id, b.validated_at::text from (" ~ validated_batches_sql ~ ") as b")
-                     if execute and is_incremental() else none %}
+                     if execute and is_incremental() and not kho_project_changed() else none %}
 with validated_batches as (
     {% if new_batches is none -%}
     {{ validated_batches_sql }}
