@@ -29,15 +29,20 @@
 -- incremental run takes the newer of the one the table holds and that of the dossiers it reads: a dossier's latest
 -- version only ever gives way to a later one, so the newest change never goes back, and a change it has not read
 -- is one validated since its cursor. (Parsing every dossier's NgayCapNhat for it took 2.4 s of a 1% run's 2.8 s.)
+-- The newest is the greatest of the 14-digit texts (yyyyMMddHHmmss: text order is time order), parsed once; parsing
+-- each first cost a full build ~0.5-1 s more, on its longest chain.
+{%- set newest_change -%}
+    {{ kho_ts("max(ngaycapnhat) filter (where length(ngaycapnhat) = 14 and ltrim(ngaycapnhat, '0123456789') = '')") }}
+{%- endset %}
 with as_of as (
     {% if is_incremental() -%}
     select greatest(
         (select max(t.as_of_at) from {{ this }} as t),
-        (select max({{ kho_ts('ngaycapnhat') }}) from {{ ref('base_onestop__latest_dossiers') }}
+        (select {{ newest_change }} from {{ ref('base_onestop__latest_dossiers') }}
          where {{ onestop_validated_since_build('_validated_at') }})
     ) as as_of_at
     {%- else -%}
-    select max({{ kho_ts('ngaycapnhat') }}) as as_of_at from {{ ref('base_onestop__latest_dossiers') }}
+    select {{ newest_change }} as as_of_at from {{ ref('base_onestop__latest_dossiers') }}
     {%- endif %}
 ),
 
