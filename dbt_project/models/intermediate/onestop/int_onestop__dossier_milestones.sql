@@ -32,7 +32,7 @@
 -- The newest is the greatest of the 14-digit texts (yyyyMMddHHmmss: text order is time order), parsed once; parsing
 -- each first cost a full build ~0.5-1 s more, on its longest chain.
 {%- set newest_change -%}
-    {{ kho_ts("max(ngaycapnhat) filter (where length(ngaycapnhat) = 14 and ltrim(ngaycapnhat, '0123456789') = '')") }}
+    {{ kho_ts("max(ngaycapnhat) filter (where " ~ kho_ts_shaped('ngaycapnhat') ~ ")") }}
 {%- endset %}
 with as_of as (
     {% if is_incremental() -%}

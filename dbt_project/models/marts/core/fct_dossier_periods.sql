@@ -27,23 +27,16 @@
 -- depends_on: {{ ref('stg_catalogue__procedures') }} (kho_build_fingerprint)
 with
 {% if is_incremental() %}
--- the as-of time of the last build, as its open rows hold it, through their partial index (the newest of all rows
--- was a scan of every row: 0.9 s at a million dossiers); if every row it judged had ended, an earlier time, which
--- only widens the scope
-built as (
-    select max(judged_as_of_at) as as_of_at from {{ this }} where terminal_status_766 is null
-),
-
+{%- set built = onestop_built_as_of('judged_as_of_at') %}
 scope as (
     select d.dossier_code from {{ ref('stg_onestop__dossiers') }} as d
     where {{ onestop_validated_since_build('d.validated_at') }}
     union
     select t.dossier_code from {{ this }} as t
-    cross join built as b
     where t.terminal_status_766 is null
-        and {{ kho_period_end('t.period_type', 't.period_start') }} > b.as_of_at
-        and exists (select 1 from {{ ref('int_onestop__dossier_milestones') }} as m where m.as_of_at > b.as_of_at)
-        and {{ onestop_judgement_may_change('t', kho_period_end('t.period_type', 't.period_start'), '(select b2.as_of_at from built as b2)') }}
+        and {{ kho_period_end('t.period_type', 't.period_start') }} > {{ built }}
+        and exists (select 1 from {{ ref('int_onestop__dossier_milestones') }} as m where m.as_of_at > {{ built }})
+        and {{ onestop_judgement_may_change('t', kho_period_end('t.period_type', 't.period_start'), built) }}
 ),
 {% endif %}
 
