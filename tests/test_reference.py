@@ -199,3 +199,75 @@ def test_unit_history_in_the_warehouse(legacy_import, warehouse):
         "select count(*) filter (where is_working_day) from marts.dim_dates "
         "where date_day between '2026-02-16' and '2026-02-20'")
     assert tet_working == 0
+
+
+def _oids(warehouse, names: list[str]) -> list:
+    _, rows = warehouse.query("select to_regclass(n)::oid from unnest(%s::text[]) with ordinality as t (n, i) "
+                              "order by i", (names,))
+    return [oid for (oid,) in rows]
+
+
+SEED_VIEWS = ["intermediate.int_unit_codes__resolved", "intermediate.int_units__history"]
+
+
+def test_reloading_the_seeds_keeps_the_views_built_on_them(legacy_import, warehouse, settings):
+    """Every build reloads the seeds, two at a time (dbt's threads). Dropping them dropped the views built on them
+    (cascade), and two seeds with views in common deadlocked on those views' locks; a seed whose columns are as the
+    project declares is emptied and refilled instead."""
+    from kho.dbt import run_dbt
+
+    before = _oids(warehouse, SEED_VIEWS)
+    _, [(conversions_before,)] = warehouse.query("select count(*) from reference.unit_code_conversions")
+    assert None not in before and conversions_before > 0
+    statuses = dict(run_dbt(["seed"], warehouse, settings))
+    assert {"unit_code_conversions", "admin_units", "province_code_conversions"} <= statuses.keys()
+    assert _oids(warehouse, SEED_VIEWS) == before  # the same views, not dropped and made again
+    _, [(conversions_after,)] = warehouse.query("select count(*) from reference.unit_code_conversions")
+    assert conversions_after == conversions_before  # emptied before the reload, not appended to
+
+
+def test_a_seed_whose_columns_changed_is_made_again_one_drop_at_a_time(legacy_import, warehouse, settings):
+    """A seed table whose columns differ from the project's (here one it no longer declares) is dropped and created
+    again, under an advisory lock that keeps another seed's drop from interleaving with it."""
+    import threading
+    import time
+    from pathlib import Path
+
+    from kho.dbt import run_dbt
+
+    macro = (Path(__file__).parents[1] / "dbt_project/macros/seed_reload.sql").read_text(encoding="utf-8")
+    key = int(re.search(r"kho_seed_recreate_lock\(\) %\}\{\{ return\((\d+)\)", macro).group(1))
+    views_sql = "select schemaname || '.' || viewname from pg_views where schemaname in ('staging', 'intermediate')"
+    _, views = warehouse.query(views_sql)
+    with warehouse.connect(autocommit=True) as conn:
+        conn.execute("alter table reference.calendar_exceptions add column left_over text")
+    saw_waiting = threading.Event()
+
+    def hold_the_lock():
+        with warehouse.connect(autocommit=True) as conn:
+            conn.execute("select pg_advisory_lock(%s)", (key,))
+            for _ in range(600):
+                if conn.execute("select count(*) from pg_locks where locktype = 'advisory' and not granted "
+                                "and (classid::bigint << 32 | objid::bigint) = %s", (key,)).fetchone()[0]:
+                    saw_waiting.set()
+                    time.sleep(0.3)  # the seed stays blocked while the lock is held
+                    break
+                time.sleep(0.05)
+            conn.execute("select pg_advisory_unlock(%s)", (key,))
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    try:
+        run_dbt(["seed", "--select", "calendar_exceptions"], warehouse, settings)
+    finally:
+        holder.join()
+    assert saw_waiting.is_set()
+    _, columns = warehouse.query("select column_name from information_schema.columns "
+                                 "where table_schema = 'reference' and table_name = 'calendar_exceptions'")
+    assert "left_over" not in {c for (c,) in columns} and "calendar_date" in {c for (c,) in columns}
+    _, [(n,)] = warehouse.query("select count(*) from reference.calendar_exceptions")
+    assert n > 0
+    # the views the drop took with it, made again for the modules after this one
+    _, left = warehouse.query(views_sql)
+    if gone := sorted({v.split(".")[1] for (v,) in set(views) - set(left)}):
+        run_dbt(["run", "--select", *gone], warehouse, settings)
