@@ -178,6 +178,18 @@ def test_keyset_paging_goes_on_within_a_second_shared_by_more_than_a_page():
     assert got == [r["id"] for r in rows]
 
 
+def test_a_change_time_is_read_only_from_fourteen_ascii_digits_of_a_real_time():
+    from connectors.paging import time_field
+
+    read = time_field("NgayCapNhat")
+    assert read({"NgayCapNhat": "20260301235959"}) == datetime(2026, 3, 1, 23, 59, 59)
+    assert read(msgspec.json.decode(b'{"NgayCapNhat": "20240229000000"}')) == datetime(2024, 2, 29)
+    for bad in ("20260301240000", "20250229000000", "20261301000000", "20260301235960", "2026030123595",
+                "202603012359590", "20260301T23595", "2026-03-01 23:5", "\u0662" * 14, 20260301235959, None):
+        assert read({"NgayCapNhat": bad}) is None, bad  # the row is passed on, never used as the cursor
+    assert read({}) is None and read("not a row") is None
+
+
 def test_a_page_body_is_read_as_received_or_decoded_when_the_source_compresses_it():
     """The streamed read joins the chunks as received only when the body is not content-encoded: a gzip page (a
     gateway compressing the API's answers) is decoded like ``Response.read()`` would."""
