@@ -115,7 +115,8 @@ class FlatContract:
         return self._by_lower.get(h.lower(), h)
 
 
-def _scalar(value: object) -> str | None:
+def scalar_text(value: object) -> str | None:
+    """A scalar field as landed: a string as received, anything else (a number, a boolean) as its JSON text."""
     if value is None or isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)
@@ -133,7 +134,7 @@ def contract_table(records: Iterable[dict], scalar_fields: tuple[str, ...], nest
     drift: set[str] = set()
     for rec in records:
         for f in scalar_fields:
-            cols[f.lower()].append(_scalar(rec.get(f)))
+            cols[f.lower()].append(scalar_text(rec.get(f)))
         for f in nested_fields:
             v = rec.get(f)
             cols[f.lower()].append(None if v is None else json.dumps(v, ensure_ascii=False))
