@@ -19,7 +19,7 @@ from tenacity import (
     wait_exponential,
 )
 
-from connectors.http_transport import WholeBodyTransport, uses_env_proxy
+from connectors.http_transport import WHOLE_BODY_LIMIT, WholeBodyTransport, uses_env_proxy
 from kho.core.link_calls import LinkLog, attempt_number
 
 log = logging.getLogger(__name__)
@@ -101,8 +101,9 @@ class BearerClient:
 
     system = "external"  # the name its calls are recorded under (kho.link_calls.system)
 
-    def __init__(self, base_url: str, token: str, timeout: float, links: LinkLog | None = None):
-        transport = None if uses_env_proxy(base_url) else WholeBodyTransport()
+    def __init__(self, base_url: str, token: str, timeout: float, links: LinkLog | None = None, *,
+                 whole_body_limit: int = WHOLE_BODY_LIMIT):
+        transport = None if uses_env_proxy(base_url) else WholeBodyTransport(whole_body_limit=whole_body_limit)
         self._http = httpx.Client(base_url=base_url, timeout=timeout, headers={"Authorization": f"Bearer {token}"},
                                   transport=transport)
         self.links = links if links is not None else LinkLog(self.system)

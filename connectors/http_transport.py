@@ -18,7 +18,7 @@ import httpx
 import urllib3
 from urllib3 import exceptions as u3
 
-WHOLE_BODY_LIMIT = 256 << 20  # a longer (or unsized) body is handed on 1 MB at a time
+WHOLE_BODY_LIMIT = 256 << 20  # by default a longer (or unsized) body is handed on 1 MB at a time
 CHUNK = 1 << 20
 
 
@@ -53,17 +53,18 @@ def _httpx_error(exc: BaseException, request: httpx.Request) -> httpx.TransportE
 
 
 class _Body(httpx.SyncByteStream):
-    """A response's body: one ``bytes`` when its length is known and at most ``WHOLE_BODY_LIMIT``, else 1 MB chunks.
+    """A response's body: one ``bytes`` when its length is known and at most ``whole_limit``, else 1 MB chunks.
     Closing it before the end closes the connection (its unread bytes would otherwise be read as the next answer)."""
 
-    def __init__(self, response: urllib3.BaseHTTPResponse, request: httpx.Request):
+    def __init__(self, response: urllib3.BaseHTTPResponse, request: httpx.Request, whole_limit: int):
         self._response = response
         self._request = request
+        self._whole_limit = whole_limit
 
     def __iter__(self) -> Iterator[bytes]:
         with _as_httpx_errors(self._request):
             remaining = self._response.length_remaining
-            if remaining is not None and remaining <= WHOLE_BODY_LIMIT:
+            if remaining is not None and remaining <= self._whole_limit:
                 data = self._response.read()
                 if data:
                     yield data
@@ -76,9 +77,14 @@ class _Body(httpx.SyncByteStream):
 
 
 class WholeBodyTransport(httpx.BaseTransport):
-    """httpx requests sent through a urllib3 pool; redirects, content decoding and retries stay httpx's and Kho's."""
+    """httpx requests sent through a urllib3 pool; redirects, content decoding and retries stay httpx's and Kho's.
+    ``whole_body_limit``: the longest body read in one read; a client that refuses bodies over a size (the document
+    axis's message limit) sets it to that size, so that an oversized body reaches it in chunks and is abandoned
+    after the first one past the limit, never read whole."""
 
-    def __init__(self, *, verify: bool | str = True, max_connections: int = 20):
+    def __init__(self, *, verify: bool | str = True, max_connections: int = 20,
+                 whole_body_limit: int = WHOLE_BODY_LIMIT):
+        self._whole_body_limit = whole_body_limit
         self._pool = urllib3.PoolManager(num_pools=4, maxsize=max_connections, block=False, retries=False,
                                          ssl_context=httpx.create_ssl_context(verify=verify))
 
@@ -93,8 +99,9 @@ class WholeBodyTransport(httpx.BaseTransport):
                 assert_same_host=False, preload_content=False, decode_content=False, retries=False,
                 timeout=urllib3.Timeout(connect=timeout.get("connect"), read=timeout.get("read")),
                 enforce_content_length=True)
+        body = _Body(response, request, self._whole_body_limit)
         return httpx.Response(
-            response.status, headers=list(response.headers.items()), stream=_Body(response, request),
+            response.status, headers=list(response.headers.items()), stream=body,
             extensions={"http_version": b"HTTP/1.1", "reason_phrase": (response.reason or "").encode("latin-1")})
 
     def close(self) -> None:

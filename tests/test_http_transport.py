@@ -22,6 +22,7 @@ from connectors.http_transport import WholeBodyTransport, uses_env_proxy
 
 PAGE = ('{"data": [' + ", ".join(f'{{"MaHoSo": "H-{i:05d}", "TenTTHC": "Chứng thực bản sao"}}' for i in range(3000))
         + '], "has_more": false}').encode()
+BIG = PAGE * 40  # ~8 MB
 
 
 class _Source(BaseHTTPRequestHandler):
@@ -41,6 +42,8 @@ class _Source(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         if self.path == "/page":
             self._send(PAGE, headers={"X-Auth-Seen": self.headers.get("Authorization", "")})
+        elif self.path == "/big":
+            self._send(BIG)
         elif self.path == "/gzip":
             self._send(gzip.compress(PAGE), headers={"Content-Encoding": "gzip"})
         elif self.path == "/chunked":  # no length: the body ends with the chunked encoding's last chunk
@@ -86,15 +89,24 @@ def test_a_sized_body_arrives_whole_in_one_chunk_and_the_client_sends_its_header
     assert resp.headers["x-auth-seen"] == "Bearer t" and resp.status_code == 200 and resp.reason_phrase == "OK"
 
 
-def test_unsized_compressed_and_posted_bodies_arrive_as_sent(client, monkeypatch):
+def test_unsized_compressed_and_posted_bodies_arrive_as_sent(client):
     with client.stream("GET", "/chunked") as resp:
         assert body_of(resp) == PAGE
     with client.stream("GET", "/gzip") as resp:
         assert body_of(resp) == PAGE  # decoded by httpx, as its own transport's bodies are
     assert client.post("/echo", json={"soDinhDanh": "001099000001"}).json() == {"soDinhDanh": "001099000001"}
-    monkeypatch.setattr(http_transport, "WHOLE_BODY_LIMIT", 100_000)  # a body over the limit: 1 MB at a time
-    with client.stream("GET", "/page") as resp:
-        assert body_of(resp) == PAGE
+
+
+def test_a_body_over_the_clients_limit_arrives_in_chunks_it_can_abandon(source):
+    """The document axis refuses messages over a size: such a body must reach it in chunks, never read whole."""
+    with httpx.Client(base_url=source, transport=WholeBodyTransport(whole_body_limit=2 << 20)) as http:
+        with http.stream("GET", "/big") as resp:
+            sizes = [len(next(resp.iter_raw()))]
+        assert sizes[0] <= http_transport.CHUNK  # abandoned after the first: the rest never read
+        with http.stream("GET", "/big") as resp:
+            sizes = [len(chunk) for chunk in resp.iter_raw()]
+        assert sum(sizes) == len(BIG) and max(sizes) <= http_transport.CHUNK
+        assert http.get("/page").content == PAGE  # under the limit: whole, on the same client
 
 
 def test_a_body_left_unread_does_not_leak_into_the_next_answer(client):

@@ -24,7 +24,8 @@ class DocumentAxisClient(BearerClient):
     def __init__(self, base_url: str, token: str, *, page_size: int = 500, timeout: float = 60.0,
                  max_attempts: int = 6, backoff_seconds: float = 0.5, max_message_bytes: int = 16 * 2**20,
                  links: LinkLog | None = None):
-        super().__init__(base_url, token, timeout, links)
+        # a message longer than the limit reaches _fetch_once in chunks, which it abandons past the limit
+        super().__init__(base_url, token, timeout, links, whole_body_limit=max_message_bytes)
         self.page_size = page_size
         self.max_message_bytes = max_message_bytes
         self._list = with_retries(self._list_once, max_attempts=max_attempts, backoff_seconds=backoff_seconds)
