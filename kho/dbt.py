@@ -35,12 +35,22 @@ def build_args(*, full_refresh: bool = False) -> list[str]:
     return ["build", *PRODUCTION_FLAGS, *(["--full-refresh"] if full_refresh else [])]
 
 
+def dbt_log_level() -> str:
+    """What dbt writes to dbt.log: ``DBT_LOG_LEVEL_FILE`` when set, else ``info``: each node's start, result and
+    errors, not every statement and adapter call (``debug``, dbt's own default, which cost ~3 s of a 1% build's
+    ~30 s on a 20,000-dossier warehouse: replayed at 31.2 and 32.5 s with it, 29.3 and 28.5 s without). The SQL
+    each model ran stays in the target folder (``run/``); ``DBT_LOG_LEVEL_FILE=debug`` logs every statement again."""
+    return os.environ.get("DBT_LOG_LEVEL_FILE", "info")
+
+
 def dbt_env(wh: Warehouse) -> dict[str, str]:
     """Everything profiles.yml reads, password included: for this process's environment only. With it the
     project's fingerprint, which the incremental models compare with the one they were built from (macro
     rebuild_if_project_changed): not a secret, a hash of files anyone with the code has. For the embedded
-    warehouse, whose server shares this machine, its cores: the models' parallel workers are sized from them."""
-    env = {**wh.dbt_env(), "DO_NOT_TRACK": "1", FINGERPRINT_ENV: project_fingerprint()}
+    warehouse, whose server shares this machine, its cores: the models' parallel workers are sized from them.
+    dbt.log at ``info`` unless ``DBT_LOG_LEVEL_FILE`` says otherwise (``dbt_log_level``)."""
+    env = {**wh.dbt_env(), "DO_NOT_TRACK": "1", FINGERPRINT_ENV: project_fingerprint(),
+           "DBT_LOG_LEVEL_FILE": dbt_log_level()}
     if wh.embedded:
         env[CORES_ENV] = str(os.cpu_count() or 1)
     return env
@@ -58,8 +68,10 @@ def export_dbt_secrets(settings: KhoSettings) -> None:
     """What dbt needs in this process's environment and no rendered field may carry, at task start (the DAG file
     is parsed in every task process): an external warehouse's password; for a served embedded warehouse, where it
     listens (its socket is known only once it runs). With neither, the open_warehouse task sets it in-process.
-    Always: the project's fingerprint, for the incremental models (each Cosmos task runs dbt in its own process)."""
+    Always: the project's fingerprint, for the incremental models (each Cosmos task runs dbt in its own process),
+    and dbt.log's level."""
     os.environ[FINGERPRINT_ENV] = project_fingerprint()
+    os.environ["DBT_LOG_LEVEL_FILE"] = dbt_log_level()
     if settings.warehouse_url:
         env = dbt_env(Warehouse.from_url(settings.warehouse_url))
         os.environ.update({k: env[k] for k in SECRET_ENV})

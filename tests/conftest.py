@@ -19,6 +19,9 @@ _HOME = Path(tempfile.mkdtemp(prefix="kho-test-"))
 os.environ["KHO_HOME"] = str(_HOME)
 os.environ["AIRFLOW_HOME"] = str(_HOME / "airflow")
 os.environ["KHO_PSEUDONYM_KEY"] = "test-" + secrets.token_urlsafe(24)
+# dbt.log with every statement dbt ran (Kho's default is info): tests read what SQL ran from it (the models' session
+# settings) and scan it for secrets
+os.environ["DBT_LOG_LEVEL_FILE"] = "debug"
 with socket.socket() as _sock:
     _sock.bind(("127.0.0.1", 0))
     os.environ["KHO_EMBEDDED_PORT"] = str(_sock.getsockname()[1])
