@@ -27,9 +27,7 @@ def _as_httpx_errors(request: httpx.Request) -> Iterator[None]:
     """urllib3's exceptions raised as the httpx ones they correspond to (the most specific first)."""
     try:
         yield
-    except u3.MaxRetryError as exc:  # not raised with retries off, but a pool may still wrap one
-        raise _httpx_error(exc.reason or exc, request) from exc
-    except (u3.HTTPError, OSError) as exc:
+    except (u3.HTTPError, OSError) as exc:  # with retries off, urllib3 raises the failure itself, not MaxRetryError
         raise _httpx_error(exc, request) from exc
 
 
@@ -82,11 +80,11 @@ class WholeBodyTransport(httpx.BaseTransport):
     axis's message limit) sets it to that size, so that an oversized body reaches it in chunks and is abandoned
     after the first one past the limit, never read whole."""
 
-    def __init__(self, *, verify: bool | str = True, max_connections: int = 20,
-                 whole_body_limit: int = WHOLE_BODY_LIMIT):
+    def __init__(self, *, whole_body_limit: int = WHOLE_BODY_LIMIT):
         self._whole_body_limit = whole_body_limit
-        self._pool = urllib3.PoolManager(num_pools=4, maxsize=max_connections, block=False, retries=False,
-                                         ssl_context=httpx.create_ssl_context(verify=verify))
+        # certificates verified as httpx verifies them: certifi's CAs, or SSL_CERT_FILE
+        self._pool = urllib3.PoolManager(num_pools=4, maxsize=20, block=False, retries=False,
+                                         ssl_context=httpx.create_ssl_context())
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         timeout = request.extensions.get("timeout", {})
