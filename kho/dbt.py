@@ -100,15 +100,34 @@ def run_dbt(args: list[str], wh: Warehouse, settings: KhoSettings) -> list[tuple
     nodes = list(res.result) if hasattr(res.result, "__iter__") else []
     results = [(r.node.name, str(r.status)) for r in nodes]
     if not res.success:
-        # each failed node with the first line of its message (the database's error, the failing rows' count)
+        # each failed node with the first line of its message (the database's error, the failing rows' count) and,
+        # for a column_rules test, the rules it found broken
         failed = [f"{r.node.name}: {r.status}" + (f" ({' '.join(str(r.message).split())[:400]})"
                                                     if getattr(r, "message", None) else "")
+                  + broken_rules(r.node, wh)
                   for r in nodes if str(r.status) not in ("success", "pass", "warn", "skipped")]
         skipped = sum(s == "skipped" for _, s in results)
         raise RuntimeError(f"dbt {' '.join(args)} failed: {failed or res.exception}"
                            + (f" ({skipped} nodes after them skipped)" if skipped else "")
                            + f"; the errors in full: {settings.dbt_log_dir / 'dbt.log'}")
     return results
+
+
+def broken_rules(node: object, wh: Warehouse) -> str:
+    """What a failed ``column_rules`` test found (tests/generic/column_rules.sql), as `` [rule(column): n rows; …]``:
+    its query run again, read from the node dbt compiled. Any other node, or a query that fails now, adds nothing:
+    the failure is reported either way."""
+    meta = getattr(node, "test_metadata", None)
+    sql = getattr(node, "compiled_code", None)
+    if getattr(meta, "name", None) != "column_rules" or not sql:
+        return ""
+    try:
+        _, rows = wh.query(f"select rule, column_name, failing_rows from ({sql}) as broken order by 1, 2")
+    except Exception:  # noqa: BLE001 - the test's own failure is the error reported
+        return ""
+    counted = [f"{rule}({column}): {n} " + ("repeated values" if rule.startswith("unique") else "rows")
+               for rule, column, n in rows]
+    return f" [{'; '.join(counted)}]" if counted else ""
 
 
 def project_fingerprint() -> str:

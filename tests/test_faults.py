@@ -305,7 +305,7 @@ def test_the_staged_list_tests_check_each_changed_dossier_and_only_those(make_sa
     with OneStopClient(srv.url, "sandbox-token", page_size=100) as client:
         _run(client, fresh_schema, settings)
     run_dbt(["build", "--select", "+fct_dossiers", "stg_onestop__supplement_requests"], fresh_schema, settings)
-    test = "not_null_stg_onestop__supplement_requests_requested_at"
+    test = "stg_onestop__supplement_requests_rules_on_changed_dossiers"
     broken = """update staging_restricted.base_onestop__latest_dossiers
         set danhsachhosobosung = '[{"HoSoBoSungId": "BS-1", "NgayTiepNhanBoSung": "20260105080000"}]'::json
         where mahoso = (select min(mahoso) from staging_restricted.base_onestop__latest_dossiers)"""
@@ -315,7 +315,7 @@ def test_the_staged_list_tests_check_each_changed_dossier_and_only_those(make_sa
     with fresh_schema.connect() as conn:  # the same dossier, validated again after the build
         conn.execute("update staging_restricted.base_onestop__latest_dossiers set _validated_at = now() "
                      "where mahoso = (select min(mahoso) from staging_restricted.base_onestop__latest_dossiers)")
-    with pytest.raises(RuntimeError, match=test):
+    with pytest.raises(RuntimeError, match=rf"{test}: fail .*\[not_null\(requested_at\): 1 rows\]"):
         run_dbt(["test", "--select", test], fresh_schema, settings)
     with fresh_schema.connect() as conn:  # back to before the build: only a check of everything can find it
         conn.execute("update staging_restricted.base_onestop__latest_dossiers set _validated_at = '2020-01-01' "
@@ -340,8 +340,8 @@ def test_the_dossier_row_tests_check_the_dossiers_validated_since_the_counts_wer
     with OneStopClient(srv.url, "sandbox-token", page_size=100) as client:
         _run(client, fresh_schema, settings)
     run_dbt(["build", "--select", "+service_index_766_counts"], fresh_schema, settings)
-    facts = "accepted_values_fct_dossiers_channel__in_person__online__postal"
-    milestones = "accepted_values_int_onestop__dossier_milestones_period_type__month__quarter__half_year__year"
+    facts = "fct_dossiers_rules_on_changed_dossiers"
+    milestones = "int_onestop__dossier_milestones_rules_on_changed_dossiers"
     tests = ["--select", facts, milestones]
     first = "(select min(dossier_code) from marts.fct_dossiers)"
     with fresh_schema.connect() as conn:
@@ -352,7 +352,8 @@ def test_the_dossier_row_tests_check_the_dossiers_validated_since_the_counts_wer
     with fresh_schema.connect() as conn:  # the same dossier, validated again after the build
         conn.execute("update staging_restricted.base_onestop__latest_dossiers set _validated_at = now() "
                      f"where mahoso = {first}")
-    with pytest.raises(RuntimeError, match=f"(?s)(?=.*{facts}: fail)(?=.*{milestones}: fail)"):
+    with pytest.raises(RuntimeError, match=rf"(?s)(?=.*{facts}: fail [^\n]*accepted_values\(channel\): 1 rows)"
+                                           rf"(?=.*{milestones}: fail [^\n]*accepted_values\(period_type\): 1 rows)"):
         run_dbt(["test", *tests], fresh_schema, settings)
     with fresh_schema.connect() as conn:  # checked before, but the counts were built from another register
         conn.execute("update staging_restricted.base_onestop__latest_dossiers set _validated_at = '2020-01-01' "
