@@ -181,7 +181,7 @@ def _run_stages(prefix: str, n: int, run_start: datetime, wh, s, *, anchors: boo
     """One pipeline run of the one-stop source at ``run_start`` (sandbox time): extract+land, load, validate,
     transform, reports, timed; with ``anchors``, each stage's in-run anchor measured on the same data after it;
     ``before_transform`` is called, untimed, between validation and the transform."""
-    from kho.bench_anchors import bare_ingest_seconds, one_pass_seconds
+    from kho.bench_anchors import bare_ingest_seconds, one_pass_seconds, plain_reader_seconds
     from kho.dbt import build_args, run_dbt
     from kho.pipeline import extract, load, validate
     from kho.reports.render import publish
@@ -202,6 +202,15 @@ def _run_stages(prefix: str, n: int, run_start: datetime, wh, s, *, anchors: boo
     stages[-1].received = rows + sum(m.get("rejected", 0) for m in manifests)  # landed + refused at landing
     landed_mb = sum(_landed_mb(m) for m in manifests)
     stages[-1].mb = landed_mb
+    if anchors:
+        secs, cpu, read = plain_reader_seconds(s.onestop_url, s.onestop_token.get_secret_value(), run_start,
+                                               s.onestop_page_size, s.home / "bench-plain-reader")
+        if read != stages[-1].received:
+            raise RuntimeError(f"the plain reader read {read:,} dossiers where Kho received {stages[-1].received:,}: "
+                               "not the same pages")
+        stages[-1].anchor, stages[-1].anchor_seconds = "plain reader", secs
+        console.print(f"{'plain reader':<16} {secs:8.1f} s  {read / secs:10,.0f} rows/s  "
+                      f"{read / cpu:,.0f} per CPU-s (httpx, dicts, from_pylist, Parquet; the same pages)")
     loaded = stage("load", lambda: load(manifests, s), rows)
     stages[-1].mb = landed_mb
     if anchors:

@@ -5,6 +5,9 @@ pick instead of Kho for that stage, doing only the stage's core work.
   batch record, no watermark, no row numbers, no transaction around them;
 - validate: the suite's rules as one hand-written SQL pass over the batch: one ``count(*) filter (where …)`` per
   rule, no GX, no quarantine, no per-unit counts;
+- extract+land: a plain reader of the same API pages, written as a user would with the usual tools: httpx, each
+  page decoded to dicts (msgspec), its lists and objects encoded back to JSON text (as Kho lands them), the page
+  turned into Arrow by ``pa.Table.from_pylist`` and written as a zstd Parquet file; one thread, no read-ahead;
 - extract+land+load (``kho bench --vs dlt``): dlt reading the same API pages and loading them into PostgreSQL.
 """
 
@@ -62,6 +65,48 @@ def one_pass_seconds(wh: Warehouse, suite: Suite, batch_id: str) -> tuple[float,
     with wh.connect() as conn:
         counts = list(conn.execute(one_pass_sql(suite, batch_id)).fetchone())
     return time.perf_counter() - started, counts
+
+
+def plain_reader_seconds(base_url: str, token: str, updated_to: datetime, page_size: int,
+                         work_dir: Path) -> tuple[float, float, int]:
+    """Seconds and CPU seconds for the plain reader (module docstring) to land the same one-stop pages as the full
+    run's extract (``[1970, updated_to)``, the same page size), and the records it read. It runs in a process of its
+    own, so its CPU time is its own; its files are removed after."""
+    import multiprocessing as mp
+    import shutil
+
+    try:
+        with mp.get_context("spawn").Pool(1) as pool:
+            return pool.apply(_plain_read, (base_url, token, updated_to, page_size, str(work_dir)))
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def _plain_read(base_url: str, token: str, updated_to: datetime, page_size: int,
+                work_dir: str) -> tuple[float, float, int]:
+    import httpx
+    import msgspec
+    import pyarrow.parquet as pq
+
+    out = Path(work_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    pa.array([1])  # pyarrow's first array imports pandas (~1.5 s): not the reader's work
+    started, cpu, rows, page = time.perf_counter(), time.process_time(), 0, 1
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+        while True:
+            body = msgspec.json.decode(client.get("/api/v1/dossiers", params={
+                "updated_from": "19700101000000", "updated_to": updated_to.strftime("%Y%m%d%H%M%S"),
+                "page": page, "page_size": page_size}).raise_for_status().content)
+            records = body["data"]
+            for record in records:
+                for key, value in record.items():
+                    if isinstance(value, (list, dict)):
+                        record[key] = msgspec.json.encode(value).decode()
+            pq.write_table(pa.Table.from_pylist(records), out / f"page-{page:06d}.parquet", compression="zstd")
+            rows += len(records)
+            if not body["has_more"]:
+                return time.perf_counter() - started, time.process_time() - cpu, rows
+            page += 1
 
 
 def dlt_pages_seconds(wh: Warehouse, base_url: str, token: str, updated_to: datetime, page_size: int,

@@ -56,6 +56,8 @@ def test_kho_bench_runs_every_stage_at_a_small_n(tmp_path):
         assert re.search(rf"^\s*│?\s*{re.escape(stage)}\s", out.stdout, re.M), (stage, out.stdout[-2000:])
     assert "kho bench --dossiers 1,500" in out.stdout
     assert re.search(r"^\s*│?\s*load\s.*x bare ADBC ingest", out.stdout, re.M), out.stdout[-2000:]
+    # the extract against a plain reader of the same pages (httpx, dicts, from_pylist, Parquet), same run
+    assert re.search(r"^\s*│?\s*extract\+land\s.*x plain reader", out.stdout, re.M), out.stdout[-2000:]
     assert re.search(r"^\s*│?\s*validate\s.*x rules as one SQL pass", out.stdout, re.M), out.stdout[-2000:]
     # dlt read the same pages (the bench refuses an anchor on other data) and is set against extract+load
     assert re.search(r"^\s*│?\s*extract\+load\s.*x dlt, same pages", out.stdout, re.M), out.stdout[-2000:]
