@@ -1,7 +1,8 @@
 """The generic test every model's column rules are folded into (dbt_project/tests/generic/column_rules.sql), run by
-dbt on real PostgreSQL over rows written here with known breaks: each rule counts what dbt's built-in test of the
-same name counted, nulls pass every rule but not_null, a `where` config scopes its rules, a warning does not fail
-the build, and Kho's error names each broken rule with its count."""
+dbt on real PostgreSQL over rows written here with known breaks: each rule breaks where dbt's built-in test of the
+same name failed and counts the rows breaking it (repeated values for the uniqueness rules, as dbt's unique counts;
+dbt's accepted_values counted distinct values), nulls pass every rule but not_null, a `where` config scopes its
+rules, a warning does not fail the build, and Kho's error names each broken rule with its count."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from kho.dbt import DBT_PROJECT, broken_rules
 
 pytestmark = pytest.mark.integration
 
-# id: one repeated (2), one null; kind in (x, y): one z, one null; share in [0, 1]: 1.5 and -0.1 break, 0 and 1
+# id: one repeated (2), one null; kind in (x, y): two rows of z, one null; share in [0, 1]: 1.5 and -0.1 break, 0 and 1
 # do not; (grp_a, grp_b): (1, 'p') twice; code: null on one row of kind x (the scoped test) and one of kind y
 ROWS = """
     (1, 'x', 0.0, 1, 'p', 'c1'),
@@ -23,7 +24,8 @@ ROWS = """
     (2, 'y', 0.5, 2, 'p', null),
     (null, 'z', 1.5, 3, 'p', 'c4'),
     (5, null, -0.1, 4, 'q', null),
-    (6, 'x', null, 5, 'q', null)
+    (6, 'x', null, 5, 'q', null),
+    (7, 'z', 0.2, 6, 'q', 'c7')
 """
 
 SCHEMA_YML = """
@@ -94,15 +96,14 @@ def test_column_rules_count_each_broken_rule_and_name_it(tmp_path, warehouse, mo
         assert {n: str(r.status) for n, r in by_name.items()} == {
             "probe_rules": "fail", "probe_rules_of_kind_x": "fail", "probe_warnings": "warn",
             "probe_rules_that_hold": "pass"}
-        # what dbt's built-in tests counted: rows for not_null, accepted_values and the range, repeated values for
-        # unique (the repeated id 2; the null id is not a value; the null share neither), repeated combinations
-        # for the composite key
-        assert by_name["probe_rules"].failures == 1 + 1 + 1 + 1 + 2
+        # rows for not_null, accepted_values (both z rows) and the range; repeated values for unique (the repeated
+        # id 2; the null id is not a value, the null share neither) and repeated combinations for the composite key
+        assert by_name["probe_rules"].failures == 1 + 1 + 1 + 2 + 2
         assert by_name["probe_rules_of_kind_x"].failures == 1  # the kind-y row without a code is out of its scope
         assert by_name["probe_warnings"].failures == 1
         # Kho's error names each rule, its column(s) and its count (the failed test's query run again)
         assert broken_rules(by_name["probe_rules"].node, warehouse) == (
-            " [accepted_values(kind): 1 rows; in_range(share): 2 rows; not_null(id): 1 rows;"
+            " [accepted_values(kind): 2 rows; in_range(share): 2 rows; not_null(id): 1 rows;"
             " unique(id): 1 repeated values; unique_together(grp_a, grp_b): 1 repeated values]")
         assert broken_rules(by_name["probe_rules_that_hold"].node, warehouse) == ""
     finally:

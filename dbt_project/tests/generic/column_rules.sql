@@ -11,8 +11,10 @@
     accepted_values:   {column: [value, …]}  (compared as text literals, as dbt's accepted_values quotes them)
     in_range:          {column: [min, max]}  inclusive bounds
 
-  It returns one row per broken rule: the rule, the column(s) and how many rows break it (for a uniqueness rule how
-  many values are repeated, what dbt's unique counts); the test fails (or warns, by its severity) on their sum.
+  Each rule breaks exactly where dbt's built-in test of the same name fails. It returns one row per broken rule:
+  the rule, the column(s) and how many rows break it (for a uniqueness rule how many values are repeated, as dbt's
+  unique counts; dbt's accepted_values counted distinct values, this counts rows); the test fails (or warns, by its
+  severity) on their sum.
   `kho.dbt.run_dbt` names the broken rules in its error. A `where` config scopes every rule of the test, so a test
   scoped to the changed dossiers must not carry a uniqueness rule (tests/test_dbt_project.py holds that).
 #}
