@@ -158,7 +158,9 @@ def test_an_unreachable_service_leaves_every_check_pending_then_a_later_run_clea
         assert down.breaker_opened >= 1 and down.not_attempted > 0
         assert app.calls < 100, f"the breaker should stop the calls, {app.calls} were made for {total} checks"
         app.set_faults(**vars(Faults.calm()))
-        healed = verify_pending(fresh_schema, s)
-    assert healed.pending_after == 0
+        # the later run with a budget its ~350 calls fit in on a loaded machine: 2 s did not in one CI run (34 checks
+        # left unattempted when the budget ran out), which is the budget working, not the breaker failing to close
+        healed = verify_pending(fresh_schema, s.model_copy(update={"population_run_seconds": 60.0}))
+    assert healed.pending_after == 0 and healed.not_attempted == 0
     _, [(left,)] = fresh_schema.query("select count(*) from raw_population.checks where status = 'pending'")
     assert left == 0
