@@ -205,9 +205,7 @@ def _run_stages(prefix: str, n: int, run_start: datetime, wh, s, *, anchors: boo
     if anchors:
         secs, cpu, read = plain_reader_seconds(s.onestop_url, s.onestop_token.get_secret_value(), run_start,
                                                s.onestop_page_size, s.home / "bench-plain-reader")
-        if read != stages[-1].received:
-            raise RuntimeError(f"the plain reader read {read:,} dossiers where Kho received {stages[-1].received:,}: "
-                               "not the same pages")
+        _refuse_other_pages("the plain reader", read, stages[-1].received)
         stages[-1].anchor, stages[-1].anchor_seconds = "plain reader", secs
         console.print(f"{'plain reader':<16} {secs:8.1f} s  {read / secs:10,.0f} rows/s  "
                       f"{read / cpu:,.0f} per CPU-s (httpx, dicts, from_pylist, Parquet; the same pages)")
@@ -232,6 +230,12 @@ def _run_stages(prefix: str, n: int, run_start: datetime, wh, s, *, anchors: boo
     return stages
 
 
+def _refuse_other_pages(anchor: str, read: int, received: int | None) -> None:
+    """An anchor that read the API stands against Kho's extract only if it read what Kho received."""
+    if read != received:
+        raise RuntimeError(f"{anchor} read {read:,} dossiers where Kho received {received:,}: not the same pages")
+
+
 def _versus_dlt(full: list[Stage], wh, s, clock: datetime, home: Path) -> Stage:
     """Kho's extract+land and load summed, against dlt reading the same pages and loading them (same run)."""
     from kho.bench_anchors import dlt_pages_seconds
@@ -239,8 +243,7 @@ def _versus_dlt(full: list[Stage], wh, s, clock: datetime, home: Path) -> Stage:
     secs, rows = dlt_pages_seconds(wh, s.onestop_url, s.onestop_token.get_secret_value(), clock,
                                    s.onestop_page_size, home / "dlt")
     kho = [st for st in full if st.name in ("extract+land", "load")]
-    if rows != kho[0].received:
-        raise RuntimeError(f"dlt loaded {rows:,} dossiers where Kho received {kho[0].received:,}: not the same pages")
+    _refuse_other_pages("dlt", rows, kho[0].received)
     console.print(f"dlt              {secs:8.1f} s  {rows / secs:10,.0f} rows/s  (the same pages → PostgreSQL)")
     return Stage("extract+load", sum(st.seconds for st in kho), kho[0].rows, max(st.peak_mb for st in kho),
                  anchor="dlt, same pages", anchor_seconds=secs)

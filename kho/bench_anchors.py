@@ -14,6 +14,7 @@ pick instead of Kho for that stage, doing only the stage's core work.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -84,28 +85,38 @@ def plain_reader_seconds(base_url: str, token: str, updated_to: datetime, page_s
 
 def _plain_read(base_url: str, token: str, updated_to: datetime, page_size: int,
                 work_dir: str) -> tuple[float, float, int]:
-    import httpx
     import msgspec
     import pyarrow.parquet as pq
 
     out = Path(work_dir)
     out.mkdir(parents=True, exist_ok=True)
     pa.array([1])  # pyarrow's first array imports pandas (~1.5 s): not the reader's work
-    started, cpu, rows, page = time.perf_counter(), time.process_time(), 0, 1
+    started, cpu, rows = time.perf_counter(), time.process_time(), 0
+    for page, records in enumerate(_api_pages(base_url, token, updated_to, page_size, msgspec.json.decode), 1):
+        for record in records:
+            for key, value in record.items():
+                if isinstance(value, (list, dict)):
+                    record[key] = msgspec.json.encode(value).decode()
+        pq.write_table(pa.Table.from_pylist(records), out / f"page-{page:06d}.parquet", compression="zstd")
+        rows += len(records)
+    return time.perf_counter() - started, time.process_time() - cpu, rows
+
+
+def _api_pages(base_url: str, token: str, updated_to: datetime, page_size: int,
+               decode: Callable[[bytes], dict]) -> Iterator[list[dict]]:
+    """The one-stop pages of ``[1970, updated_to)`` as the anchors read them: numbered, through stock httpx (what a
+    user would pick), each body decoded by ``decode``; yields each page's records."""
+    import httpx
+
     with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+        page = 1
         while True:
-            body = msgspec.json.decode(client.get("/api/v1/dossiers", params={
+            body = decode(client.get("/api/v1/dossiers", params={
                 "updated_from": "19700101000000", "updated_to": updated_to.strftime("%Y%m%d%H%M%S"),
                 "page": page, "page_size": page_size}).raise_for_status().content)
-            records = body["data"]
-            for record in records:
-                for key, value in record.items():
-                    if isinstance(value, (list, dict)):
-                        record[key] = msgspec.json.encode(value).decode()
-            pq.write_table(pa.Table.from_pylist(records), out / f"page-{page:06d}.parquet", compression="zstd")
-            rows += len(records)
+            yield body["data"]
             if not body["has_more"]:
-                return time.perf_counter() - started, time.process_time() - cpu, rows
+                return
             page += 1
 
 
@@ -132,21 +143,13 @@ def dlt_pages_seconds(wh: Warehouse, base_url: str, token: str, updated_to: date
 
 def _dlt_load(credentials: dict, base_url: str, token: str, updated_to: datetime, page_size: int,
               work_dir: str) -> float:
+    import json
+
     import dlt
-    import httpx
 
     @dlt.resource(name="dossiers", write_disposition="append", max_table_nesting=0)
     def dossiers():
-        with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
-            page = 1
-            while True:
-                body = client.get("/api/v1/dossiers", params={
-                    "updated_from": "19700101000000", "updated_to": updated_to.strftime("%Y%m%d%H%M%S"),
-                    "page": page, "page_size": page_size}).raise_for_status().json()
-                yield body["data"]
-                if not body["has_more"]:
-                    return
-                page += 1
+        yield from _api_pages(base_url, token, updated_to, page_size, json.loads)  # httpx's .json() is json.loads
 
     pipeline = dlt.pipeline(pipeline_name="kho_bench_dlt", pipelines_dir=work_dir, dataset_name=DLT_DATASET,
                             destination=dlt.destinations.postgres(credentials=credentials))
