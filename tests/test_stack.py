@@ -147,15 +147,18 @@ def _column_digest(wh, table: str) -> dict[str, str]:
 
 def test_lost_worker_backfill_and_the_chain_under_celery(stack):
     env, home = stack
-    assert "No data found" in _airflow(env, "dags", "list-import-errors")
     workers = {name: pid for name, pid in _stack_state(home)["pids"].items() if name.startswith("worker")}
     assert len(workers) == 2
+    chain = {"transform_warehouse", "publish_dq_reports", "publish_766_scoreboard", "extract_onestop"}
     with _metadata(home) as meta, _warehouse(home) as wh:
+        # the dag-processor has parsed the DAG files (or failed one), then none failed: what `airflow dags
+        # list-import-errors` lists, read where it reads it (the CLI costs ~13 CPU-seconds of imports)
+        wait_for(lambda: chain <= {d for (d,) in meta.execute("select dag_id from dag")}
+                 or meta.execute("select exists (select from import_error)").fetchone()[0], "the DAGs parsed", 180)
+        assert meta.execute("select filename, stacktrace from import_error").fetchall() == []
         # in one CLI call (each costs seconds of imports); extract_onestop: its latest hourly interval is scheduled now
-        _airflow(env, "dags", "unpause", "--treat-dag-id-as-regex", "--yes",
-                 "^(transform_warehouse|publish_dq_reports|publish_766_scoreboard|extract_onestop)$")
-        assert {d for d, paused in meta.execute("select dag_id, is_paused from dag").fetchall() if not paused} == {
-            "transform_warehouse", "publish_dq_reports", "publish_766_scoreboard", "extract_onestop"}
+        _airflow(env, "dags", "unpause", "--treat-dag-id-as-regex", "--yes", f"^({'|'.join(sorted(chain))})$")
+        assert {d for d, paused in meta.execute("select dag_id, is_paused from dag").fetchall() if not paused} == chain
 
         # 1. the load's transaction open, its COPY streaming the landed parts, when its worker's host goes away
         deadline, victim = time.monotonic() + 400, None
