@@ -47,6 +47,7 @@ CATALOGUE_INDICATORS = ("procedures_published_on_time", "procedures_updated_on_t
 COMPONENTS = ("name", "steps", "method", "dossierComposition", "timeLimit", "applicant", "agency")
 
 
+@cache  # the same records' times, parsed again by every period type and test
 def ts(value: str) -> datetime | None:
     return datetime.strptime(value, "%Y%m%d%H%M%S") if value else None
 

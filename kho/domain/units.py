@@ -56,7 +56,9 @@ def load_units(path: Path = UNITS_JSON) -> tuple[Unit, ...]:
     return tuple(units)
 
 
+@lru_cache(maxsize=1)
 def unit_codes() -> frozenset[str]:
+    """Every current unit's code (built once: a membership test per record must not rebuild 3,355 codes)."""
     return frozenset(u.code for u in load_units())
 
 
