@@ -35,10 +35,18 @@ def configure(settings: KhoSettings, airflow_home: Path | None = None) -> Path:
     return home
 
 
+_MIGRATED: set[str] = set()
+
+
 def migrate() -> None:
-    """Create or upgrade the metadata database (idempotent)."""
+    """Create or upgrade the metadata database (idempotent); once per process and database (a check that finds it
+    current still costs ~13 CPU-seconds of imports)."""
+    database = os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN") or os.environ.get("AIRFLOW_HOME", "")
+    if database in _MIGRATED:
+        return
     subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.PIPE)
+    _MIGRATED.add(database)
 
 
 def load_dags() -> dict:

@@ -460,7 +460,12 @@ def test_kho_set_against_the_dashboards_scores_explains_each_difference(pipeline
     wb.save(path)
     _, [summary] = import_path("dvcqg_scores", path, settings)
     assert summary["quarantined"] == 0 and summary["checked"] == len(rows)
-    run_dbt(["build", "--select", "stg_dvcqg_scores__scores+"], warehouse, settings)
+    # the comparison, and the data-quality chain the import's validation run feeds (as the next transform would:
+    # the later tests' warehouse is then one a full build would leave)
+    run_dbt(["build", "--select", "stg_dvcqg_scores__scores+", "int_dq__record_versions+"], warehouse, settings)
+    _, [(rows_checked,)] = warehouse.query("select coalesce(sum(checked), 0) from marts.dq_rule_results where suite "
+                                           "= 'dvcqg_scores_raw' and rule = 'unit_code_known'")
+    assert rows_checked == len(rows)
     _, got = warehouse.query("select unit_code_as_sent, period_type, measure, dvcqg_score, kho_score, difference, "
                              "explanation from marts.service_index_766_vs_dvcqg")
     got = {(r[0], r[1], r[2]): r[3:] for r in got}
