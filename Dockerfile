@@ -10,7 +10,7 @@ COPY connectors connectors
 COPY sandbox sandbox
 COPY expectations expectations
 COPY reference_data reference_data
-RUN uv sync --frozen --no-dev
+RUN uv sync --frozen --no-dev --compile-bytecode
 COPY dags dags
 COPY dbt_project dbt_project
 # the manifest the transform DAG is rendered from, built once here: DAG parsing runs no dbt command

@@ -16,6 +16,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   $sudo env RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# the locked environment with its modules compiled to bytecode once (~80 CPU-s on a fresh clone): the suite starts
+# hundreds of Python processes (Airflow's components and task processes, CLI calls, sandboxes, the bench), and where
+# the environment sets PYTHONDONTWRITEBYTECODE each of them would otherwise compile what it imports from source
+# (Airflow alone ~4 CPU-s a process on this machine)
+uv sync --frozen --compile-bytecode -q
 # two workers (2 cores): the modules on the shared e2e run go to one worker, other modules whole to either
 # (tests/conftest.py); `-n 0` runs everything in this process
 exec uv run --frozen pytest -n "${KHO_TEST_WORKERS:-2}" --no-loadscope-reorder "$@"
