@@ -8,7 +8,6 @@ extractor's CPU or memory.
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import resource
@@ -198,13 +197,6 @@ def _run_stages(prefix: str, n: int, run_start: datetime, wh, s, *, anchors: boo
         console.print(f"{done.name:<16} {secs:8.1f} s  {done.rows / secs:10,.0f} rows/s  peak {done.peak_mb:,.0f} MB")
         return out
 
-    def untimed(what: str, load_modules: Callable[[], object]) -> None:
-        """A library's import, done before the stage that uses it and printed apart (the full run's only)."""
-        t = time.perf_counter()
-        load_modules()
-        if not prefix:
-            console.print(f"{'import ' + what:<16} {time.perf_counter() - t:8.1f} s  (not timed)")
-
     manifests = stage("extract+land", lambda: extract("onestop", run_start, settings=s))
     rows = stages[-1].rows = sum(m["rows"] for m in manifests)
     stages[-1].received = rows + sum(m.get("rejected", 0) for m in manifests)  # landed + refused at landing
@@ -221,8 +213,7 @@ def _run_stages(prefix: str, n: int, run_start: datetime, wh, s, *, anchors: boo
     stages[-1].mb = landed_mb
     if anchors:
         stages[-1].anchor, stages[-1].anchor_seconds = "bare ADBC ingest", bare_ingest_seconds(wh, manifests)
-    untimed("GX", lambda: importlib.import_module("great_expectations"))  # the checks' library, not their work
-
+    # GX is imported already: by the catalogue's validation before the runs (_land_catalogue)
     summaries = stage("validate", lambda: validate(loaded, s), rows)
     if anchors:
         from connectors.onestop.suite import suite
@@ -231,7 +222,10 @@ def _run_stages(prefix: str, n: int, run_start: datetime, wh, s, *, anchors: boo
         stages[-1].anchor_seconds = sum(one_pass_seconds(wh, suite(), b["batch_id"])[0] for b in summaries)
     if before_transform:
         before_transform()
-    untimed("dbt", import_dbt)  # imported by the first build in a process, which the incremental run is not
+    t = time.perf_counter()
+    import_dbt()  # by the first build in a process, which the incremental run's is not: untimed, printed apart
+    if not prefix:
+        console.print(f"{'import dbt':<16} {time.perf_counter() - t:8.1f} s  (not timed)")
     stage("transform", lambda: run_dbt(build_args(), wh, s), rows)
     reports = stage("reports", lambda: publish(wh, s, pdf=False), rows)
     console.print(f"reports: {len(reports.units):,} unit pages and the overview (HTML, charts, CSVs; "
