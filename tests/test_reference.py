@@ -210,20 +210,80 @@ def _oids(warehouse, names: list[str]) -> list:
 SEED_VIEWS = ["intermediate.int_unit_codes__resolved", "intermediate.int_units__history"]
 
 
+def _loaded_by(warehouse, table: str) -> tuple[int, set]:
+    """A table's rows and the transactions that wrote them (a reload writes them anew)."""
+    _, [(n, xids)] = warehouse.query(f"select count(*), array_agg(distinct xmin::text) from {table}")
+    return n, set(xids or ())
+
+
+def _project_changed_since(warehouse, models: str) -> None:
+    """As if the dbt project had changed since these models were built (kho.model_builds, LIKE ``models``)."""
+    with warehouse.connect(autocommit=True) as conn:
+        conn.execute("update kho.model_builds set project_fingerprint = 'an older project' where model like %s",
+                     (models,))
+
+
 def test_reloading_the_seeds_keeps_the_views_built_on_them(legacy_import, warehouse, settings):
-    """Every build reloads the seeds, two at a time (dbt's threads). Dropping them dropped the views built on them
-    (cascade), and two seeds with views in common deadlocked on those views' locks; a seed whose columns are as the
-    project declares is emptied and refilled instead."""
+    """A changed project reloads the seeds, two at a time (dbt's threads). Dropping them dropped the views built on
+    them (cascade), and two seeds with views in common deadlocked on those views' locks; a seed whose columns are as
+    the project declares is emptied and refilled instead."""
     from kho.dbt import run_dbt
 
     before = _oids(warehouse, SEED_VIEWS)
-    _, [(conversions_before,)] = warehouse.query("select count(*) from reference.unit_code_conversions")
+    conversions_before, written_before = _loaded_by(warehouse, "reference.unit_code_conversions")
     assert None not in before and conversions_before > 0
+    _project_changed_since(warehouse, "reference.%")
     statuses = dict(run_dbt(["seed"], warehouse, settings))
     assert {"unit_code_conversions", "admin_units", "province_code_conversions"} <= statuses.keys()
     assert _oids(warehouse, SEED_VIEWS) == before  # the same views, not dropped and made again
-    _, [(conversions_after,)] = warehouse.query("select count(*) from reference.unit_code_conversions")
+    conversions_after, written_after = _loaded_by(warehouse, "reference.unit_code_conversions")
+    assert not written_after & written_before  # reloaded
     assert conversions_after == conversions_before  # emptied before the reload, not appended to
+
+
+def test_views_and_seeds_are_made_again_only_when_what_they_are_made_from_changed(legacy_import, warehouse,
+                                                                                 settings):
+    """A build of an unchanged project keeps each view and seed as its last build left it (macro file
+    unchanged_relations); a changed project, a seed table altered by hand, a view dropped by its seed's cascade, or
+    --full-refresh makes them again."""
+    from kho.dbt import run_dbt
+
+    view, seed = "intermediate.int_units__departments", "reference.admin_units"  # the view reads the seed
+    select = ["build", "--select", "admin_units", "int_units__departments", "--exclude", "resource_type:test"]
+    _, views = warehouse.query(VIEWS_SQL)
+    [oid] = _oids(warehouse, [view])  # both built, and recorded, by the module's build (the seed reloaded since)
+    rows, written = _loaded_by(warehouse, seed)
+
+    run_dbt(select, warehouse, settings)
+    assert _oids(warehouse, [view]) == [oid] and _loaded_by(warehouse, seed) == (rows, written)  # kept
+    messages = _run_messages(settings)
+    assert (messages["model.kho.int_units__departments"], messages["seed.kho.admin_units"]) == ("UNCHANGED",) * 2
+
+    _project_changed_since(warehouse, view)
+    run_dbt(select, warehouse, settings)
+    [oid2] = _oids(warehouse, [view])
+    assert oid2 not in (oid, None) and _loaded_by(warehouse, seed) == (rows, written)  # the view alone made again
+
+    with warehouse.connect(autocommit=True) as conn:  # a column added by hand: the seed's table is dropped (its
+        conn.execute(f"alter table {seed} add column left_over text")  # cascade takes the view) and made again
+    run_dbt(select, warehouse, settings)
+    [oid3] = _oids(warehouse, [view])
+    reloaded, written3 = _loaded_by(warehouse, seed)
+    assert oid3 not in (oid2, None) and reloaded == rows and not written3 & written
+    _, columns = warehouse.query("select column_name from information_schema.columns "
+                                 "where table_schema = 'reference' and table_name = 'admin_units'")
+    assert "left_over" not in {c for (c,) in columns}
+
+    run_dbt([*select, "--full-refresh"], warehouse, settings)
+    [oid4] = _oids(warehouse, [view])
+    assert oid4 not in (oid3, None) and not _loaded_by(warehouse, seed)[1] & written3
+    _make_again_the_views_dropped_since(views, warehouse, settings)  # by the seed's drop (cascade)
+
+
+def _run_messages(settings) -> dict[str, str]:
+    """Each node of the last dbt command and the message its result carried (target/run_results.json)."""
+    results = json.loads((settings.dbt_target_dir / "run_results.json").read_text(encoding="utf-8"))["results"]
+    return {r["unique_id"]: r["message"] for r in results}
 
 
 def test_a_seed_whose_columns_changed_is_made_again_one_drop_at_a_time(legacy_import, warehouse, settings):
@@ -237,8 +297,7 @@ def test_a_seed_whose_columns_changed_is_made_again_one_drop_at_a_time(legacy_im
 
     macro = (Path(__file__).parents[1] / "dbt_project/macros/seed_reload.sql").read_text(encoding="utf-8")
     key = int(re.search(r"kho_seed_recreate_lock\(\) %\}\{\{ return\((\d+)\)", macro).group(1))
-    views_sql = "select schemaname || '.' || viewname from pg_views where schemaname in ('staging', 'intermediate')"
-    _, views = warehouse.query(views_sql)
+    _, views = warehouse.query(VIEWS_SQL)
     with warehouse.connect(autocommit=True) as conn:
         conn.execute("alter table reference.calendar_exceptions add column left_over text")
     saw_waiting = threading.Event()
@@ -267,7 +326,16 @@ def test_a_seed_whose_columns_changed_is_made_again_one_drop_at_a_time(legacy_im
     assert "left_over" not in {c for (c,) in columns} and "calendar_date" in {c for (c,) in columns}
     _, [(n,)] = warehouse.query("select count(*) from reference.calendar_exceptions")
     assert n > 0
-    # the views the drop took with it, made again for the modules after this one
-    _, left = warehouse.query(views_sql)
+    _make_again_the_views_dropped_since(views, warehouse, settings)  # by the drop
+
+
+VIEWS_SQL = "select schemaname || '.' || viewname from pg_views where schemaname in ('staging', 'intermediate')"
+
+
+def _make_again_the_views_dropped_since(views: list[tuple[str]], warehouse, settings) -> None:
+    """The views a seed's drop took with it (cascade), made again for the modules after this one."""
+    from kho.dbt import run_dbt
+
+    _, left = warehouse.query(VIEWS_SQL)
     if gone := sorted({v.split(".")[1] for (v,) in set(views) - set(left)}):
         run_dbt(["run", "--select", *gone], warehouse, settings)

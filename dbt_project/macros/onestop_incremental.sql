@@ -107,8 +107,6 @@
     from (select max(as_of_at) as as_of_at from {{ ref('int_onestop__dossier_milestones') }}) as m
     where t.period_end_at < (t.period_month + interval '1 month')::timestamp
         and t.as_of_at < m.as_of_at
-    {%- else -%}
-    select 1
     {%- endif -%}
 {%- endmacro %}
 
@@ -132,8 +130,6 @@
     {%- if kho_project_changed() -%}
         {{ log("project or unit register changed since " ~ this ~ " was built: rebuilt in full", info=True) }}
         truncate {{ this }}; delete from kho.model_builds where model = '{{ this.schema ~ "." ~ this.identifier }}'
-    {%- else -%}
-        select 1
     {%- endif -%}
 {%- endmacro %}
 

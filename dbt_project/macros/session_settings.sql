@@ -12,13 +12,13 @@
     with its workers then fits in a share of the cores.
   - The cores are known for the embedded warehouse only, whose server runs on this machine: KHO_WAREHOUSE_CORES,
     set by kho.dbt.dbt_env. An external server keeps its own setting.
+  - None for a view (making one runs no query), nor without the cores: the hook renders nothing, and dbt runs no
+    empty hook (a `select 1` in its place was a statement per node).
 #}
 {% macro kho_session_settings() -%}
     {%- set cores = env_var('KHO_WAREHOUSE_CORES', '') -%}
-    {%- if cores -%}
+    {%- if cores and model.config.materialized != 'view' -%}
         set local max_parallel_workers_per_gather = {{ kho_parallel_workers(cores | int, target.threads) }}
-    {%- else -%}
-        select 1
     {%- endif -%}
 {%- endmacro %}
 
