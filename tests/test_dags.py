@@ -114,12 +114,13 @@ def test_publishing_before_any_transform_says_so_and_ends_cleanly(fresh_schema):
     with pytest.raises(NoMartsYet, match="dq_unit_scores.*transform_warehouse"):
         render_reports()
     airflow_env.migrate()
-    run = airflow_env.load_dags()["publish_dq_reports"].test()
+    dags = airflow_env.load_dags()
+    run = dags["publish_dq_reports"].test()
     assert str(run.state).endswith("success")
     states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
     assert all(states[t].endswith("skipped") for t in ("render", "deliver", "readiness_report", "deliver_readiness")), \
         states
-    run = airflow_env.load_dags()["publish_766_scoreboard"].test()
+    run = dags["publish_766_scoreboard"].test()
     assert str(run.state).endswith("success")
     states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
     assert all(states[t].endswith("skipped") for t in ("render", "deliver_digest")), states
