@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import random
 import secrets
 import shutil
 import socket
@@ -22,9 +23,32 @@ os.environ["KHO_PSEUDONYM_KEY"] = "test-" + secrets.token_urlsafe(24)
 # dbt.log with every statement dbt ran (Kho's default is info): tests read what SQL ran from it (the models' session
 # settings) and scan it for secrets
 os.environ["DBT_LOG_LEVEL_FILE"] = "debug"
-with socket.socket() as _sock:
-    _sock.bind(("127.0.0.1", 0))
-    os.environ["KHO_EMBEDDED_PORT"] = str(_sock.getsockname()[1])
+
+
+def _port_below_the_ephemeral_range() -> int:
+    """A free loopback port below the kernel's ephemeral range, for the embedded server, which may start minutes
+    after it is chosen (a worker's first module may be the stack test). Ports given out for port 0 (every sandbox
+    and stack component, kho.processes.free_port) and the source ports of outgoing connections come from that range,
+    where a port chosen with port 0 was once found taken when the server started, after the stack test (`pg_ctl
+    restart`: could not start server; every test of that worker on the warehouse then errored)."""
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    candidates = range(10000, low)
+    for port in random.sample(candidates, min(200, len(candidates))):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+os.environ["KHO_EMBEDDED_PORT"] = str(_port_below_the_ephemeral_range())
 
 from kho import airflow_env  # noqa: E402
 from kho.core.settings import KhoSettings, get_settings  # noqa: E402
