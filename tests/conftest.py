@@ -43,9 +43,9 @@ def _port_below_the_ephemeral_range() -> int:
             except OSError:
                 continue
             return port
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    from kho.processes import free_port
+
+    return free_port()
 
 
 os.environ["KHO_EMBEDDED_PORT"] = str(_port_below_the_ephemeral_range())
